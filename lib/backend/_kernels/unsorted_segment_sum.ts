@@ -1,0 +1,41 @@
+/**
+ * `UnsortedSegmentSum` for the wasm backend (the gradient of `gather`): rows of `x` summed into
+ * `numSegments` buckets by `segmentIds`; ids outside `[0, numSegments)` are dropped.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapView } from "./_wasm.ts";
+
+function unsortedSegmentSum(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const { numSegments } = args.attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const idRank = segmentIds.shape.length;
+  const rowShape = x.shape.slice(idRank);
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  const nIds = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([numSegments, ...rowShape], x.dtype);
+  const dst = heapView(backend, out);
+  const src = heapView(backend, x);
+  const ids = heapView(backend, segmentIds);
+  dst.fill(0);
+  for (let i = 0; i < nIds; i++) {
+    const id = ids[i];
+    if (id < 0 || id >= numSegments) continue;
+    const s = i * rowSize;
+    const d = id * rowSize;
+    for (let k = 0; k < rowSize; k++) dst[d + k] += src[s + k];
+  }
+  return out;
+}
+
+/** Kernel config: `UnsortedSegmentSum` on `wasm`. */
+export const unsortedSegmentSumConfig: tf.KernelConfig = {
+  kernelName: "UnsortedSegmentSum",
+  backendName: "wasm",
+  kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc,
+};

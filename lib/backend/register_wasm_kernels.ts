@@ -1,0 +1,46 @@
+/**
+ * Registers on the `wasm` backend the kernels that training and attribution need but the stock
+ * backend lacks or runs slowly.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { originalKernels } from "./_kernels/_wasm.ts";
+import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
+import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
+
+/** The kernels this library registers on the `wasm` backend. */
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+let registered = false;
+
+/**
+ * Register this library's kernels on the `wasm` backend (idempotent). Called when
+ * `lib/mod.ts` is imported; replaced stock kernels stay reachable as fallbacks.
+ *
+ * @example
+ * ```ts
+ * import { registerWasmKernels, tf } from "./lib/mod.ts";
+ * registerWasmKernels();
+ * console.log(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined); // true
+ * ```
+ */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  for (const config of WASM_KERNEL_CONFIGS) {
+    const existing = tf.getKernel(config.kernelName, "wasm");
+    if (existing !== undefined) {
+      originalKernels.set(config.kernelName, existing);
+      tf.unregisterKernel(config.kernelName, "wasm");
+    }
+    // Keep the original's setup so its fallback path is initialised with the backend.
+    tf.registerKernel({ ...config, setupFunc: existing?.setupFunc ?? config.setupFunc });
+  }
+  registered = true;
+}
