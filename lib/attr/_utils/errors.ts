@@ -1,0 +1,156 @@
+/**
+ * Error construction and argument checks shared by every explainer, so that every message reads
+ * "Cannot compute <Method> attributions: <what> must be <expected>, received <value>. <fix>".
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Render a received value briefly for an error message. */
+export function describeValue(value: unknown): string {
+  if (value instanceof tf.Tensor) {
+    return `a ${value.dtype} tensor of shape [${value.shape.join(", ")}]`;
+  }
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map((v) => describeValue(v)).join(", ");
+    return `[${shown}${value.length > 8 ? `, … (${value.length} items)` : ""}]`;
+  }
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "undefined";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The common prefix of every error raised while computing attributions with `method`. */
+export function errorPrefix(method: string): string {
+  return `Cannot compute ${method} attributions`;
+}
+
+/** A `TypeError` for a wrong type or shape of argument `what`. */
+export function attributionTypeError(
+  method: string,
+  what: string,
+  expected: string,
+  received: unknown,
+  fix: string,
+): TypeError {
+  return new TypeError(
+    `${errorPrefix(method)}: ${what} must be ${expected}, received ${describeValue(received)}. ${fix}`,
+  );
+}
+
+/** A `RangeError` for an argument `what` whose value is out of range. */
+export function attributionRangeError(
+  method: string,
+  what: string,
+  expected: string,
+  received: unknown,
+  fix: string,
+): RangeError {
+  return new RangeError(
+    `${errorPrefix(method)}: ${what} must be ${expected}, received ${describeValue(received)}. ${fix}`,
+  );
+}
+
+/** Assert `value` is a `tf.Tensor`. */
+export function assertTensor(method: string, what: string, value: unknown): asserts value is tf.Tensor {
+  if (!(value instanceof tf.Tensor)) {
+    throw attributionTypeError(
+      method,
+      what,
+      "a tf.Tensor",
+      value,
+      `Wrap the data with tf.tensor(...) first.`,
+    );
+  }
+}
+
+/**
+ * Assert `inputs` is a float32 tensor with a batch axis (rank ≥ 2) that has not been disposed.
+ */
+export function assertFloatInputs(
+  method: string,
+  inputs: unknown,
+  what = "inputs",
+): asserts inputs is tf.Tensor {
+  assertTensor(method, what, inputs);
+  if (inputs.isDisposed) {
+    throw attributionTypeError(method, what, "a live tensor", "a disposed tensor", "Pass a tensor that has not been disposed.");
+  }
+  if (inputs.dtype !== "float32") {
+    throw attributionTypeError(
+      method,
+      what,
+      "a float32 tensor (gradients are only defined for floats)",
+      inputs,
+      `Convert it with ${what}.toFloat() (and scale images to [0, 1]).`,
+    );
+  }
+  if (inputs.rank < 2) {
+    throw attributionTypeError(
+      method,
+      what,
+      "a batch with at least 2 dimensions (axis 0 is the batch, e.g. NHWC [N, 28, 28, 1])",
+      inputs,
+      `Add a batch axis with ${what}.expandDims(0).`,
+    );
+  }
+}
+
+/** Assert `value` is an integer ≥ `min` (default 1). */
+export function assertInteger(
+  method: string,
+  what: string,
+  value: unknown,
+  min = 1,
+): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw attributionRangeError(
+      method,
+      what,
+      min === 1 ? "a positive integer" : `an integer >= ${min}`,
+      value,
+      `Pass ${what} >= ${min}.`,
+    );
+  }
+}
+
+/** Assert `value` is a finite number ≥ `min`. */
+export function assertNumber(
+  method: string,
+  what: string,
+  value: unknown,
+  min = -Infinity,
+): asserts value is number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw attributionRangeError(
+      method,
+      what,
+      min === -Infinity ? "a finite number" : `a finite number >= ${min}`,
+      value,
+      `Pass a number${min === -Infinity ? "" : ` >= ${min}`} for ${what}.`,
+    );
+  }
+}
+
+/** Assert `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(
+  method: string,
+  what: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw attributionRangeError(
+      method,
+      what,
+      `one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+      value,
+      `Pick one of the listed values.`,
+    );
+  }
+}

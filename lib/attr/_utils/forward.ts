@@ -1,0 +1,71 @@
+/**
+ * Turning a `tf.LayersModel` or a forward function into one differentiable forward function.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ForwardFunction, ModelLike } from "../types.ts";
+import { attributionTypeError } from "./errors.ts";
+
+/** True when `model` is a `tf.LayersModel` (Sequential or functional). */
+export function isLayersModel(model: unknown): model is tf.LayersModel {
+  return model instanceof tf.LayersModel;
+}
+
+/**
+ * A differentiable forward function for `model`: a LayersModel is applied in inference mode
+ * (`training: false`); a function is used as it is.
+ *
+ * @throws {TypeError} naming `method` when `model` is neither.
+ */
+export function toForwardFunction(method: string, model: ModelLike): ForwardFunction {
+  if (isLayersModel(model)) {
+    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+      throw attributionTypeError(
+        method,
+        "model",
+        "a tf.LayersModel with one input and one output",
+        `a model with ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+        "Wrap it in a forward function (x) => ... that returns the single output to explain.",
+      );
+    }
+    return (inputs: tf.Tensor) => model.apply(inputs, { training: false }) as tf.Tensor;
+  }
+  if (typeof model === "function") return model;
+  throw attributionTypeError(
+    method,
+    "model",
+    "a tf.LayersModel or a forward function (x: tf.Tensor) => tf.Tensor",
+    model,
+    "Pass the model itself (e.g. createClassifier()) or a function that runs it.",
+  );
+}
+
+/**
+ * Check that `inputs` fit the model's declared input shape (for a LayersModel; a forward function
+ * declares none).
+ *
+ * @throws {TypeError} naming the expected and received shapes.
+ */
+export function assertInputsFitModel(
+  method: string,
+  model: ModelLike,
+  inputs: tf.Tensor,
+  what = "inputs",
+): void {
+  if (!isLayersModel(model)) return;
+  const expected = model.inputs[0].shape; // [null, ...]
+  const received = inputs.shape;
+  const fits = expected.length === received.length &&
+    expected.every((d, i) => i === 0 || d === null || d === received[i]);
+  if (!fits) {
+    const shown = `[${expected.map((d) => d ?? "N").join(", ")}]`;
+    throw attributionTypeError(
+      method,
+      what,
+      `a batch of the model's input shape ${shown}`,
+      inputs,
+      `Reshape ${what} to ${shown} (NHWC; add a batch axis with expandDims(0) for one example).`,
+    );
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Choosing the output to explain (`target`), as Captum does, without kernels the wasm backend lacks:
+ * a class index is selected by multiplying with a one-hot mask built on the host.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Target } from "../types.ts";
+import { attributionRangeError, attributionTypeError } from "./errors.ts";
+
+/**
+ * Check `target` against the number of examples, before any computation.
+ * The upper bound of a class index is checked when the output's width is known
+ * ({@linkcode selectTarget}).
+ */
+export function validateTarget(method: string, target: Target | undefined, numExamples: number): void {
+  if (target === undefined || typeof target === "function") return;
+  if (typeof target === "number") {
+    if (!Number.isInteger(target) || target < 0) {
+      throw attributionRangeError(
+        method,
+        "target",
+        "a non-negative integer class index",
+        target,
+        "Pass the index of the class to explain, e.g. target: 3.",
+      );
+    }
+    return;
+  }
+  if (!Array.isArray(target)) {
+    throw attributionTypeError(
+      method,
+      "target",
+      "a class index, an array of one class index per example, or a function of the output",
+      target,
+      "Pass e.g. target: 3 or target: [3, 7] (one per example).",
+    );
+  }
+  if (target.length !== numExamples) {
+    throw attributionRangeError(
+      method,
+      "target",
+      `an array of one class index per example (length ${numExamples})`,
+      `an array of length ${target.length}`,
+      `Pass ${numExamples} indices, or a single index for all examples.`,
+    );
+  }
+  const bad = target.findIndex((t) => !Number.isInteger(t) || t < 0);
+  if (bad >= 0) {
+    throw attributionRangeError(
+      method,
+      `target[${bad}]`,
+      "a non-negative integer class index",
+      target[bad],
+      "Pass integer class indices.",
+    );
+  }
+}
+
+/**
+ * The target for a batch made of `repeats` copies of the original batch, stacked copy after copy
+ * (Captum's step-major expansion): an index array is tiled, anything else is unchanged.
+ */
+export function expandTarget(target: Target | undefined, repeats: number): Target | undefined {
+  if (target === undefined || typeof target === "number" || typeof target === "function") {
+    return target;
+  }
+  const tiled: number[] = [];
+  for (let r = 0; r < repeats; r++) tiled.push(...target);
+  return tiled;
+}
+
+/**
+ * The target for rows `[start, start + size)` of a batch (an index array is sliced).
+ */
+export function sliceTarget(target: Target | undefined, start: number, size: number): Target | undefined {
+  if (target === undefined || typeof target === "number" || typeof target === "function") {
+    return target;
+  }
+  return target.slice(start, start + size);
+}
+
+/**
+ * The value explained for each example: `output[i, target[i]]` as a `[N]` tensor.
+ *
+ * @throws {TypeError} when the output has no class axis and no function target is given.
+ * @throws {RangeError} when a class index is not below the output's width.
+ */
+export function selectTarget(method: string, output: tf.Tensor, target: Target | undefined): tf.Tensor1D {
+  const n = output.shape[0];
+  if (typeof target === "function") {
+    const selected = target(output);
+    if (!(selected instanceof tf.Tensor) || selected.size !== n) {
+      throw attributionTypeError(
+        method,
+        "target",
+        `a function returning one value per example (a tensor of shape [${n}])`,
+        selected,
+        "Return e.g. output.slice([0, k], [-1, 1]).reshape([-1]).",
+      );
+    }
+    return selected.reshape([n]) as tf.Tensor1D;
+  }
+  if (target === undefined) {
+    if (output.size !== n) {
+      throw attributionTypeError(
+        method,
+        "target",
+        `given for a model output of shape [${output.shape.join(", ")}]`,
+        undefined,
+        "Pass the class to explain, e.g. target: 3, or one index per example.",
+      );
+    }
+    return output.reshape([n]) as tf.Tensor1D;
+  }
+  if (output.rank !== 2) {
+    throw attributionTypeError(
+      method,
+      "model output",
+      "2-D [N, numClasses] to select a class index with target",
+      output,
+      "Make the model return [N, numClasses], or pass target as a function of the output.",
+    );
+  }
+  const numClasses = (output.shape as number[])[1];
+  const indices = typeof target === "number" ? new Array<number>(n).fill(target) : target;
+  if (indices.length !== n) {
+    throw attributionRangeError(
+      method,
+      "target",
+      `one class index per example (length ${n})`,
+      `an array of length ${indices.length}`,
+      `Pass ${n} indices, or a single index for all examples.`,
+    );
+  }
+  const mask = new Float32Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const t = indices[i];
+    if (t >= numClasses) {
+      throw attributionRangeError(
+        method,
+        typeof target === "number" ? "target" : `target[${i}]`,
+        `a class index below the model's ${numClasses} outputs`,
+        t,
+        `Pass an index in [0, ${numClasses - 1}].`,
+      );
+    }
+    mask[i * numClasses + t] = 1;
+  }
+  return tf.tidy(() => output.mul(tf.tensor2d(mask, [n, numClasses])).sum(1) as tf.Tensor1D);
+}

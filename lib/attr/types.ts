@@ -1,0 +1,63 @@
+/**
+ * Types shared by every explainer: what a model is, how a target is chosen, what a baseline is.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+
+/**
+ * A differentiable forward function: a batch of inputs (axis 0 is the batch) to a batch of outputs.
+ * For classification the output is `[N, numClasses]` (logits or probabilities).
+ */
+export type ForwardFunction = (inputs: tf.Tensor) => tf.Tensor;
+
+/** What an explainer explains: a `tf.LayersModel` or a {@linkcode ForwardFunction}. */
+export type ModelLike = tf.LayersModel | ForwardFunction;
+
+/**
+ * Which output an attribution explains, as in Captum's `target`:
+ * - a class index (the same for every example), for a 2-D output `[N, numClasses]`;
+ * - one class index per example (`number[]` of length N);
+ * - a function of the model output returning one value per example (a `[N]` tensor), for any
+ *   output shape (e.g. `(out) => out.slice([0, 3], [-1, 1]).reshape([-1])`).
+ *
+ * Leave it `undefined` only when the model already outputs one value per example (`[N]` or `[N, 1]`).
+ */
+export type Target = number | readonly number[] | ((output: tf.Tensor) => tf.Tensor);
+
+/**
+ * A reference input, as in Captum's `baselines`: a scalar (broadcast to the inputs' shape), a tensor
+ * of the inputs' shape, or a tensor with batch size 1 (broadcast over the batch).
+ */
+export type Baseline = number | tf.Tensor;
+
+/**
+ * How the path integral of Integrated Gradients-style methods is approximated, as in Captum.
+ */
+export type ApproximationMethod =
+  | "gausslegendre"
+  | "riemann_left"
+  | "riemann_right"
+  | "riemann_middle"
+  | "riemann_trapezoid";
+
+/** All values of {@linkcode ApproximationMethod}. */
+export const APPROXIMATION_METHODS: readonly ApproximationMethod[] = [
+  "gausslegendre",
+  "riemann_left",
+  "riemann_right",
+  "riemann_middle",
+  "riemann_trapezoid",
+];
+
+/**
+ * Attributions together with Captum's convergence delta: per example,
+ * `sum(attributions) − (F(inputs)[target] − F(baselines)[target])`.
+ * The caller owns (and disposes) both tensors.
+ */
+export interface AttributionWithDelta {
+  /** The attributions, in the inputs' shape (layer shape for layer methods). */
+  attributions: tf.Tensor;
+  /** One value per example, shape `[N]`. */
+  delta: tf.Tensor1D;
+}
