@@ -7,7 +7,9 @@ import { tf } from "../../lib/mod.ts";
 import assert from "node:assert/strict";
 
 /** Values of a tensor or nested array as a flat `number[]`. */
-export function flat(x: tf.Tensor | ArrayLike<number> | number[][] | number[][][] | number[][][][]): number[] {
+export function flat(
+  x: tf.Tensor | ArrayLike<number> | number[][] | number[][][] | number[][][][],
+): number[] {
   if (x instanceof tf.Tensor) return Array.from(x.dataSync());
   return (Array.from(x as ArrayLike<unknown>) as unknown[]).flat(Infinity as 1) as number[];
 }
@@ -47,7 +49,10 @@ export function assertAllClose(
 /**
  * Max |actual − expected| divided by max |expected| (the parity measure used against Captum).
  */
-export function relativeMaxError(actual: tf.Tensor | ArrayLike<number>, expected: tf.Tensor | ArrayLike<number>): number {
+export function relativeMaxError(
+  actual: tf.Tensor | ArrayLike<number>,
+  expected: tf.Tensor | ArrayLike<number>,
+): number {
   const a = flat(actual as tf.Tensor);
   const e = flat(expected as tf.Tensor);
   assert.equal(a.length, e.length, `size: ${a.length} vs ${e.length}`);
@@ -64,7 +69,10 @@ export function relativeMaxError(actual: tf.Tensor | ArrayLike<number>, expected
  * Run `fn` (sync or async), dispose what it returns (a tensor, an array or object of tensors), and
  * assert that the number of live tensors is unchanged.
  */
-export async function assertNoLeak(fn: () => unknown | Promise<unknown>, message = ""): Promise<void> {
+export async function assertNoLeak(
+  fn: () => unknown | Promise<unknown>,
+  message = "",
+): Promise<void> {
   const before = tf.memory().numTensors;
   const result = await fn();
   tf.dispose(result as tf.TensorContainer);

@@ -86,7 +86,10 @@ export function approximationParameters(
     case "riemann_right":
       return { alphas: linspace(1 / n, 1, n), weights: new Array(n).fill(1 / n) };
     case "riemann_middle":
-      return { alphas: linspace(1 / (2 * n), 1 - 1 / (2 * n), n), weights: new Array(n).fill(1 / n) };
+      return {
+        alphas: linspace(1 / (2 * n), 1 - 1 / (2 * n), n),
+        weights: new Array(n).fill(1 / n),
+      };
     case "riemann_trapezoid": {
       if (n < 2) {
         throw attributionRangeError(

@@ -22,7 +22,13 @@ export function resolveBaselines(
   if (baselines === undefined) return tf.zerosLike(inputs);
   if (typeof baselines === "number") {
     if (!Number.isFinite(baselines)) {
-      throw attributionTypeError(method, what, "a finite number or a tensor", baselines, "Pass e.g. 0.");
+      throw attributionTypeError(
+        method,
+        what,
+        "a finite number or a tensor",
+        baselines,
+        "Pass e.g. 0.",
+      );
     }
     return tf.fill(inputs.shape, baselines, "float32");
   }
@@ -39,10 +45,17 @@ export function assertBroadcastableBaselines(
   baselines: unknown,
   what = "baselines",
 ): asserts baselines is tf.Tensor {
-  const expected = `a number, a tensor of the inputs' shape [${inputs.shape.join(", ")}], or one with ` +
+  const expected =
+    `a number, a tensor of the inputs' shape [${inputs.shape.join(", ")}], or one with ` +
     `batch size 1 [1, ${inputs.shape.slice(1).join(", ")}]`;
   if (!(baselines instanceof tf.Tensor)) {
-    throw attributionTypeError(method, what, expected, baselines, "Pass e.g. 0 or tf.zerosLike(inputs).");
+    throw attributionTypeError(
+      method,
+      what,
+      expected,
+      baselines,
+      "Pass e.g. 0 or tf.zerosLike(inputs).",
+    );
   }
   const same = baselines.rank === inputs.rank &&
     (baselines.shape as number[]).every((d, i) => d === inputs.shape[i] || (i === 0 && d === 1));
@@ -69,7 +82,8 @@ export function assertBaselineDistribution(
 ): asserts baselines is tf.Tensor {
   const rowShape = inputs.shape.slice(1);
   const ok = baselines instanceof tf.Tensor && baselines.rank === inputs.rank &&
-    (baselines.shape as number[]).slice(1).every((d, i) => d === rowShape[i]) && baselines.shape[0] >= 1;
+    (baselines.shape as number[]).slice(1).every((d, i) => d === rowShape[i]) &&
+    baselines.shape[0] >= 1;
   if (!ok) {
     throw attributionTypeError(
       method,

@@ -17,7 +17,9 @@ export function stepChunks(
   numExamples: number,
   internalBatchSize: number | undefined,
 ): Array<[number, number]> {
-  if (internalBatchSize !== undefined) assertInteger(method, "internalBatchSize", internalBatchSize);
+  if (internalBatchSize !== undefined) {
+    assertInteger(method, "internalBatchSize", internalBatchSize);
+  }
   const perChunk = internalBatchSize === undefined
     ? nSteps
     : Math.max(1, Math.floor(internalBatchSize / numExamples));
@@ -38,9 +40,13 @@ export function rowChunks(
   numRows: number,
   internalBatchSize: number | undefined,
 ): Array<[number, number]> {
-  if (internalBatchSize !== undefined) assertInteger(method, "internalBatchSize", internalBatchSize);
+  if (internalBatchSize !== undefined) {
+    assertInteger(method, "internalBatchSize", internalBatchSize);
+  }
   const size = internalBatchSize ?? numRows;
   const chunks: Array<[number, number]> = [];
-  for (let start = 0; start < numRows; start += size) chunks.push([start, Math.min(numRows, start + size)]);
+  for (let start = 0; start < numRows; start += size) {
+    chunks.push([start, Math.min(numRows, start + size)]);
+  }
   return chunks;
 }

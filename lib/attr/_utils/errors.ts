@@ -39,7 +39,9 @@ export function attributionTypeError(
   fix: string,
 ): TypeError {
   return new TypeError(
-    `${errorPrefix(method)}: ${what} must be ${expected}, received ${describeValue(received)}. ${fix}`,
+    `${errorPrefix(method)}: ${what} must be ${expected}, received ${
+      describeValue(received)
+    }. ${fix}`,
   );
 }
 
@@ -52,12 +54,18 @@ export function attributionRangeError(
   fix: string,
 ): RangeError {
   return new RangeError(
-    `${errorPrefix(method)}: ${what} must be ${expected}, received ${describeValue(received)}. ${fix}`,
+    `${errorPrefix(method)}: ${what} must be ${expected}, received ${
+      describeValue(received)
+    }. ${fix}`,
   );
 }
 
 /** Assert `value` is a `tf.Tensor`. */
-export function assertTensor(method: string, what: string, value: unknown): asserts value is tf.Tensor {
+export function assertTensor(
+  method: string,
+  what: string,
+  value: unknown,
+): asserts value is tf.Tensor {
   if (!(value instanceof tf.Tensor)) {
     throw attributionTypeError(
       method,
@@ -79,7 +87,13 @@ export function assertFloatInputs(
 ): asserts inputs is tf.Tensor {
   assertTensor(method, what, inputs);
   if (inputs.isDisposed) {
-    throw attributionTypeError(method, what, "a live tensor", "a disposed tensor", "Pass a tensor that has not been disposed.");
+    throw attributionTypeError(
+      method,
+      what,
+      "a live tensor",
+      "a disposed tensor",
+      "Pass a tensor that has not been disposed.",
+    );
   }
   if (inputs.dtype !== "float32") {
     throw attributionTypeError(

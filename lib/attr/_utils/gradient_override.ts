@@ -35,7 +35,10 @@ export interface GradientOverride {
  * g.print(); // [1, 1]
  * ```
  */
-export function withGradientOverrides<T>(overrides: readonly GradientOverride[], compute: () => T): T {
+export function withGradientOverrides<T>(
+  overrides: readonly GradientOverride[],
+  compute: () => T,
+): T {
   const originals: Array<{ kernelName: string; config: GradConfig | undefined }> = [];
   try {
     for (const o of overrides) {

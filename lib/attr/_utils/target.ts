@@ -13,7 +13,11 @@ import { attributionRangeError, attributionTypeError } from "./errors.ts";
  * The upper bound of a class index is checked when the output's width is known
  * ({@linkcode selectTarget}).
  */
-export function validateTarget(method: string, target: Target | undefined, numExamples: number): void {
+export function validateTarget(
+  method: string,
+  target: Target | undefined,
+  numExamples: number,
+): void {
   if (target === undefined || typeof target === "function") return;
   if (typeof target === "number") {
     if (!Number.isInteger(target) || target < 0) {
@@ -73,7 +77,11 @@ export function expandTarget(target: Target | undefined, repeats: number): Targe
 /**
  * The target for rows `[start, start + size)` of a batch (an index array is sliced).
  */
-export function sliceTarget(target: Target | undefined, start: number, size: number): Target | undefined {
+export function sliceTarget(
+  target: Target | undefined,
+  start: number,
+  size: number,
+): Target | undefined {
   if (target === undefined || typeof target === "number" || typeof target === "function") {
     return target;
   }
@@ -86,7 +94,11 @@ export function sliceTarget(target: Target | undefined, start: number, size: num
  * @throws {TypeError} when the output has no class axis and no function target is given.
  * @throws {RangeError} when a class index is not below the output's width.
  */
-export function selectTarget(method: string, output: tf.Tensor, target: Target | undefined): tf.Tensor1D {
+export function selectTarget(
+  method: string,
+  output: tf.Tensor,
+  target: Target | undefined,
+): tf.Tensor1D {
   const n = output.shape[0];
   if (typeof target === "function") {
     const selected = target(output);
