@@ -22,8 +22,32 @@ export { BACKEND_NAMES, setBackend } from "./backend/backend.ts";
 export type { BackendName } from "./backend/backend.ts";
 
 // --- data ---
+export { FASHION_MNIST_CLASSES } from "./data/fashion_mnist_classes.ts";
+export type { FashionMnistClass } from "./data/fashion_mnist_classes.ts";
+export {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_IMAGE_SIZE,
+  FASHION_MNIST_MIRROR,
+} from "./data/fashion_mnist_files.ts";
+export type { FashionMnistFile, FashionMnistSplitName } from "./data/fashion_mnist_files.ts";
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxFile } from "./data/idx.ts";
+export type { IdxArray, ParseIdxOptions, ReadIdxFileOptions } from "./data/idx.ts";
+export { loadFashionMnist } from "./data/load_fashion_mnist.ts";
+export type {
+  DownloadProgress,
+  FashionMnistSplit,
+  LoadFashionMnistOptions,
+} from "./data/load_fashion_mnist.ts";
+export { sliceSplit } from "./data/slice_split.ts";
+export { toTensors } from "./data/to_tensors.ts";
+export type { FashionMnistTensors } from "./data/to_tensors.ts";
+export { batches, numBatches } from "./data/batches.ts";
+export type { Batch, BatchesOptions } from "./data/batches.ts";
 
 // --- models ---
+export { CLASSIFIER_LAYER_NAMES, createClassifier } from "./models/classifier.ts";
+export type { ClassifierLayerName, CreateClassifierOptions } from "./models/classifier.ts";
 
 // --- training ---
 
