@@ -7,8 +7,10 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { originalKernels } from "./_kernels/_wasm.ts";
+import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import { sumConfig } from "./_kernels/sum.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
 
 /** The kernels this library registers on the `wasm` backend. */
@@ -16,6 +18,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
+  batchMatMulConfig,
+  sumConfig,
 ];
 
 let registered = false;

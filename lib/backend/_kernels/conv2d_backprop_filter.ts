@@ -9,7 +9,56 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { conv2d, disposeAll, transpose } from "./_wasm.ts";
+import { geometry, im2col } from "./_patches.ts";
+import { conv2d, disposeAll, runKernel, transpose } from "./_wasm.ts";
+
+/**
+ * Largest `filterHeight·filterWidth·inChannels` (also at most `outChannels`) for which the
+ * patch-matrix path is used: `dWᵀ = dyᵀ @ patches` packs only the small patch matrix.
+ */
+const MAX_PATCH_LEN = 32;
+
+/** dW via `dyᵀ [co, n] @ patches [n, fh·fw·ci]` on XNNPACK. */
+function viaPatches(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight, filterWidth, inChannels, outChannels } = info;
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const patches = im2col(backend, x, geometry(info));
+  const dy2 = runKernel("Reshape", backend, { x: dy }, { shape: [rows, outChannels] });
+  const dyT = transpose(backend, dy2, [1, 0]);
+  const dWT = runKernel("BatchMatMul", backend, { a: dyT, b: patches }, {
+    transposeA: false,
+    transposeB: false,
+  });
+  const dWT2 = runKernel("Reshape", backend, { x: dWT }, {
+    shape: [outChannels, filterHeight * filterWidth * inChannels],
+  });
+  const dW2 = transpose(backend, dWT2, [1, 0]);
+  const dW = runKernel("Reshape", backend, { x: dW2 }, {
+    shape: [filterHeight, filterWidth, inChannels, outChannels],
+  });
+  disposeAll(backend, patches, dy2, dyT, dWT, dWT2, dW2);
+  return dW;
+}
+
+/**
+ * NHWC `[b, h, w, c]` → `[c, h, w, b]`, as a 2-D transpose followed by a block permutation:
+ * ~2x faster on wasm than the equivalent single 4-D transpose.
+ */
+function channelsFirstBatchLast(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  const [b, h, w, c] = x.shape;
+  const x2 = runKernel("Reshape", backend, { x }, { shape: [b, h * w * c] });
+  const t2 = transpose(backend, x2, [1, 0]); // [h·w·c, b]
+  const t3 = runKernel("Reshape", backend, { x: t2 }, { shape: [h * w, c, b] });
+  const t4 = transpose(backend, t3, [1, 0, 2]); // [c, h·w, b]
+  const out = runKernel("Reshape", backend, { x: t4 }, { shape: [c, h, w, b] });
+  disposeAll(backend, x2, t2, t3, t4);
+  return out;
+}
 
 function conv2DBackpropFilter(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
@@ -41,7 +90,11 @@ function conv2DBackpropFilter(
   const bottom = filterHeight - 1 + (outHeight - 1) * strideHeight - top - (inHeight - 1);
   const right = filterWidth - 1 + (outWidth - 1) * strideWidth - left - (inWidth - 1);
 
-  const xT = transpose(backend, x, [3, 1, 2, 0]); // [ci, H, W, b]
+  const patchLen = filterHeight * filterWidth * info.inChannels;
+  if (patchLen <= MAX_PATCH_LEN && patchLen <= info.outChannels) {
+    return viaPatches(backend, x, dy, info);
+  }
+  const xT = channelsFirstBatchLast(backend, x); // [ci, H, W, b]
   const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [oh, ow, b, co]
   const out = conv2d(backend, xT, dyT, [top, bottom, left, right], [strideHeight, strideWidth]);
   const dW = transpose(backend, out, [1, 2, 0, 3]); // [kh, kw, ci, co]

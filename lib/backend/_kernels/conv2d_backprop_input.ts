@@ -8,7 +8,37 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { conv2d, disposeAll, heapView, originalKernels } from "./_wasm.ts";
+import { col2im, geometry } from "./_patches.ts";
+import { conv2d, disposeAll, heapView, originalKernels, runKernel, transpose } from "./_wasm.ts";
+
+/**
+ * Largest `filterHeight·filterWidth·inChannels` for which the patch path is used:
+ * `col2im(dy @ Wᵀ)`, a matmul whose packed operand is the small filter. A convolution with few
+ * output channels uses XNNPACK poorly.
+ */
+const MAX_PATCH_LEN = 32;
+
+/** dx via `col2im(dy [n, co] @ W [fh·fw·ci, co]ᵀ)` on XNNPACK. */
+function viaPatches(
+  backend: BackendWasm,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight, filterWidth, inChannels, outChannels } = info;
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const patchLen = filterHeight * filterWidth * inChannels;
+  const w2 = runKernel("Reshape", backend, { x: filter }, { shape: [patchLen, outChannels] });
+  const wT = transpose(backend, w2, [1, 0]);
+  const dy2 = runKernel("Reshape", backend, { x: dy }, { shape: [rows, outChannels] });
+  const cols = runKernel("BatchMatMul", backend, { a: dy2, b: wT }, {
+    transposeA: false,
+    transposeB: false,
+  });
+  const dx = col2im(backend, cols, geometry(info));
+  disposeAll(backend, w2, wT, dy2, cols);
+  return dx;
+}
 
 /** Insert `sh − 1` / `sw − 1` zero rows/columns between the pixels of NHWC `dy`. */
 function dilate(backend: BackendWasm, dy: tf.TensorInfo, sh: number, sw: number): tf.TensorInfo {
@@ -80,6 +110,9 @@ function conv2DBackpropInput(
       throw new Error("Cannot compute Conv2DBackpropInput on wasm: no fallback kernel.");
     }
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  if (filterHeight * filterWidth * info.inChannels <= MAX_PATCH_LEN) {
+    return viaPatches(backend, dy, filter, info);
   }
   const strided = strideHeight > 1 || strideWidth > 1;
   const dyD = strided ? dilate(backend, dy, strideHeight, strideWidth) : dy;
