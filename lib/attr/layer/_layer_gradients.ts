@@ -1,0 +1,60 @@
+/**
+ * Gradients of the explained output with respect to a tapped layer's value.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Target } from "../types.ts";
+import { selectTarget } from "../_utils/target.ts";
+import type { LayerTap } from "../../models/layer_tap.ts";
+
+/** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
+export interface LayerGradients {
+  values: tf.Tensor;
+  grads: tf.Tensor;
+}
+
+/**
+ * The tapped value A for `inputs` and ∂F(inputs)[target]/∂A: one forward pass up to the layer,
+ * then a forward and backward pass from it (branches bypassing the layer see `inputs`).
+ * Call inside `tf.tidy`.
+ */
+export function layerGradients(
+  method: string,
+  tap: LayerTap,
+  inputs: tf.Tensor,
+  target: Target | undefined,
+): LayerGradients {
+  const values = tap.layerValue(inputs);
+  const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, inputs), target).sum();
+  const grads = tf.grad(f)(values);
+  return { values, grads };
+}
+
+/** `[x, x, …]` k times along the batch axis (step-major expansion). */
+export function tileRows(x: tf.Tensor, k: number): tf.Tensor {
+  if (k === 1) return x;
+  return tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
+}
+
+/**
+ * Σₖ weights[k] · rows of step k, for a `[k·N, ...]` step-major tensor: `[N, ...]`.
+ */
+export function weightedStepSum(x: tf.Tensor, weights: readonly number[], n: number): tf.Tensor {
+  const k = weights.length;
+  const rest = x.shape.slice(1);
+  const w = tf.tensor1d(weights as number[]).reshape([k, 1, ...rest.map(() => 1)]);
+  return x.reshape([k, n, ...rest]).mul(w).sum(0);
+}
+
+/** `start + α·(end − start)` for each α, stacked step-major: `[alphas.length · N, ...]`. */
+export function pathPoints(start: tf.Tensor, end: tf.Tensor, alphas: readonly number[]): tf.Tensor {
+  const k = alphas.length;
+  const rest = start.shape.slice(1);
+  const a = tf.tensor1d(alphas as number[]).reshape([k, 1, ...start.shape.slice(1).map(() => 1)]);
+  const diff = end.sub(start);
+  return start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([
+    k * start.shape[0],
+    ...rest,
+  ]);
+}

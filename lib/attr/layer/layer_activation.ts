@@ -1,0 +1,39 @@
+/**
+ * Layer activation: the layer's output (or input) itself, as Captum's `LayerActivation`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { LayerAttribution } from "./layer_attribution.ts";
+
+/** Options of {@linkcode LayerActivation.attribute}. */
+export interface LayerActivationOptions {
+  /**
+   * Return the layer's input instead of its output.
+   * @default false
+   */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * The activations of a layer for the given inputs (no gradients), in the layer's shape.
+ *
+ * @example
+ * ```ts
+ * import { LayerActivation, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const act = await new LayerActivation(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
+ * act.print(); // [[3, 3]]
+ * ```
+ */
+export class LayerActivation extends LayerAttribution {
+  /** The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns it. */
+  attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
+    this.validateInputsAndTarget(inputs, undefined);
+    const tap = this.tap(options.attributeToLayerInput ?? false);
+    return Promise.resolve(tf.tidy(() => tap.layerValue(inputs).clone()));
+  }
+}

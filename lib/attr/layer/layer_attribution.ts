@@ -1,0 +1,105 @@
+/**
+ * The base of every layer explainer, as Captum's `LayerAttribution`: a model, one of its layers,
+ * and the static {@linkcode LayerAttribution.interpolate} that resizes a layer map to the input.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { GradientAttribution } from "../attribution.ts";
+import { attributionTypeError } from "../_utils/errors.ts";
+import { assertOneOf } from "../_utils/errors.ts";
+import { LayerTap } from "../../models/layer_tap.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+
+/** How {@linkcode LayerAttribution.interpolate} resamples, as PyTorch's `interpolate` modes. */
+export type InterpolateMode = "nearest" | "bilinear";
+
+/** All values of {@linkcode InterpolateMode}. */
+export const INTERPOLATE_MODES: readonly InterpolateMode[] = ["nearest", "bilinear"];
+
+/**
+ * Explainers that attribute a model's output to the activations of one of its layers (or, with
+ * `attributeToLayerInput`, to the layer's input). Results have the layer's shape, `[N, ...]`.
+ *
+ * @example
+ * ```ts
+ * import { LayerAttribution, tf } from "../../mod.ts";
+ * const cam = tf.tensor4d([[[[1], [2]], [[3], [4]]]]); // [1, 2, 2, 1]
+ * LayerAttribution.interpolate(cam, [4, 4]).print(); // each value repeated in a 2×2 block
+ * ```
+ */
+export abstract class LayerAttribution extends GradientAttribution {
+  /** The layer whose activations are attributed. */
+  readonly layer: tf.layers.Layer;
+  readonly #taps: { output: LayerTap; input?: LayerTap };
+
+  /**
+   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param layer one of its layers, or the layer's name.
+   * @throws {TypeError} when the model is a forward function or the layer is not in the model
+   *   (the message lists the model's layer names).
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef) {
+    super(model);
+    const output = new LayerTap(model, layer, { caller: this.methodName });
+    this.layer = output.layer;
+    this.#taps = { output };
+  }
+
+  /** The tap on the layer's output, or on its input with `attributeToLayerInput`. */
+  protected tap(attributeToLayerInput = false): LayerTap {
+    if (!attributeToLayerInput) return this.#taps.output;
+    this.#taps.input ??= new LayerTap(this.model as tf.LayersModel, this.layer, {
+      attributeToLayerInput: true,
+      caller: this.methodName,
+    });
+    return this.#taps.input;
+  }
+
+  /**
+   * Resize a layer attribution `[N, h, w, c]` (NHWC) to `size` = `[height, width]`, as Captum's
+   * `LayerAttribution.interpolate` (PyTorch's `interpolate` without corner alignment: "nearest"
+   * takes the source pixel `floor(i · in / out)`, "bilinear" uses half-pixel centres).
+   * Returns a new tensor; the caller owns it.
+   *
+   * @param attributions a 4-D NHWC tensor.
+   * @param size the target `[height, width]`.
+   * @param mode "nearest" (default) or "bilinear".
+   * @throws {TypeError} when `attributions` is not 4-D or `size` is not two positive integers.
+   */
+  static interpolate(
+    attributions: tf.Tensor,
+    size: readonly [number, number] | readonly number[],
+    mode: InterpolateMode = "nearest",
+  ): tf.Tensor4D {
+    const method = "LayerAttribution.interpolate";
+    if (!(attributions instanceof tf.Tensor) || attributions.rank !== 4) {
+      throw attributionTypeError(
+        method,
+        "attributions",
+        "a 4-D NHWC tensor [N, h, w, c]",
+        attributions,
+        "Pass a layer attribution of a convolutional layer.",
+      );
+    }
+    if (
+      !Array.isArray(size) || size.length !== 2 ||
+      !size.every((d) => Number.isInteger(d) && d > 0)
+    ) {
+      throw attributionTypeError(
+        method,
+        "size",
+        "two positive integers [height, width]",
+        size,
+        "Pass the input's spatial size, e.g. [28, 28].",
+      );
+    }
+    assertOneOf(method, "mode", mode, INTERPOLATE_MODES);
+    const [h, w] = size as [number, number];
+    const x = attributions as tf.Tensor4D;
+    if (x.shape[1] === h && x.shape[2] === w) return x.clone();
+    return mode === "nearest"
+      ? tf.image.resizeNearestNeighbor(x, [h, w], false, false)
+      : tf.image.resizeBilinear(x, [h, w], false, true);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Gradient × activation at a layer, as Captum's `LayerGradientXActivation`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Target } from "../types.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { LayerAttribution } from "./layer_attribution.ts";
+import { layerGradients } from "./_layer_gradients.ts";
+
+/** Constructor options of {@linkcode LayerGradientXActivation}. */
+export interface LayerGradientXActivationConfig {
+  /**
+   * Multiply the gradient by the activation; false returns the plain layer gradient.
+   * @default true
+   */
+  multiplyByInputs?: boolean;
+}
+
+/** Options of {@linkcode LayerGradientXActivation.attribute}. */
+export interface LayerGradientXActivationOptions {
+  /** The output to explain. @default undefined (the model outputs one value per example) */
+  target?: Target;
+  /** Attribute to the layer's input instead of its output. @default false */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * ∂F/∂A ⊙ A for the activations A of a layer, in the layer's shape.
+ *
+ * @example
+ * ```ts
+ * import { LayerGradientXActivation, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const attr = await new LayerGradientXActivation(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
+ * attr.print(); // [[3, 3]]
+ * ```
+ */
+export class LayerGradientXActivation extends LayerAttribution {
+  /** Whether the gradient is multiplied by the activation. */
+  readonly multiplyByInputs: boolean;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config see {@linkcode LayerGradientXActivationConfig}.
+   */
+  constructor(
+    model: tf.LayersModel,
+    layer: LayerRef,
+    config: LayerGradientXActivationConfig = {},
+  ) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+  }
+
+  /** Attributions in the layer's shape; the caller owns the tensor. */
+  attribute(
+    inputs: tf.Tensor,
+    options: LayerGradientXActivationOptions = {},
+  ): Promise<tf.Tensor> {
+    const { target, attributeToLayerInput = false } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const tap = this.tap(attributeToLayerInput);
+    return Promise.resolve(tf.tidy(() => {
+      const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
+      return this.multiplyByInputs ? grads.mul(values) : grads;
+    }));
+  }
+}
