@@ -62,3 +62,16 @@ export type { ClassifierLayerName, CreateClassifierOptions } from "./models/clas
 // --- visualization and display ---
 
 await setBackend("wasm");
+export { LayerTap } from "./models/layer_tap.ts";
+export type { LayerRef, LayerTapOptions, TapResult } from "./models/layer_tap.ts";
+export { INTERPOLATE_MODES, LayerAttribution } from "./attr/layer/layer_attribution.ts";
+export type { InterpolateMode } from "./attr/layer/layer_attribution.ts";
+export { LayerActivation } from "./attr/layer/layer_activation.ts";
+export type { LayerActivationOptions } from "./attr/layer/layer_activation.ts";
+export { LayerGradientXActivation } from "./attr/layer/layer_gradient_x_activation.ts";
+export type {
+  LayerGradientXActivationConfig,
+  LayerGradientXActivationOptions,
+} from "./attr/layer/layer_gradient_x_activation.ts";
+export { LayerGradCam } from "./attr/layer/layer_grad_cam.ts";
+export type { LayerGradCamOptions } from "./attr/layer/layer_grad_cam.ts";
