@@ -1,0 +1,286 @@
+/**
+ * The kernels registered on the `wasm` backend agree with the `cpu` backend's kernels on random
+ * (seeded) shapes, leak no backend memory, and give the tutorial CNN the same gradients.
+ */
+import assert from "node:assert/strict";
+import { createClassifier, setBackend, tf } from "../../lib/mod.ts";
+import { WASM_KERNEL_CONFIGS } from "../../lib/backend/register_wasm_kernels.ts";
+import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+
+/** Mulberry32: a small seeded generator of floats in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Input {
+  values: Float32Array | Int32Array;
+  shape: number[];
+  dtype: "float32" | "int32";
+}
+
+function normal(rand: () => number, shape: number[]): Input {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = 2 * rand() - 1;
+  return { values, shape, dtype: "float32" };
+}
+
+/** Run kernel `name` on the active backend and return its output's values and shape. */
+function run(
+  name: string,
+  inputs: Record<string, Input>,
+  attrs: Record<string, unknown>,
+): { values: Float32Array | Int32Array; shape: number[] } {
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.values, v.shape, v.dtype);
+  const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  tf.dispose([out, ...Object.values(tensors)]);
+  return result;
+}
+
+/** Run kernel `name` on wasm and on cpu, assert equal shapes and values within 1e-4 relative. */
+async function assertMatchesCpu(
+  name: string,
+  inputs: Record<string, Input>,
+  attrs: Record<string, unknown>,
+  label: string,
+): Promise<void> {
+  await setBackend("wasm");
+  const backend = tf.backend();
+  const dataIdsBefore = backend.numDataIds();
+  const tensorsBefore = tf.memory().numTensors;
+  const wasm = run(name, inputs, attrs);
+  assert.equal(tf.memory().numTensors, tensorsBefore, `${label}: leaked tensors`);
+  assert.equal(backend.numDataIds(), dataIdsBefore, `${label}: leaked wasm data`);
+  await setBackend("cpu");
+  const cpu = run(name, inputs, attrs);
+  await setBackend("wasm");
+  assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
+  const err = relativeMaxError(wasm.values, cpu.values);
+  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
+}
+
+interface ConvCase {
+  batch: number;
+  size: [number, number];
+  inC: number;
+  outC: number;
+  k: number;
+  stride: number;
+  pad: "same" | "valid";
+}
+
+function convCases(seed: number, count: number): ConvCase[] {
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const cases: ConvCase[] = [
+    // The tutorial CNN's two layers (small batch), covering both formulations of each kernel.
+    { batch: 2, size: [28, 28], inC: 1, outC: 32, k: 3, stride: 1, pad: "same" },
+    { batch: 2, size: [28, 28], inC: 32, outC: 16, k: 3, stride: 1, pad: "same" },
+  ];
+  for (let i = 0; i < count; i++) {
+    const k = pick([1, 3, 5] as const);
+    cases.push({
+      batch: int(1, 8),
+      size: [int(k, 11), int(k, 11)],
+      inC: pick([1, 2, 3, int(1, 32), int(1, 32)]),
+      outC: int(1, 32),
+      k,
+      stride: pick([1, 2]),
+      pad: pick(["same", "valid"] as const),
+    });
+  }
+  return cases;
+}
+
+const CASES = convCases(20240601, 24);
+
+Deno.test("registerWasmKernels() registers every kernel on the wasm backend", () => {
+  const names = WASM_KERNEL_CONFIGS.map((c) => c.kernelName);
+  assert.deepEqual(
+    [...names].sort(),
+    ["BatchMatMul", "Conv2DBackpropFilter", "Conv2DBackpropInput", "Sum", "UnsortedSegmentSum"],
+  );
+  for (const name of names) {
+    assert.ok(tf.getKernel(name, "wasm") !== undefined, `${name} is registered`);
+  }
+});
+
+Deno.test("Conv2DBackpropFilter on wasm equals cpu for random shapes", async () => {
+  const rand = rng(1);
+  for (const c of CASES) {
+    const label = `Conv2DBackpropFilter ${JSON.stringify(c)}`;
+    const x = normal(rand, [c.batch, ...c.size, c.inC]);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      [c.k, c.k, c.inC, c.outC],
+      c.stride,
+      1,
+      c.pad,
+    );
+    const dy = normal(rand, info.outShape);
+    await assertMatchesCpu("Conv2DBackpropFilter", { x, dy }, {
+      strides: [c.stride, c.stride],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      filterShape: [c.k, c.k, c.inC, c.outC],
+    }, label);
+  }
+});
+
+Deno.test("Conv2DBackpropInput on wasm equals cpu for random shapes", async () => {
+  const rand = rng(2);
+  for (const c of CASES) {
+    const label = `Conv2DBackpropInput ${JSON.stringify(c)}`;
+    const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
+    const filter = normal(rand, [c.k, c.k, c.inC, c.outC]);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      [c.k, c.k, c.inC, c.outC],
+      c.stride,
+      1,
+      c.pad,
+    );
+    const dy = normal(rand, info.outShape);
+    await assertMatchesCpu("Conv2DBackpropInput", { dy, filter }, {
+      strides: [c.stride, c.stride],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      inputShape,
+    }, label);
+  }
+});
+
+Deno.test("BatchMatMul on wasm equals cpu with and without transposed operands", async () => {
+  const rand = rng(3);
+  for (let i = 0; i < 12; i++) {
+    const batch = 1 + Math.floor(rand() * 3);
+    const [m, k, n] = [
+      1 + Math.floor(rand() * 40),
+      1 + Math.floor(rand() * 70),
+      1 + Math.floor(rand() * 20),
+    ];
+    const transposeA = i % 2 === 1;
+    const transposeB = i % 4 >= 2;
+    const a = normal(rand, transposeA ? [batch, k, m] : [batch, m, k]);
+    const b = normal(rand, transposeB ? [batch, n, k] : [batch, k, n]);
+    await assertMatchesCpu(
+      "BatchMatMul",
+      { a, b },
+      { transposeA, transposeB },
+      `BatchMatMul #${i}`,
+    );
+  }
+});
+
+Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
+  const rand = rng(4);
+  const cases: [number[], number[], boolean][] = [
+    [[8, 9, 9, 7], [0, 1, 2], false],
+    [[8, 9, 9, 7], [0, 1, 2], true],
+    [[300, 5], [0], false],
+    [[6, 20, 3], [0, 1], true],
+    [[6, 20, 3], [1, 2], false],
+    [[4, 5], [0], false],
+    [[70, 3, 2], [0], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    await assertMatchesCpu(
+      "Sum",
+      { x: normal(rand, shape) },
+      { axis, keepDims },
+      `Sum ${shape} ${axis}`,
+    );
+  }
+});
+
+Deno.test("UnsortedSegmentSum on wasm equals cpu (float32 and int32, ids out of range dropped)", async () => {
+  const rand = rng(5);
+  for (
+    const [rows, inner, numSegments] of [[12, [3, 4]], [7, [5]], [40, []]].map(
+      ([r, s], i) => [r, s, 3 + i * 4] as [number, number[], number],
+    )
+  ) {
+    const ids = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) ids[i] = Math.floor(rand() * (numSegments + 2)) - 1;
+    const segmentIds: Input = { values: ids, shape: [rows], dtype: "int32" };
+    const x = normal(rand, [rows, ...inner]);
+    await assertMatchesCpu("UnsortedSegmentSum", { x, segmentIds }, { numSegments }, "float32");
+    const xi: Input = {
+      values: Int32Array.from(x.values, (v) => Math.round(v * 100)),
+      shape: x.shape,
+      dtype: "int32",
+    };
+    await assertMatchesCpu("UnsortedSegmentSum", { x: xi, segmentIds }, { numSegments }, "int32");
+  }
+});
+
+Deno.test("gather's gradient runs on wasm and equals cpu", async () => {
+  const f = (x: tf.Tensor) => tf.gather(x, tf.tensor1d([2, 0, 2, 1], "int32")).square().sum();
+  const x0 = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  const gWasm = tf.grad(f)(x0);
+  const wasmValues = await gWasm.data();
+  await setBackend("cpu");
+  const gCpu = tf.grad(f)(x0);
+  const cpuValues = await gCpu.data();
+  await setBackend("wasm");
+  assert.ok(relativeMaxError(wasmValues, cpuValues) <= 1e-6);
+  assert.deepEqual(Array.from(wasmValues), [2, 4, 6, 8, 20, 24]);
+  tf.dispose([x0, gWasm, gCpu]);
+});
+
+Deno.test("the tutorial CNN's weight and input gradients on wasm equal those on cpu", async () => {
+  await setBackend("wasm");
+  const model = createClassifier({ seed: 7 });
+  const rand = rng(6);
+  const xIn = normal(rand, [2, 28, 28, 1]);
+  const x = tf.tensor4d(xIn.values, [2, 28, 28, 1]);
+  const labels = tf.oneHot(tf.tensor1d([3, 1], "int32"), 10);
+  const loss = (input: tf.Tensor) =>
+    tf.losses.softmaxCrossEntropy(labels, model.apply(input) as tf.Tensor) as tf.Scalar;
+  const gradients = async () => {
+    const { value, grads } = tf.variableGrads(() => loss(x));
+    const inputGrad = tf.grad(loss)(x);
+    const out: Record<string, Float32Array> = { input: (await inputGrad.data()) as Float32Array };
+    for (const [k, g] of Object.entries(grads)) out[k] = (await g.data()) as Float32Array;
+    tf.dispose([value, inputGrad, ...Object.values(grads)]);
+    return out;
+  };
+  const before = tf.memory().numTensors;
+  const onWasm = await gradients();
+  assert.equal(tf.memory().numTensors, before, "gradients leaked tensors");
+  await setBackend("cpu");
+  const onCpu = await gradients();
+  await setBackend("wasm");
+  assert.equal(Object.keys(onWasm).length, 1 + model.trainableWeights.length);
+  for (const name of Object.keys(onCpu)) {
+    const err = relativeMaxError(onWasm[name], onCpu[name]);
+    assert.ok(err <= 1e-4, `${name}: relative error ${err} > 1e-4`);
+  }
+  tf.dispose([x, labels]);
+  model.dispose();
+});
+
+Deno.test("setBackend() is idempotent and rejects unknown names", async () => {
+  await setBackend("wasm");
+  await setBackend("wasm");
+  assert.equal(tf.getBackend(), "wasm");
+  await assert.rejects(
+    // deno-lint-ignore no-explicit-any
+    () => setBackend("webgl" as any),
+    {
+      name: "RangeError",
+      message:
+        'Cannot set the TensorFlow.js backend: name must be one of "wasm", "cpu", received "webgl". Pass "wasm" (fast, default) or "cpu".',
+    },
+  );
+});
