@@ -1,0 +1,159 @@
+/**
+ * Replacement gradients for nonlinearities: guided backpropagation and deconvolution at every ReLU,
+ * and DeepLift's Rescale rule (as Captum's `nonlinear` and `softmax` hooks). Used with
+ * `withGradientOverrides`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { GradientOverride } from "./gradient_override.ts";
+import { attributionTypeError } from "./errors.ts";
+
+type Attrs = Record<string, unknown>;
+
+/**
+ * Guided backpropagation at ReLU: `relu(dy · 1[x > 0])` — only positive gradients pass, and only
+ * where the forward input was positive.
+ */
+export const GUIDED_RELU: GradientOverride = {
+  kernelName: "Relu",
+  inputsToSave: ["x"],
+  outputsToSave: [false],
+  gradFunc: (dy, saved) => {
+    const [x] = saved;
+    return { x: () => tf.relu(dy as tf.Tensor).mul(tf.step(x)) };
+  },
+};
+
+/** Deconvolution at ReLU: `relu(dy)`, ignoring the forward input. */
+export const DECONVOLUTION_RELU: GradientOverride = {
+  kernelName: "Relu",
+  inputsToSave: ["x"],
+  outputsToSave: [false],
+  gradFunc: (dy) => ({ x: () => tf.relu(dy as tf.Tensor) }),
+};
+
+/** An elementwise nonlinearity DeepLift rescales: its kernel, input name and derivative. */
+interface Elementwise {
+  kernelName: string;
+  /** The derivative at input `x` with output `y`. */
+  derivative(x: tf.Tensor, y: tf.Tensor, attrs: Attrs): tf.Tensor;
+}
+
+const ELEMENTWISE: readonly Elementwise[] = [
+  { kernelName: "Relu", derivative: (x) => tf.step(x) },
+  {
+    kernelName: "Relu6",
+    derivative: (x) => tf.logicalAnd(x.greater(0), x.less(6)).toFloat(),
+  },
+  { kernelName: "Sigmoid", derivative: (_x, y) => y.mul(tf.scalar(1).sub(y)) },
+  { kernelName: "Tanh", derivative: (_x, y) => tf.scalar(1).sub(y.square()) },
+  { kernelName: "Elu", derivative: (x, y) => tf.where(x.greater(0), tf.onesLike(x), y.add(1)) },
+  {
+    kernelName: "LeakyRelu",
+    derivative: (x, _y, attrs) =>
+      tf.where(x.greater(0), tf.onesLike(x), tf.fill(x.shape, Number(attrs.alpha ?? 0.2))),
+  },
+  { kernelName: "Softplus", derivative: (x) => tf.sigmoid(x) },
+];
+
+/**
+ * Δ of a `[2N, ...]` tensor laid out `[inputs; baselines]`: `t[:N] − t[N:]`, stacked twice so it
+ * lines up with both halves (Captum's `_compute_diffs`).
+ */
+function doubledDelta(method: string, t: tf.Tensor): tf.Tensor {
+  const rows = t.shape[0];
+  if (rows === undefined || rows % 2 !== 0) {
+    throw attributionTypeError(
+      method,
+      "model",
+      "a network whose nonlinearities see the batch [inputs; baselines] along axis 0",
+      `a nonlinearity input of shape [${t.shape.join(", ")}]`,
+      "Keep the batch axis first through the model (no reshapes across examples).",
+    );
+  }
+  const half = rows / 2;
+  const rest = t.shape.slice(1).map(() => -1);
+  const d = t.slice([0, ...rest.map(() => 0)], [half, ...rest]).sub(
+    t.slice([half, ...rest.map(() => 0)], [half, ...rest]),
+  );
+  return tf.concat([d, d], 0);
+}
+
+/** dy·Δout/Δin, or the plain gradient where |Δin| < eps. */
+function rescale(
+  dy: tf.Tensor,
+  plain: tf.Tensor,
+  deltaIn: tf.Tensor,
+  deltaOut: tf.Tensor,
+  eps: number,
+): tf.Tensor {
+  const small = deltaIn.abs().less(eps);
+  const safeIn = tf.where(small, tf.onesLike(deltaIn), deltaIn);
+  return tf.where(small, plain, dy.mul(deltaOut).div(safeIn));
+}
+
+/**
+ * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, LeakyReLU and Softplus, Captum's
+ * softmax rule, and an error for MaxPool (its DeepLift rule is not implemented). The forward pass
+ * must run on `[inputs; baselines]` stacked along axis 0.
+ */
+export function deepLiftOverrides(method: string, eps: number): GradientOverride[] {
+  const elementwise = ELEMENTWISE.map(({ kernelName, derivative }): GradientOverride => ({
+    kernelName,
+    inputsToSave: ["x"],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved;
+      const g = dy as tf.Tensor;
+      return {
+        x: () =>
+          rescale(
+            g,
+            g.mul(derivative(x, y, attrs as Attrs)),
+            doubledDelta(method, x),
+            doubledDelta(method, y),
+            eps,
+          ),
+      };
+    },
+  }));
+  const softmax: GradientOverride = {
+    kernelName: "Softmax",
+    inputsToSave: ["logits"],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved;
+      const g = dy as tf.Tensor;
+      return {
+        logits: () => {
+          const dim = (attrs as Attrs).dim as number[] | number | undefined;
+          const axis = Array.isArray(dim) ? dim : [dim ?? -1];
+          const plain = y.mul(g.sub(g.mul(y).sum(axis, true)));
+          const unnormalized = rescale(
+            g,
+            plain,
+            doubledDelta(method, x),
+            doubledDelta(method, y),
+            eps,
+          );
+          return unnormalized.sub(unnormalized.sum().div(unnormalized.size));
+        },
+      };
+    },
+  };
+  const maxPool: GradientOverride = {
+    kernelName: "MaxPool",
+    gradFunc: () => {
+      throw attributionTypeError(
+        method,
+        "model",
+        "a network without max pooling (DeepLift's MaxPool rule is not implemented here)",
+        "a model containing a MaxPool op",
+        "Use IntegratedGradients or GradientShap for this model, or replace max pooling by " +
+          "average pooling.",
+      );
+    },
+  };
+  return [...elementwise, softmax, maxPool];
+}

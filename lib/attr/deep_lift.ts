@@ -1,0 +1,148 @@
+/**
+ * DeepLIFT with the Rescale rule (Shrikumar et al., 2017), as Captum's `DeepLift`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { GradientAttribution } from "./attribution.ts";
+import type { AttributionWithDelta, Baseline, ModelLike, Target } from "./types.ts";
+import { resolveBaselines } from "./_utils/baselines.ts";
+import { assertNumber } from "./_utils/errors.ts";
+import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
+
+/** Constructor options of {@linkcode DeepLift} and {@linkcode DeepLiftShap}. */
+export interface DeepLiftConfig {
+  /**
+   * Multiply the multipliers by `(inputs − baselines)` (global attribution). When false, return
+   * the multipliers alone (Captum's "local" attribution).
+   * @default true
+   */
+  multiplyByInputs?: boolean;
+  /**
+   * Where `|Δinput| < eps` at a nonlinearity, the plain gradient is used instead of Δout/Δin.
+   * @default 1e-10
+   */
+  eps?: number;
+}
+
+/** Options of {@linkcode DeepLift.attribute}. */
+export interface DeepLiftOptions {
+  /** The output to explain: a class index, one index per example, or a function of the output. */
+  target?: Target;
+  /**
+   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1.
+   * @default 0
+   */
+  baselines?: Baseline;
+}
+
+/**
+ * DeepLift (Rescale rule): gradients in which every nonlinearity (ReLU, ReLU6, Sigmoid, Tanh, ELU,
+ * LeakyReLU, Softplus; softmax with Captum's rule) passes `dy · Δout/Δin`, the change of its
+ * output over the change of its input between the inputs and the baselines; linear and
+ * convolutional layers pass the plain gradient. Result `(x − x′) ⊙ multipliers`. For ReLU networks
+ * the attributions sum exactly to `F(x) − F(x′)`. Max pooling is not supported (an error says so).
+ *
+ * @example
+ * ```ts
+ * import { DeepLift, tf } from "../mod.ts";
+ * const w = tf.tensor2d([[2, 2]]);
+ * const model = (x: tf.Tensor) => tf.relu(x.sub(tf.tensor2d([[0, 1.5]]))).mul(w).sum(1, true);
+ * const attr = await new DeepLift(model).attribute(tf.tensor2d([[1, 2]]));
+ * attr.print(); // [[2, 1]]
+ * attr.dispose();
+ * ```
+ */
+export class DeepLift extends GradientAttribution {
+  /** Whether attributions are multiplied by `(inputs − baselines)`. */
+  readonly multiplyByInputs: boolean;
+  /** Threshold on |Δinput| below which the plain gradient is used. */
+  readonly eps: number;
+
+  /**
+   * @param model a `tf.LayersModel` or a forward function `(x) => y`.
+   * @param config `{ multiplyByInputs, eps }`.
+   */
+  constructor(model: ModelLike, config: DeepLiftConfig = {}) {
+    super(model);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+    this.eps = config.eps ?? 1e-10;
+    assertNumber(this.methodName, "eps", this.eps, 0);
+  }
+
+  /**
+   * DeepLift attributions of `target`, in the inputs' shape. The caller owns the result.
+   *
+   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, baselines that do
+   *   not broadcast, a model output a class index cannot select, or a model with max pooling.
+   * @throws {RangeError} for a target out of range.
+   */
+  attribute(inputs: tf.Tensor, options: DeepLiftOptions = {}): Promise<tf.Tensor> {
+    try {
+      const { attributions, baselines } = this.compute(inputs, options);
+      baselines.dispose();
+      return Promise.resolve(attributions);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Attributions and Captum's convergence delta per example,
+   * `Σ attributions − (F(x)[t] − F(x′)[t])` (≈ 0 for ReLU networks). The caller owns both.
+   *
+   * @example
+   * ```ts
+   * import { DeepLift, tf } from "../mod.ts";
+   * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
+   * const { attributions, delta } = await new DeepLift(model).attributeWithDelta(tf.tensor2d([[1, -2]]));
+   * delta.print(); // [0]
+   * tf.dispose([attributions, delta]);
+   * ```
+   */
+  attributeWithDelta(
+    inputs: tf.Tensor,
+    options: DeepLiftOptions = {},
+  ): Promise<AttributionWithDelta> {
+    try {
+      const { attributions, baselines } = this.compute(inputs, options);
+      try {
+        const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
+        return Promise.resolve({ attributions, delta });
+      } catch (error) {
+        attributions.dispose();
+        throw error;
+      } finally {
+        baselines.dispose();
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private compute(
+    inputs: tf.Tensor,
+    options: DeepLiftOptions,
+  ): { attributions: tf.Tensor; baselines: tf.Tensor } {
+    const { target } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
+    try {
+      const attributions = tf.tidy(() => {
+        const m = deepLiftMultipliers(
+          this.methodName,
+          this.forward,
+          inputs,
+          baselines,
+          target,
+          this.eps,
+        );
+        return this.multiplyByInputs ? m.mul(inputs.sub(baselines)) : m;
+      });
+      return { attributions, baselines };
+    } catch (error) {
+      baselines.dispose();
+      throw error;
+    }
+  }
+}

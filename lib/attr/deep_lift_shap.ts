@@ -1,0 +1,170 @@
+/**
+ * DeepLIFT SHAP, as Captum's `DeepLiftShap`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { GradientAttribution } from "./attribution.ts";
+import type { DeepLiftConfig } from "./deep_lift.ts";
+import type { AttributionWithDelta, ModelLike, Target } from "./types.ts";
+import { assertBaselineDistribution } from "./_utils/baselines.ts";
+import { rowChunks } from "./_utils/batching.ts";
+import { assertNumber } from "./_utils/errors.ts";
+import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
+import { repeatInterleave, repeatTarget, tileBatch } from "./_utils/repeat.ts";
+import { sliceTarget } from "./_utils/target.ts";
+
+/** Options of {@linkcode DeepLiftShap.attribute}. */
+export interface DeepLiftShapOptions {
+  /**
+   * Required. The baseline distribution: a tensor of reference rows `[B, ...]` with the shape of
+   * one example (B ≥ 1). Every example is explained against every row.
+   */
+  baselines: tf.Tensor;
+  /** The output to explain: a class index, one index per example, or a function of the output. */
+  target?: Target;
+  /**
+   * At most this many (example, baseline) pairs per forward/backward pass (each pass runs twice
+   * as many rows: inputs and baselines). Results do not depend on it.
+   * @default undefined (all pairs in one pass)
+   */
+  internalBatchSize?: number;
+}
+
+/**
+ * DeepLiftShap: {@linkcode DeepLift} of every example against every row of a baseline
+ * distribution, averaged over the rows (an approximation of SHAP values).
+ *
+ * @example
+ * ```ts
+ * import { DeepLiftShap, tf } from "../mod.ts";
+ * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
+ * const baselines = tf.tensor2d([[0, 0], [2, 0]]);
+ * const attr = await new DeepLiftShap(model).attribute(tf.tensor2d([[1, 1]]), { baselines });
+ * attr.print(); // [[0, 1]]: mean of DeepLift vs [0, 0] ([1, 1]) and vs [2, 0] ([-1, 1])
+ * attr.dispose();
+ * ```
+ */
+export class DeepLiftShap extends GradientAttribution {
+  /** Whether attributions are multiplied by `(inputs − baselines)`. */
+  readonly multiplyByInputs: boolean;
+  /** Threshold on |Δinput| below which the plain gradient is used. */
+  readonly eps: number;
+
+  /**
+   * @param model a `tf.LayersModel` or a forward function `(x) => y`.
+   * @param config `{ multiplyByInputs, eps }` as {@linkcode DeepLift}.
+   */
+  constructor(model: ModelLike, config: DeepLiftConfig = {}) {
+    super(model);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+    this.eps = config.eps ?? 1e-10;
+    assertNumber(this.methodName, "eps", this.eps, 0);
+  }
+
+  /**
+   * DeepLiftShap attributions of `target`, in the inputs' shape. The caller owns the result.
+   *
+   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, missing baselines
+   *   or baseline rows of another shape, a model output a class index cannot select, or a model
+   *   with max pooling.
+   * @throws {RangeError} for a target out of range.
+   */
+  attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {
+    try {
+      const pairs = this.pairs(inputs, options);
+      const result = this.mean(inputs, options, pairs.attributions);
+      tf.dispose(pairs);
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Attributions and Captum's convergence delta, one per (example, baseline row) pair as Captum
+   * returns it: shape `[N · B]`, example-major. The caller owns both tensors.
+   *
+   * @example
+   * ```ts
+   * import { DeepLiftShap, tf } from "../mod.ts";
+   * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
+   * const { attributions, delta } = await new DeepLiftShap(model).attributeWithDelta(
+   *   tf.tensor2d([[1, 1]]),
+   *   { baselines: tf.tensor2d([[0, 0], [2, 0]]) },
+   * );
+   * delta.print(); // [0, 0]
+   * tf.dispose([attributions, delta]);
+   * ```
+   */
+  attributeWithDelta(
+    inputs: tf.Tensor,
+    options: DeepLiftShapOptions,
+  ): Promise<AttributionWithDelta> {
+    try {
+      const pairs = this.pairs(inputs, options);
+      try {
+        const delta = this.computeConvergenceDelta(
+          pairs.attributions,
+          pairs.baselines,
+          pairs.inputs,
+          repeatTarget(options.target, options.baselines.shape[0]),
+        );
+        return Promise.resolve({
+          attributions: this.mean(inputs, options, pairs.attributions),
+          delta,
+        });
+      } finally {
+        tf.dispose(pairs);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private mean(inputs: tf.Tensor, options: DeepLiftShapOptions, perPair: tf.Tensor): tf.Tensor {
+    return tf.tidy(() =>
+      perPair.reshape([inputs.shape[0], options.baselines.shape[0], ...inputs.shape.slice(1)])
+        .mean(1)
+    );
+  }
+
+  /** Per-pair attributions `[N·B, ...]` with the expanded inputs and baselines. */
+  private pairs(
+    inputs: tf.Tensor,
+    options: DeepLiftShapOptions,
+  ): { attributions: tf.Tensor; inputs: tf.Tensor; baselines: tf.Tensor } {
+    const name = this.methodName;
+    const { target, internalBatchSize } = options ?? {};
+    this.validateInputsAndTarget(inputs, target);
+    assertBaselineDistribution(name, inputs, options?.baselines);
+    const numBaselines = options.baselines.shape[0];
+    const rows = inputs.shape[0] * numBaselines;
+    const chunks = rowChunks(name, rows, internalBatchSize);
+    const rowShape = inputs.shape.slice(1);
+    return tf.tidy(() => {
+      const x = repeatInterleave(inputs, numBaselines);
+      const b = tileBatch(options.baselines.toFloat(), inputs.shape[0]);
+      const expandedTarget = repeatTarget(target, numBaselines);
+      const parts = chunks.map(([start, end]) =>
+        tf.tidy(() => {
+          const begin = [start, ...rowShape.map(() => 0)];
+          const shape = [end - start, ...rowShape];
+          const xs = x.slice(begin, shape);
+          const bs = b.slice(begin, shape);
+          const m = deepLiftMultipliers(
+            name,
+            this.forward,
+            xs,
+            bs,
+            sliceTarget(expandedTarget, start, end - start),
+            this.eps,
+          );
+          return this.multiplyByInputs ? m.mul(xs.sub(bs)) : m;
+        })
+      );
+      const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+      return { attributions, inputs: x, baselines: b };
+    });
+  }
+}
