@@ -54,6 +54,42 @@ export type { ClassifierLayerName, CreateClassifierOptions } from "./models/clas
 // --- metrics ---
 
 // --- attribution: primary ---
+export { Attribution, GradientAttribution, PerturbationAttribution } from "./attr/attribution.ts";
+export { APPROXIMATION_METHODS } from "./attr/types.ts";
+export type {
+  ApproximationMethod,
+  AttributionWithDelta,
+  Baseline,
+  ForwardFunction,
+  ModelLike,
+  Target,
+} from "./attr/types.ts";
+export { IntegratedGradients } from "./attr/integrated_gradients.ts";
+export type {
+  IntegratedGradientsConfig,
+  IntegratedGradientsOptions,
+} from "./attr/integrated_gradients.ts";
+export { Saliency } from "./attr/saliency.ts";
+export type { SaliencyOptions } from "./attr/saliency.ts";
+export { InputXGradient } from "./attr/input_x_gradient.ts";
+export type { InputXGradientOptions } from "./attr/input_x_gradient.ts";
+export { GradientShap } from "./attr/gradient_shap.ts";
+export type { GradientShapConfig, GradientShapOptions } from "./attr/gradient_shap.ts";
+export { DeepLift } from "./attr/deep_lift.ts";
+export type { DeepLiftConfig, DeepLiftOptions } from "./attr/deep_lift.ts";
+export { DeepLiftShap } from "./attr/deep_lift_shap.ts";
+export type { DeepLiftShapOptions } from "./attr/deep_lift_shap.ts";
+export { GuidedBackprop } from "./attr/guided_backprop.ts";
+export type { GuidedBackpropOptions } from "./attr/guided_backprop.ts";
+export { Deconvolution } from "./attr/deconvolution.ts";
+export type { DeconvolutionOptions } from "./attr/deconvolution.ts";
+export { NOISE_TUNNEL_TYPES, NoiseTunnel } from "./attr/noise_tunnel.ts";
+export type {
+  AttributeOptionsOf,
+  NoiseTunnelOptions,
+  NoiseTunnelOwnOptions,
+  NoiseTunnelType,
+} from "./attr/noise_tunnel.ts";
 
 // --- attribution: layer ---
 
