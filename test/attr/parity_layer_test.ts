@@ -2,7 +2,7 @@
  * Parity of the layer and neuron explainers with Captum on the tutorial CNN's fixture.
  */
 import assert from "node:assert/strict";
-import { LayerGradCam, tf } from "../../lib/mod.ts";
+import { LayerGradCam, LayerIntegratedGradients, tf } from "../../lib/mod.ts";
 import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 
@@ -28,3 +28,14 @@ for (const layer of ["conv1", "conv2"]) {
     attr.dispose();
   });
 }
+
+Deno.test("`LayerIntegratedGradients.attribute()` matches Captum on the fixture (conv1)", async () => {
+  const { fx, x, target } = example(1);
+  const attr = await new LayerIntegratedGradients(fx.model, "conv1").attribute(x, { target });
+  assertParity(
+    "LayerIntegratedGradients_conv1",
+    attr,
+    fx.reference("LayerIntegratedGradients_conv1"),
+  );
+  attr.dispose();
+});

@@ -1,0 +1,148 @@
+/**
+ * Integrated Gradients at a layer, as Captum's `LayerIntegratedGradients`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ApproximationMethod, AttributionWithDelta, Baseline, Target } from "../types.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { approximationParameters } from "../_utils/approximation.ts";
+import { resolveBaselines } from "../_utils/baselines.ts";
+import { stepChunks } from "../_utils/batching.ts";
+import { expandTarget, selectTarget } from "../_utils/target.ts";
+import { LayerAttribution } from "./layer_attribution.ts";
+import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
+
+/** Constructor options of {@linkcode LayerIntegratedGradients}. */
+export interface LayerIntegratedGradientsConfig {
+  /**
+   * Multiply the integrated gradients by (A(inputs) − A(baselines)); false returns the "local"
+   * attribution (the averaged layer gradient).
+   * @default true
+   */
+  multiplyByInputs?: boolean;
+}
+
+/** Options of {@linkcode LayerIntegratedGradients.attribute}. */
+export interface LayerIntegratedGradientsOptions {
+  /** The output to explain. @default undefined (the model outputs one value per example) */
+  target?: Target;
+  /**
+   * Reference inputs whose layer activations start the path: a number, a tensor of the inputs'
+   * shape, or one with batch size 1.
+   * @default 0
+   */
+  baselines?: Baseline;
+  /** Number of integration steps. @default 50 */
+  nSteps?: number;
+  /** How the integral is approximated. @default "gausslegendre" */
+  method?: ApproximationMethod;
+  /**
+   * Most rows (examples × steps) evaluated at once; steps are processed in chunks of
+   * `max(1, floor(internalBatchSize / N))`.
+   * @default undefined (all steps at once)
+   */
+  internalBatchSize?: number;
+  /** Attribute to the layer's input instead of its output. @default false */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * Integrated Gradients over a layer's activations: integrates ∂F/∂A along the straight line from
+ * the baselines' activations A(x′) to the inputs' activations A(x) (not along the input path),
+ * times A(x) − A(x′). Branches that bypass the layer see the inputs. Result: the layer's shape.
+ *
+ * @example
+ * ```ts
+ * import { LayerIntegratedGradients, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const lig = new LayerIntegratedGradients(model, "hidden");
+ * const attr = await lig.attribute(tf.tensor2d([[1, 2]]));
+ * attr.print(); // [[3, 3]] (the model is linear after the layer)
+ * ```
+ */
+export class LayerIntegratedGradients extends LayerAttribution {
+  /** Whether attributions are multiplied by A(inputs) − A(baselines). */
+  readonly multiplyByInputs: boolean;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config see {@linkcode LayerIntegratedGradientsConfig}.
+   */
+  constructor(
+    model: tf.LayersModel,
+    layer: LayerRef,
+    config: LayerIntegratedGradientsConfig = {},
+  ) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+  }
+
+  /** Attributions in the layer's shape; the caller owns the tensor. */
+  attribute(
+    inputs: tf.Tensor,
+    options: LayerIntegratedGradientsOptions = {},
+  ): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const {
+      target,
+      nSteps = 50,
+      method: approx = "gausslegendre",
+      internalBatchSize,
+      attributeToLayerInput = false,
+    } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const { alphas, weights } = approximationParameters(method, approx, nSteps);
+    const n = inputs.shape[0];
+    const chunks = stepChunks(method, nSteps, n, internalBatchSize);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    const tap = this.tap(attributeToLayerInput);
+    const [end, start] = tf.tidy(() => [tap.layerValue(inputs), tap.layerValue(baselines)]);
+    let total: tf.Tensor | undefined;
+    try {
+      for (const [s, e] of chunks) {
+        const part = tf.tidy(() => {
+          const points = pathPoints(start, end, alphas.slice(s, e));
+          const xs = tileRows(inputs, e - s);
+          const t = expandTarget(target, e - s);
+          const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, xs), t).sum();
+          return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
+        });
+        if (total === undefined) total = part;
+        else {
+          const sum = total.add(part);
+          tf.dispose([total, part]);
+          total = sum;
+        }
+      }
+      const integrated = total!;
+      return Promise.resolve(
+        tf.tidy(() => this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()),
+      );
+    } finally {
+      tf.dispose([baselines, end, start, total!]);
+    }
+  }
+
+  /**
+   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
+   * The caller owns both tensors.
+   */
+  async attributeWithDelta(
+    inputs: tf.Tensor,
+    options: LayerIntegratedGradientsOptions = {},
+  ): Promise<AttributionWithDelta> {
+    const attributions = await this.attribute(inputs, options);
+    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
+    try {
+      const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
+      return { attributions, delta };
+    } finally {
+      baselines.dispose();
+    }
+  }
+}
