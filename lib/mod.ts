@@ -111,3 +111,54 @@ export type {
 } from "./attr/layer/layer_gradient_x_activation.ts";
 export { LayerGradCam } from "./attr/layer/layer_grad_cam.ts";
 export type { LayerGradCamOptions } from "./attr/layer/layer_grad_cam.ts";
+export { LayerIntegratedGradients } from "./attr/layer/layer_integrated_gradients.ts";
+export type {
+  LayerIntegratedGradientsConfig,
+  LayerIntegratedGradientsOptions,
+} from "./attr/layer/layer_integrated_gradients.ts";
+export { LayerConductance } from "./attr/layer/layer_conductance.ts";
+export type { LayerConductanceOptions } from "./attr/layer/layer_conductance.ts";
+export { InternalInfluence } from "./attr/layer/internal_influence.ts";
+export type { InternalInfluenceOptions } from "./attr/layer/internal_influence.ts";
+
+// --- attribution: neuron ---
+
+// --- visualization and display ---
+export { Figure, JUPYTER_DISPLAY } from "./viz/figure.ts";
+export type {
+  FigureInit,
+  FigureSpec,
+  PlotlyConfig,
+  PlotlyLayout,
+  PlotlyTrace,
+} from "./viz/figure.ts";
+export type { ArrayInput, NestedArray, ShapedArray, TensorLike } from "./viz/array_input.ts";
+export { cumulativeSumThreshold, normalizeAttr, VISUALIZE_SIGNS } from "./viz/normalize_attr.ts";
+export type { NormalizeAttrOptions, NormalizedAttr, VisualizeSign } from "./viz/normalize_attr.ts";
+export { IMAGE_VISUALIZATION_METHODS, visualizeImageAttr } from "./viz/visualize_image_attr.ts";
+export type {
+  ImageVisualizationMethod,
+  VisualizeImageAttrOptions,
+} from "./viz/visualize_image_attr.ts";
+export { visualizeImageAttrMultiple } from "./viz/visualize_image_attr_multiple.ts";
+export type {
+  LabeledAttr,
+  VisualizeImageAttrMultipleOptions,
+} from "./viz/visualize_image_attr_multiple.ts";
+export { confusionMatrixFigure } from "./viz/confusion_matrix_figure.ts";
+export type { ConfusionMatrixFigureOptions } from "./viz/confusion_matrix_figure.ts";
+export { trainingCurvesFigure } from "./viz/training_curves_figure.ts";
+export type { TrainingCurves, TrainingCurvesFigureOptions } from "./viz/training_curves_figure.ts";
+export { imageGridFigure } from "./viz/image_grid_figure.ts";
+export type { ImageGridFigureOptions } from "./viz/image_grid_figure.ts";
+export { classProbabilitiesFigure } from "./viz/class_probabilities_figure.ts";
+export type { ClassProbabilitiesFigureOptions } from "./viz/class_probabilities_figure.ts";
+export { display } from "./display/display.ts";
+export { figureMimeBundle, resetPlotlyInjection } from "./display/mime_bundle.ts";
+export type { FigureMimeBundleOptions, MimeBundle } from "./display/mime_bundle.ts";
+export { figureHtml, writeFigureHtml } from "./display/figure_html.ts";
+export type { FigureHtmlOptions } from "./display/figure_html.ts";
+export { encodePng } from "./display/png.ts";
+export { plotlyPath, plotlyVersion } from "./display/plotly_source.ts";
+
+await setBackend("wasm");
