@@ -52,6 +52,18 @@ export type { ClassifierLayerName, CreateClassifierOptions } from "./models/clas
 // --- training ---
 
 // --- metrics ---
+export { infidelity } from "./metrics/infidelity.ts";
+export type {
+  InfidelityOptions,
+  InfidelityPerturbContext,
+  InfidelityPerturbFunction,
+} from "./metrics/infidelity.ts";
+export { sensitivityMax } from "./metrics/sensitivity_max.ts";
+export type {
+  ExplanationArgs,
+  ExplanationFunction,
+  SensitivityMaxOptions,
+} from "./metrics/sensitivity_max.ts";
 
 // --- attribution: primary ---
 export { Attribution, GradientAttribution, PerturbationAttribution } from "./attr/attribution.ts";
@@ -90,6 +102,18 @@ export type {
   NoiseTunnelOwnOptions,
   NoiseTunnelType,
 } from "./attr/noise_tunnel.ts";
+export { Occlusion } from "./attr/occlusion.ts";
+export type { OcclusionOptions } from "./attr/occlusion.ts";
+export { FeatureAblation } from "./attr/feature_ablation.ts";
+export type { FeatureAblationOptions } from "./attr/feature_ablation.ts";
+export { FeaturePermutation } from "./attr/feature_permutation.ts";
+export type { FeaturePermutationOptions } from "./attr/feature_permutation.ts";
+export { ShapleyValueSampling } from "./attr/shapley_value_sampling.ts";
+export type { ShapleyValueSamplingOptions } from "./attr/shapley_value_sampling.ts";
+export { KERNEL_SHAP_INF_WEIGHT, KernelShap } from "./attr/kernel_shap.ts";
+export type { KernelShapOptions } from "./attr/kernel_shap.ts";
+export { Lime } from "./attr/lime.ts";
+export type { LimeOptions } from "./attr/lime.ts";
 
 // --- attribution: layer ---
 

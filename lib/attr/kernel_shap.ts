@@ -1,0 +1,121 @@
+/**
+ * KernelShap, as Captum's: Shapley values through a weighted linear regression over binary
+ * coalitions of feature groups.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { PerturbationAttribution } from "./attribution.ts";
+import type { Baseline, Target } from "./types.ts";
+import { resolveBaselines } from "./_utils/baselines.ts";
+import { assertInteger, assertNumber } from "./_utils/errors.ts";
+import { resolveFeatureMask } from "./_utils/feature_mask.ts";
+import { weightedLeastSquares } from "./_utils/linear_regression.ts";
+import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
+import { SeededRandom } from "./_utils/seeded_random.ts";
+import { fitSurrogates } from "./_utils/surrogate.ts";
+
+/** Weight of the all-ones and all-zeros coalitions (Captum's `inf_weight`). */
+export const KERNEL_SHAP_INF_WEIGHT = 1e6;
+
+/** Options of {@linkcode KernelShap.attribute}. */
+export interface KernelShapOptions {
+  /** The output to explain (a class index, one per example, or a function of the output). */
+  target?: Target;
+  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
+  baselines?: Baseline;
+  /**
+   * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
+   * Ids are shifted so the smallest is 0, as in Captum. Grouping (e.g. superpixels) makes the
+   * regression far better posed than the default.
+   * @default every scalar of an example is its own feature
+   */
+  featureMask?: tf.Tensor;
+  /** Coalitions sampled per example (the first two are all ones and all zeros). @default 25 */
+  nSamples?: number;
+  /**
+   * Coalitions evaluated per forward pass (each contributes N rows). Results do not depend on it.
+   * @default as many as make about 128 rows per pass (Captum's default is 1)
+   */
+  perturbationsPerEval?: number;
+  /** Seed of the coalitions. @default 0 */
+  seed?: number;
+}
+
+/**
+ * Kernel SHAP. Sampling as Captum: the first coalition is all ones and the second all zeros, both
+ * weighted 1e6; every other draws a size k in 1 … M − 1 with p(k) ∝ (M − 1)/(k(M − k)) and a uniform
+ * subset of that size, weighted 1. A coalition z evaluates the model at `x·z + baseline·(1 − z)`;
+ * the coefficients of a weighted least-squares fit with intercept (minimum-norm when
+ * underdetermined, as scikit-learn's) are the attributions, broadcast to the groups. One surrogate
+ * per example.
+ *
+ * @example
+ * ```ts
+ * import { KernelShap, tf } from "../mod.ts";
+ * const ks = new KernelShap((x: tf.Tensor) => x.mul(tf.tensor1d([1, 2, 3])).sum(1));
+ * const attr = await ks.attribute(tf.tensor2d([[1, 1, 1]]), { nSamples: 50 });
+ * attr.print(); // ≈ [[1, 2, 3]]
+ * ```
+ */
+export class KernelShap extends PerturbationAttribution {
+  /**
+   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   *
+   * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, or a bad mask.
+   */
+  override async attribute(
+    inputs: tf.Tensor,
+    options: KernelShapOptions = {},
+  ): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const { target, nSamples = 25, seed = 0 } = options;
+    this.validateInputsAndTarget(inputs, target);
+    assertInteger(method, "nSamples", nSamples);
+    assertNumber(method, "seed", seed);
+    const n = inputs.shape[0];
+    const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
+    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
+    const m = mask.numFeatures;
+    // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
+    const sizeWeights = new Float64Array(m);
+    for (let k = 1; k < m; k++) sizeWeights[k] = (m - 1) / (k * (m - k));
+    const random = new SeededRandom(seed);
+    const keys = new Float64Array(m);
+    const order = new Int32Array(m);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    try {
+      return await fitSurrogates({
+        method,
+        forward: this.forward,
+        inputs,
+        baselines,
+        target,
+        mask,
+        nSamples,
+        perturbationsPerEval: ppe,
+        draw: (s, z) => {
+          if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
+          if (s === 1) return void z.fill(0);
+          const k = random.categorical(sizeWeights);
+          // A uniform k-subset: the k largest of M uniform keys.
+          for (let j = 0; j < m; j++) {
+            keys[j] = random.next();
+            order[j] = j;
+          }
+          order.sort((a, b) => keys[b] - keys[a]);
+          z.fill(0);
+          for (let j = 0; j < k; j++) z[order[j]] = 1;
+        },
+        similarity: (z) => {
+          let ones = 0;
+          for (let j = 0; j < m; j++) ones += z[j];
+          return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
+        },
+        fit: weightedLeastSquares,
+      });
+    } finally {
+      baselines.dispose();
+    }
+  }
+}

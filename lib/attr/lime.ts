@@ -1,0 +1,114 @@
+/**
+ * Lime, as Captum's defaults: Bernoulli(0.5) coalitions of feature groups, an exponential cosine
+ * kernel, and a Lasso surrogate.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { PerturbationAttribution } from "./attribution.ts";
+import type { Baseline, Target } from "./types.ts";
+import { resolveBaselines } from "./_utils/baselines.ts";
+import { assertInteger, assertNumber } from "./_utils/errors.ts";
+import { resolveFeatureMask } from "./_utils/feature_mask.ts";
+import { weightedLasso } from "./_utils/linear_regression.ts";
+import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
+import { SeededRandom } from "./_utils/seeded_random.ts";
+import { fitSurrogates } from "./_utils/surrogate.ts";
+
+/** Options of {@linkcode Lime.attribute}. */
+export interface LimeOptions {
+  /** The output to explain (a class index, one per example, or a function of the output). */
+  target?: Target;
+  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
+  baselines?: Baseline;
+  /**
+   * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
+   * Ids are shifted so the smallest is 0, as in Captum.
+   * @default every scalar of an example is its own feature
+   */
+  featureMask?: tf.Tensor;
+  /** Samples drawn per example. @default 25 */
+  nSamples?: number;
+  /**
+   * Samples evaluated per forward pass (each contributes N rows). Results do not depend on it.
+   * @default as many as make about 128 rows per pass (Captum's default is 1)
+   */
+  perturbationsPerEval?: number;
+  /** The L1 penalty of the Lasso surrogate (Captum's `SkLearnLasso(alpha=0.01)`). @default 0.01 */
+  alpha?: number;
+  /** Width of the exponential kernel on the cosine distance. @default 1 */
+  kernelWidth?: number;
+  /** Seed of the samples. @default 0 */
+  seed?: number;
+}
+
+/**
+ * LIME with Captum's defaults: each sample keeps every group with probability 0.5 and maps
+ * z to `x·z + baseline·(1 − z)`; its weight is `exp(−d² / (2·kernelWidth²))` with d = 1 − the
+ * cosine similarity between the flattened input and the perturbed input; the surrogate is a
+ * weighted Lasso with intercept (`alpha` 0.01), fitted by coordinate descent. Its coefficients,
+ * broadcast to the groups, are the attributions. One surrogate per example.
+ *
+ * @example
+ * ```ts
+ * import { Lime, tf } from "../mod.ts";
+ * const lime = new Lime((x: tf.Tensor) => x.mul(tf.tensor1d([1, 2, 3])).sum(1));
+ * const attr = await lime.attribute(tf.tensor2d([[1, 1, 1]]), { nSamples: 100 });
+ * attr.print(); // ≈ [[1, 2, 3]] (shrunk slightly by the L1 penalty)
+ * ```
+ */
+export class Lime extends PerturbationAttribution {
+  /**
+   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   *
+   * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, a negative `alpha`, a
+   *   non-positive `kernelWidth`, or a bad mask.
+   */
+  override async attribute(inputs: tf.Tensor, options: LimeOptions = {}): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const { target, nSamples = 25, seed = 0, alpha = 0.01, kernelWidth = 1 } = options;
+    this.validateInputsAndTarget(inputs, target);
+    assertInteger(method, "nSamples", nSamples);
+    assertNumber(method, "seed", seed);
+    assertNumber(method, "alpha", alpha, 0);
+    assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
+    const n = inputs.shape[0];
+    const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
+    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
+    const random = new SeededRandom(seed);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    try {
+      return await fitSurrogates({
+        method,
+        forward: this.forward,
+        inputs,
+        baselines,
+        target,
+        mask,
+        nSamples,
+        perturbationsPerEval: ppe,
+        draw: (_s, z) => {
+          for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
+        },
+        similarity: (z, x, b, ids) => {
+          let dot = 0;
+          let xx = 0;
+          let pp = 0;
+          for (let i = 0; i < x.length; i++) {
+            const p = z[ids[i]] ? x[i] : b[i];
+            dot += x[i] * p;
+            xx += x[i] * x[i];
+            pp += p * p;
+          }
+          // torch.nn.CosineSimilarity: x·p / max(‖x‖·‖p‖, 1e-8).
+          const cos = dot / Math.max(Math.sqrt(xx * pp), 1e-8);
+          const d = 1 - cos;
+          return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
+        },
+        fit: (z, y, w, rows, cols) => weightedLasso(z, y, w, rows, cols, { alpha }),
+      });
+    } finally {
+      baselines.dispose();
+    }
+  }
+}
