@@ -1,0 +1,26 @@
+/**
+ * `display(fig)`: show a figure from anywhere in a notebook cell, not only as its value.
+ *
+ * @module
+ */
+import { jupyterApi } from "./_jupyter_api.ts";
+import { type DisplayableFigure, figureMimeBundle } from "./mime_bundle.ts";
+
+/**
+ * Display `fig` in the running Jupyter notebook (Deno kernel). Outside Jupyter it prints a
+ * one-line description instead (write the figure with `writeFigureHtml` to see it).
+ *
+ * @example
+ * ```ts
+ * import { classProbabilitiesFigure, display } from "./lib/mod.ts";
+ * await display(classProbabilitiesFigure([0.1, 0.7, 0.2], ["cat", "dog", "bird"]));
+ * ```
+ */
+export async function display(fig: DisplayableFigure): Promise<void> {
+  const api = jupyterApi();
+  if (api === undefined) {
+    console.log(`${fig.description} (not in Jupyter: save it with writeFigureHtml(fig, path))`);
+    return;
+  }
+  await api.display(figureMimeBundle(fig), { raw: true });
+}

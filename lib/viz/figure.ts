@@ -1,0 +1,98 @@
+/**
+ * The figure object every builder in `lib/viz/` returns: a Plotly figure spec (`data`, `layout`,
+ * `config`) that displays itself in Jupyter.
+ *
+ * @module
+ */
+import type { RgbaImage } from "./_raster.ts";
+import { figureMimeBundle, type MimeBundle } from "../display/mime_bundle.ts";
+
+/** One Plotly trace, e.g. `{ type: "heatmap", z: [[1, 2]] }`. */
+export interface PlotlyTrace {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A Plotly layout object (`title`, `xaxis`, `annotations`, `width`, …). */
+export type PlotlyLayout = Record<string, unknown>;
+
+/** A Plotly config object (`responsive`, `displaylogo`, …). */
+export type PlotlyConfig = Record<string, unknown>;
+
+/** The plain JSON form of a figure: what `Plotly.newPlot(div, data, layout, config)` takes. */
+export interface FigureSpec {
+  data: PlotlyTrace[];
+  layout: PlotlyLayout;
+  config: PlotlyConfig;
+}
+
+/** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** Constructor fields of {@linkcode Figure}. */
+export interface FigureInit {
+  data: PlotlyTrace[];
+  layout: PlotlyLayout;
+  /** @default { responsive: true, displaylogo: false } */
+  config?: PlotlyConfig;
+  /** A static RGBA rendering, sent as `image/png` next to the interactive figure. */
+  raster?: RgbaImage;
+  /** A one-line description for `text/plain`. @default the layout's title */
+  description?: string;
+}
+
+/**
+ * A Plotly figure. As the value of a Jupyter cell (Deno kernel), or passed to `display()`, it
+ * renders as an interactive plot (`application/vnd.plotly.v1+json` for JupyterLab and VS Code,
+ * offline `text/html` for the classic Notebook and nbconvert exports), plus `image/png` for
+ * image-like figures and `text/plain`.
+ *
+ * @example
+ * ```ts
+ * import { Figure } from "./lib/mod.ts";
+ * const fig = new Figure({
+ *   data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }],
+ *   layout: { title: { text: "A line" } },
+ * });
+ * fig; // as the last expression of a notebook cell, this shows the plot
+ * ```
+ */
+export class Figure implements FigureSpec {
+  /** The traces. */
+  readonly data: PlotlyTrace[];
+  /** The layout. */
+  readonly layout: PlotlyLayout;
+  /** The Plotly config. */
+  readonly config: PlotlyConfig;
+  /** Static RGBA rendering for `image/png`, or `undefined` for figures that are not images. */
+  readonly raster: RgbaImage | undefined;
+  /** One-line description (`text/plain`). */
+  readonly description: string;
+
+  constructor(init: FigureInit) {
+    this.data = init.data;
+    this.layout = init.layout;
+    this.config = init.config ?? { responsive: true, displaylogo: false };
+    this.raster = init.raster;
+    const title = (init.layout.title as { text?: string } | undefined)?.text;
+    this.description = init.description ?? `Plotly figure: ${title ?? "untitled"}`;
+  }
+
+  /** The plain spec, for `JSON.stringify` and `Plotly.newPlot`. */
+  toJSON(): FigureSpec {
+    return { data: this.data, layout: this.layout, config: this.config };
+  }
+
+  /**
+   * The MIME bundle, called by the Deno Jupyter kernel when the figure is a cell's value.
+   *
+   * Note: the kernel (Deno 2.9) may send a cell's `execute_result` after the cell's "idle"
+   * status; headless runners (`jupyter nbconvert --execute`) then drop it (measured here under
+   * CPU load, for figures and plain values alike). `await display(fig)` sends the figure while
+   * the cell runs and is not affected: prefer it in notebooks executed headless, at least for
+   * the first figure (which carries plotly.js).
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return figureMimeBundle(this);
+  }
+}

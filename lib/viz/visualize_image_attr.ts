@@ -1,0 +1,105 @@
+/**
+ * `visualizeImageAttr`: one attribution map as a Plotly figure (Captum's
+ * `visualize_image_attr`).
+ *
+ * @module
+ */
+import type { ArrayInput } from "./array_input.ts";
+import { attrGridFigure } from "./_attr_grid.ts";
+import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
+import type { Figure } from "./figure.ts";
+import type { VisualizeSign } from "./normalize_attr.ts";
+
+/** Options of {@linkcode visualizeImageAttr}. */
+export interface VisualizeImageAttrOptions {
+  /**
+   * How to draw: `"heat_map"`, `"blended_heat_map"` (heat map over the greyscale image),
+   * `"original_image"`, `"masked_image"` (image × map) or `"alpha_scaling"` (map as alpha).
+   * @default "heat_map"
+   */
+  method?: ImageVisualizationMethod;
+  /**
+   * Which attributions to show: `"all"` (signed, red–white–green over −1..1), `"positive"`
+   * (Greens), `"negative"` (Reds, as magnitudes) or `"absolute_value"` (Blues), 0..1.
+   * `"masked_image"` and `"alpha_scaling"` reject `"all"`.
+   * @default "absolute_value"
+   */
+  sign?: VisualizeSign;
+  /**
+   * Percentage of the total attribution mass treated as outliers (saturated at 1); Captum's
+   * cumulative-mass threshold.
+   * @default 2
+   */
+  outlierPerc?: number;
+  /** Opacity of the heat map in `"blended_heat_map"`. @default 0.5 */
+  alphaOverlay?: number;
+  /** Show a colour bar next to heat maps. @default true */
+  showColorbar?: boolean;
+  /** Figure title. @default the method and sign, e.g. "Heat map (absolute-value attributions)" */
+  title?: string;
+  /** Side of the image in pixels (the longer side). @default 320 */
+  panelSize?: number;
+  /** Figure width in pixels. @default fitted to the panel */
+  width?: number;
+  /** Figure height in pixels. @default fitted to the panel */
+  height?: number;
+}
+
+/**
+ * Visualize an attribution map for one image as a Plotly figure, with Captum's normalization
+ * (channel sum, sign selection, cumulative-mass outlier threshold, clip to [−1, 1]) and default
+ * colour scales. The figure also carries a PNG rendering. An all-zero map displays as zeros
+ * with a note in the title (Captum raises an error there).
+ *
+ * @example
+ * ```ts
+ * import { visualizeImageAttr } from "./lib/mod.ts";
+ * const attr = [[[0.1], [0.5]], [[-0.2], [0.9]]]; // [H=2, W=2, C=1]
+ * const image = [[[0.0], [0.5]], [[0.7], [1.0]]];
+ * const fig = visualizeImageAttr(attr, image, { method: "blended_heat_map", sign: "all" });
+ * fig; // as a notebook cell's value, this shows the figure
+ * ```
+ *
+ * @param attr attributions, `[H, W, C]`, `[1, H, W, C]` or `[H, W]` (a `tf.Tensor`, nested
+ *   arrays or `{ data, shape }`); tensors are read, not disposed.
+ * @param image the input image with the same height and width (0..1 or 0..255, 1 or 3
+ *   channels); required by every method except `"heat_map"`. Pass `null` to omit it.
+ * @throws {RangeError} for an unknown method or sign, sign "all" with masked_image or
+ *   alpha_scaling, or outlierPerc outside 0..100.
+ * @throws {TypeError} for bad shapes or a missing image.
+ */
+export function visualizeImageAttr(
+  attr: ArrayInput,
+  image?: ArrayInput | null,
+  options: VisualizeImageAttrOptions = {},
+): Figure {
+  const {
+    method = "heat_map",
+    sign = "absolute_value",
+    outlierPerc = 2,
+    alphaOverlay = 0.5,
+    showColorbar = true,
+    panelSize = 320,
+  } = options;
+  const title = options.title ?? panelTitle(method, sign);
+  return attrGridFigure(
+    [attr],
+    image,
+    [{ attrIndex: 0, method, sign, title, row: 0, col: 0 }],
+    1,
+    1,
+    {
+      outlierPerc,
+      alphaOverlay,
+      showColorbar: showColorbar && (method === "heat_map" || method === "blended_heat_map"),
+      title,
+      panelSize,
+      width: options.width,
+      height: options.height,
+    },
+    "Cannot visualize image attributions",
+  );
+}
+
+export { IMAGE_VISUALIZATION_METHODS } from "./_image_panel.ts";
+export type { ImageVisualizationMethod } from "./_image_panel.ts";
