@@ -50,8 +50,45 @@ export { CLASSIFIER_LAYER_NAMES, createClassifier } from "./models/classifier.ts
 export type { ClassifierLayerName, CreateClassifierOptions } from "./models/classifier.ts";
 
 // --- training ---
+export { oneHotMask, softmaxCrossEntropy } from "./training/softmax_cross_entropy.ts";
+export { trainClassifier } from "./training/train_classifier.ts";
+export type {
+  BatchLog,
+  EpochLog,
+  TrainClassifierOptions,
+  TrainingHistory,
+} from "./training/train_classifier.ts";
+export {
+  CHECKPOINT_MODEL_FILE,
+  CHECKPOINT_WEIGHTS_FILE,
+  directoryIOHandler,
+  loadCheckpoint,
+  PRETRAINED_CLASSIFIER_DIR,
+  saveCheckpoint,
+} from "./training/checkpoint.ts";
+export { predictClasses } from "./training/predict_classes.ts";
+export type { PredictClassesOptions } from "./training/predict_classes.ts";
+export { evaluateClassifier } from "./training/evaluate_classifier.ts";
+export type {
+  ClassifierEvaluation,
+  EvaluateClassifierOptions,
+} from "./training/evaluate_classifier.ts";
 
 // --- metrics ---
+export { accuracy } from "./metrics/accuracy.ts";
+export { confusionMatrix } from "./metrics/confusion_matrix.ts";
+export type { ConfusionMatrix } from "./metrics/confusion_matrix.ts";
+export {
+  classificationReport,
+  formatClassificationReport,
+} from "./metrics/classification_report.ts";
+export type {
+  ClassificationReport,
+  ClassificationReportOptions,
+  ClassReport,
+  ClassScores,
+  FormatClassificationReportOptions,
+} from "./metrics/classification_report.ts";
 export { infidelity } from "./metrics/infidelity.ts";
 export type {
   InfidelityOptions,
