@@ -23,13 +23,29 @@ export function deepLiftMultipliers(
   eps: number,
 ): tf.Tensor {
   const n = inputs.shape[0];
-  return withGradientOverrides(deepLiftOverrides(method, eps), () =>
+  // Errors inside tf.grad would leak the tensors its tape saved, so they are recorded, the pass
+  // completes, and the first one is thrown afterwards.
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+  const multipliers = withGradientOverrides(deepLiftOverrides(method, eps, fail), () =>
     tf.tidy(() => {
       const f = (x: tf.Tensor) => {
         const out = forward(tf.concat([x, baselines], 0));
         const own = out.slice(0, n);
-        return selectTarget(method, own, target).sum();
+        try {
+          return selectTarget(method, own, target).sum();
+        } catch (error) {
+          fail(error);
+          return own.sum().mul(0);
+        }
       };
       return tf.grad(f)(inputs);
     }));
+  if (failure !== undefined) {
+    multipliers.dispose();
+    throw failure;
+  }
+  return multipliers;
 }

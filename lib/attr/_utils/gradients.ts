@@ -18,10 +18,27 @@ export function gradientsOfTarget(
   inputs: tf.Tensor,
   target: Target | undefined,
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const f = (x: tf.Tensor) => selectTarget(method, forward(x), target).sum();
+  // An error thrown inside tf.grad's forward pass leaks the tensors the tape saved for the
+  // backward pass (TensorFlow.js disposes them only after backpropagation), so a target error is
+  // deferred: the pass completes on a zero objective and the error is thrown afterwards.
+  let failure: unknown;
+  const grads = tf.tidy(() => {
+    const f = (x: tf.Tensor) => {
+      const output = forward(x);
+      try {
+        return selectTarget(method, output, target).sum();
+      } catch (error) {
+        failure = error;
+        return output.sum().mul(0);
+      }
+    };
     return tf.grad(f)(inputs);
   });
+  if (failure !== undefined) {
+    grads.dispose();
+    throw failure;
+  }
+  return grads;
 }
 
 /**

@@ -61,16 +61,21 @@ const ELEMENTWISE: readonly Elementwise[] = [
  * Δ of a `[2N, ...]` tensor laid out `[inputs; baselines]`: `t[:N] − t[N:]`, stacked twice so it
  * lines up with both halves (Captum's `_compute_diffs`).
  */
-function doubledDelta(method: string, t: tf.Tensor): tf.Tensor {
+function doubledDelta(
+  method: string,
+  t: tf.Tensor,
+  fail: (error: unknown) => void,
+): tf.Tensor {
   const rows = t.shape[0];
   if (rows === undefined || rows % 2 !== 0) {
-    throw attributionTypeError(
+    fail(attributionTypeError(
       method,
       "model",
       "a network whose nonlinearities see the batch [inputs; baselines] along axis 0",
       `a nonlinearity input of shape [${t.shape.join(", ")}]`,
       "Keep the batch axis first through the model (no reshapes across examples).",
-    );
+    ));
+    return tf.zerosLike(t);
   }
   const half = rows / 2;
   const rest = t.shape.slice(1).map(() => -1);
@@ -96,9 +101,15 @@ function rescale(
 /**
  * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, LeakyReLU and Softplus, Captum's
  * softmax rule, and an error for MaxPool (its DeepLift rule is not implemented). The forward pass
- * must run on `[inputs; baselines]` stacked along axis 0.
+ * must run on `[inputs; baselines]` stacked along axis 0. Errors are not thrown inside the
+ * backward pass (that would leak the tape's saved tensors) but passed to `fail`, and a zero
+ * gradient is returned; the caller throws once the pass is over.
  */
-export function deepLiftOverrides(method: string, eps: number): GradientOverride[] {
+export function deepLiftOverrides(
+  method: string,
+  eps: number,
+  fail: (error: unknown) => void,
+): GradientOverride[] {
   const elementwise = ELEMENTWISE.map(({ kernelName, derivative }): GradientOverride => ({
     kernelName,
     inputsToSave: ["x"],
@@ -111,8 +122,8 @@ export function deepLiftOverrides(method: string, eps: number): GradientOverride
           rescale(
             g,
             g.mul(derivative(x, y, attrs as Attrs)),
-            doubledDelta(method, x),
-            doubledDelta(method, y),
+            doubledDelta(method, x, fail),
+            doubledDelta(method, y, fail),
             eps,
           ),
       };
@@ -133,8 +144,8 @@ export function deepLiftOverrides(method: string, eps: number): GradientOverride
           const unnormalized = rescale(
             g,
             plain,
-            doubledDelta(method, x),
-            doubledDelta(method, y),
+            doubledDelta(method, x, fail),
+            doubledDelta(method, y, fail),
             eps,
           );
           return unnormalized.sub(unnormalized.sum().div(unnormalized.size));
@@ -144,15 +155,18 @@ export function deepLiftOverrides(method: string, eps: number): GradientOverride
   };
   const maxPool: GradientOverride = {
     kernelName: "MaxPool",
-    gradFunc: () => {
-      throw attributionTypeError(
+    inputsToSave: ["x"],
+    outputsToSave: [false],
+    gradFunc: (_dy, saved) => {
+      fail(attributionTypeError(
         method,
         "model",
         "a network without max pooling (DeepLift's MaxPool rule is not implemented here)",
         "a model containing a MaxPool op",
         "Use IntegratedGradients or GradientShap for this model, or replace max pooling by " +
           "average pooling.",
-      );
+      ));
+      return { x: () => tf.zerosLike(saved[0]) };
     },
   };
   return [...elementwise, softmax, maxPool];
