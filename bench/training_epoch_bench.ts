@@ -1,0 +1,92 @@
+/**
+ * Time of one training epoch of the tutorial CNN (938 batches of 64 over the 60,000 training
+ * images: Adam 1e-3, softmax cross-entropy, through `trainClassifier`'s step) and of evaluating
+ * the 10,000 test images, on the default backend.
+ *
+ * By default the epoch is measured on its first 100 batches and extrapolated to 938 (printed as
+ * such); set `BENCH_FULL=1` to run the whole epoch.
+ *
+ * Run: `deno bench -A bench/training_epoch_bench.ts` (`BENCH_FULL=1` for the full epoch).
+ *
+ * @module
+ */
+import {
+  batches,
+  createClassifier,
+  evaluateClassifier,
+  loadFashionMnist,
+  softmaxCrossEntropy,
+  tf,
+} from "../lib/mod.ts";
+
+const BATCH = 64;
+const EPOCH_BATCHES = 938; // ceil(60000 / 64)
+const full = Deno.env.get("BENCH_FULL") === "1";
+const measured = full ? EPOCH_BATCHES : 100;
+
+const train = await loadFashionMnist({ split: "train" });
+const test = await loadFashionMnist({ split: "test" });
+const summary: { training?: string; evaluation?: string } = {};
+
+Deno.bench({
+  name: full
+    ? `training epoch: ${EPOCH_BATCHES} batches of ${BATCH} (full epoch)`
+    : `training epoch: first ${measured} of ${EPOCH_BATCHES} batches of ${BATCH} (extrapolated)`,
+  group: "epoch",
+  n: 1,
+  warmup: 0,
+  fn(b) {
+    const model = createClassifier({ seed: 0 });
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const optimizer = tf.train.adam(1e-3);
+    let step = 0;
+    b.start();
+    const start = performance.now();
+    for (const { xs, ys } of batches(train, { batchSize: BATCH, shuffle: true, seed: 1 })) {
+      if (step++ === measured) {
+        tf.dispose([xs, ys]);
+        break;
+      }
+      const cost = optimizer.minimize(
+        () => softmaxCrossEntropy(model.apply(xs, { training: true }) as tf.Tensor, ys),
+        true,
+        variables,
+      )!;
+      cost.dataSync();
+      tf.dispose([cost, xs, ys]);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    b.end();
+    const perSecond = measured / seconds;
+    summary.training = `training: ${
+      perSecond.toFixed(2)
+    } batches/s → one epoch of ${EPOCH_BATCHES} batches ${full ? "took" : "≈"} ${
+      (EPOCH_BATCHES / perSecond).toFixed(0)
+    } s${full ? "" : ` (extrapolated from ${measured} batches; BENCH_FULL=1 runs it all)`}`;
+    optimizer.dispose();
+    model.dispose();
+  },
+});
+
+Deno.bench({
+  name: `evaluate ${test.count} test images (batches of 500)`,
+  group: "evaluate",
+  n: 3,
+  warmup: 1,
+  fn(b) {
+    const model = createClassifier({ seed: 0 });
+    b.start();
+    const start = performance.now();
+    evaluateClassifier(model, test, { batchSize: 500 });
+    const seconds = (performance.now() - start) / 1000;
+    b.end();
+    model.dispose();
+    summary.evaluation = `evaluation: ${test.count} images in ${seconds.toFixed(2)} s (${
+      (test.count / seconds).toFixed(0)
+    } images/s)`;
+  },
+});
+
+globalThis.addEventListener("unload", () => {
+  console.log(`\n${[summary.training, summary.evaluation].filter(Boolean).join("\n")}`);
+});
