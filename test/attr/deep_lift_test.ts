@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { DeepLift, DeepLiftShap, tf } from "../../lib/mod.ts";
+import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
+import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+
+/** f = 2·relu(x1) + 2·relu(x2 − 1.5) (Captum's ReLU test model), one input [N, 2]. */
+const reluModel = (x: tf.Tensor) =>
+  tf.tidy(() => tf.relu(x.sub(tf.tensor2d([[0, 1.5]]))).mul(2).sum(1, true));
+
+Deno.test("`DeepLift.attribute()` matches Captum's closed form [2, 1] / [2, 0.5]", async () => {
+  const x = tf.tensor2d([[1, 2]]);
+  const { attributions, delta } = await new DeepLift(reluModel).attributeWithDelta(x);
+  assertAllClose(attributions, [2, 1], { atol: 1e-6 });
+  assertAllClose(delta, [0], { atol: 1e-6 });
+  const local = await new DeepLift(reluModel, { multiplyByInputs: false }).attribute(x);
+  assertAllClose(local, [2, 0.5], { atol: 1e-6 });
+  tf.dispose([x, attributions, delta, local]);
+});
+
+Deno.test("`DeepLift.attribute()` sums exactly to F(x) − F(x′) on the tutorial CNN", async () => {
+  const { model, inputs, targets } = loadCaptumFixture();
+  const baselines = tf.fill([1, 28, 28, 1], 0.25);
+  const { attributions, delta } = await new DeepLift(model).attributeWithDelta(inputs, {
+    target: targets,
+    baselines,
+  });
+  const totals = attributions.sum([1, 2, 3]).arraySync() as number[];
+  delta.arraySync().forEach((d, i) => {
+    assert.ok(Math.abs(d) <= 1e-4 * Math.abs(totals[i] - d), `example ${i}: delta ${d}`);
+  });
+  tf.dispose([baselines, attributions, delta]);
+});
+
+Deno.test("`DeepLift.attribute()` rescales sigmoid, tanh, elu, leakyRelu and softplus", async () => {
+  // One nonlinearity after a linear map: the Rescale rule makes the sum exact for any of them.
+  const w = tf.tensor2d([[0.7], [-1.3], [0.4]]);
+  const x = tf.tensor2d([[1, 2, -0.5], [-2, 0.3, 1]]);
+  const b = tf.tensor2d([[0.2, -0.1, 0.5]]);
+  const fns: Array<[string, (t: tf.Tensor) => tf.Tensor]> = [
+    ["sigmoid", tf.sigmoid],
+    ["tanh", tf.tanh],
+    ["elu", tf.elu],
+    ["leakyRelu", (t) => tf.leakyRelu(t, 0.1)],
+    ["softplus", tf.softplus],
+    ["relu6", tf.relu6],
+  ];
+  for (const [name, fn] of fns) {
+    const model = (v: tf.Tensor) => fn(v.matMul(w)).mul(3);
+    const { attributions, delta } = await new DeepLift(model).attributeWithDelta(x, {
+      baselines: b,
+      target: 0,
+    });
+    assertAllClose(delta, [0, 0], { atol: 1e-5, message: name });
+    // Each feature's share is proportional to its linear contribution w_i (x_i − b_i).
+    const expected = tf.tidy(() => {
+      const lin = x.sub(b).mul(w.reshape([1, 3]));
+      const total = fn(x.matMul(w)).sub(fn(b.matMul(w))).mul(3);
+      return lin.div(lin.sum(1, true)).mul(total);
+    });
+    assertAllClose(attributions, expected, { rtol: 1e-4, atol: 1e-5, message: name });
+    tf.dispose([attributions, delta, expected]);
+  }
+  tf.dispose([w, x, b]);
+});
+
+Deno.test("`DeepLift.attribute()` is zero when the inputs equal the baselines (plain gradient below eps)", async () => {
+  const x = tf.tensor2d([[1, 2]]);
+  const attr = await new DeepLift(reluModel).attribute(x, { baselines: x });
+  assertAllClose(attr, [0, 0], { atol: 0 });
+  const local = await new DeepLift(reluModel, { multiplyByInputs: false }).attribute(x, {
+    baselines: x,
+  });
+  assertAllClose(local, [2, 2], { atol: 0 }); // |Δin| < eps: the plain gradient
+  tf.dispose([x, attr, local]);
+});
+
+Deno.test("`DeepLift.attribute()` rejects max pooling clearly and restores every gradient", async () => {
+  const kernels = ["Relu", "Sigmoid", "Tanh", "Softmax", "MaxPool", "Elu", "LeakyRelu"];
+  const originals = kernels.map((k) => tf.getGradient(k));
+  const pooled = (x: tf.Tensor) =>
+    tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, "valid").reshape([-1, 4]);
+  const x = tf.ones([1, 4, 4, 1]);
+  const ones = tf.ones([1, 2]);
+  await assertNoLeak(async () => {
+    await assert.rejects(new DeepLift(pooled).attribute(x, { target: 0 }), {
+      name: "TypeError",
+      message:
+        'Cannot compute DeepLift attributions: model must be a network without max pooling (DeepLift\'s MaxPool rule is not implemented here), received "a model containing a MaxPool op". Use IntegratedGradients or GradientShap for this model, or replace max pooling by average pooling.',
+    });
+    await assert.rejects(new DeepLift(reluModel).attribute(ones, { target: 4 }), {
+      name: "RangeError",
+      message: /target must be a class index below the model's 1 outputs, received 4/,
+    });
+  });
+  kernels.forEach((k, i) => assert.equal(tf.getGradient(k), originals[i], k));
+  tf.dispose([x, ones]);
+});
+
+Deno.test("`DeepLift.attribute()` leaks no tensors", async () => {
+  const { model, inputs, targets } = loadCaptumFixture();
+  const dl = new DeepLift(model);
+  await dl.attribute(inputs, { target: targets }).then((t) => t.dispose());
+  await assertNoLeak(() => dl.attribute(inputs, { target: targets }));
+  await assertNoLeak(() => dl.attributeWithDelta(inputs, { target: targets, baselines: 0.1 }));
+});
+
+Deno.test("`DeepLiftShap.attribute()` averages DeepLift over the baseline rows", async () => {
+  const x = tf.tensor2d([[1, 2], [3, -1]]);
+  const rows = tf.tensor2d([[0, 0], [2, 0], [0.5, 3]]);
+  const shap = new DeepLiftShap(reluModel);
+  const { attributions, delta } = await shap.attributeWithDelta(x, { baselines: rows });
+  assert.deepEqual(delta.shape, [6]);
+  assertAllClose(delta, [0, 0, 0, 0, 0, 0], { atol: 1e-5 });
+  const dl = new DeepLift(reluModel);
+  const each: tf.Tensor[] = [];
+  for (let r = 0; r < 3; r++) {
+    const b = rows.slice(r, 1);
+    each.push(await dl.attribute(x, { baselines: b }));
+    b.dispose();
+  }
+  const mean = tf.tidy(() => tf.stack(each).mean(0));
+  assertAllClose(attributions, mean, { atol: 1e-6 });
+  for (const internalBatchSize of [1, 4]) {
+    const chunked = await shap.attribute(x, { baselines: rows, internalBatchSize });
+    assertAllClose(chunked, mean, { atol: 1e-6 });
+    chunked.dispose();
+  }
+  await assertNoLeak(() => shap.attributeWithDelta(x, { baselines: rows }));
+  await assert.rejects(shap.attribute(x, { baselines: tf.zeros([3, 3]) }), {
+    name: "TypeError",
+    message:
+      "Cannot compute DeepLiftShap attributions: baselines must be a tensor of baseline rows [B, 2] (B >= 1), received a float32 tensor of shape [3, 3]. Pass a batch of reference inputs, e.g. tf.zeros([1, ...]) or a few training images.",
+  });
+  tf.dispose([x, rows, attributions, delta, mean, ...each]);
+});
