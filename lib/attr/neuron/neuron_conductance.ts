@@ -1,0 +1,120 @@
+/**
+ * Conductance of one neuron, as Captum's `NeuronConductance`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ApproximationMethod, Baseline, Target } from "../types.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { approximationParameters } from "../_utils/approximation.ts";
+import { resolveBaselines } from "../_utils/baselines.ts";
+import { stepChunks } from "../_utils/batching.ts";
+import { expandTarget } from "../_utils/target.ts";
+import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
+import { NeuronAttribution } from "./neuron_attribution.ts";
+import { selectNeuron } from "./neuron_selector.ts";
+import type { NeuronSelector } from "./neuron_selector.ts";
+
+/** Constructor options of {@linkcode NeuronConductance}. */
+export interface NeuronConductanceConfig {
+  /** Multiply by (inputs − baselines). @default true */
+  multiplyByInputs?: boolean;
+}
+
+/** Options of {@linkcode NeuronConductance.attribute}. */
+export interface NeuronConductanceOptions {
+  /** The neuron whose conductance is computed: an index (NHWC `[h, w, c]`) or a function. */
+  neuronSelector: NeuronSelector;
+  /** The model output whose change flows through the neuron. @default undefined */
+  target?: Target;
+  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
+  baselines?: Baseline;
+  /** Number of integration steps. @default 50 */
+  nSteps?: number;
+  /** How the integral is approximated. @default "riemann_trapezoid" */
+  method?: ApproximationMethod;
+  /** Most rows (examples × steps) evaluated at once. @default undefined (all at once) */
+  internalBatchSize?: number;
+  /** Select the neuron in the layer's input instead of its output. @default false */
+  attributeToNeuronInput?: boolean;
+}
+
+/**
+ * Neuron conductance: how much of the change in `target` flows through one neuron, split over the
+ * inputs. Along x′ + α(x − x′): (x − x′) ⊙ Σₖ wₖ · ∂F[target]/∂neuron(αₖ) · ∂neuron/∂x(αₖ).
+ * Result: the inputs' shape.
+ *
+ * @example
+ * ```ts
+ * import { NeuronConductance, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const nc = new NeuronConductance(model, "hidden");
+ * const attr = await nc.attribute(tf.tensor2d([[1, 2]]), { neuronSelector: [0] });
+ * attr.print(); // ≈ [[0.98, 1.96]] (trapezoid weights sum to 49/50)
+ * ```
+ */
+export class NeuronConductance extends NeuronAttribution {
+  /** Whether attributions are multiplied by (inputs − baselines). */
+  readonly multiplyByInputs: boolean;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config see {@linkcode NeuronConductanceConfig}.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef, config: NeuronConductanceConfig = {}) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+  }
+
+  /** Attributions in the inputs' shape; the caller owns the tensor. */
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: NeuronConductanceOptions): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const {
+      target,
+      nSteps = 50,
+      method: approx = "riemann_trapezoid",
+      internalBatchSize,
+      attributeToNeuronInput = false,
+    } = options ?? {};
+    this.validateInputsAndTarget(inputs, target);
+    const neuron = this.neuronForward(options?.neuronSelector, attributeToNeuronInput);
+    const selector = options.neuronSelector;
+    const tap = this.tap(attributeToNeuronInput);
+    const { alphas, weights } = approximationParameters(method, approx, nSteps);
+    const n = inputs.shape[0];
+    const chunks = stepChunks(method, nSteps, n, internalBatchSize);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    let total: tf.Tensor | undefined;
+    try {
+      for (const [s, e] of chunks) {
+        const next = tf.tidy(() => {
+          const k = e - s;
+          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+          // ∂F[target]/∂neuron at each point, [k·N].
+          const { grads } = layerGradients(method, tap, points, expandTarget(target, k));
+          const mid = selectNeuron(method, grads, selector);
+          // ∂neuron/∂x at each point.
+          const inputGrads = tf.grad((x: tf.Tensor) => neuron(x).sum())(points);
+          const scaled = inputGrads.mul(
+            mid.reshape([k * n, ...inputs.shape.slice(1).map(() => 1)]),
+          );
+          const part = weightedStepSum(scaled, weights.slice(s, e), n);
+          return total === undefined ? part : total.add(part);
+        });
+        total?.dispose();
+        total = next;
+      }
+      const integrated = total!;
+      return tf.tidy(() =>
+        this.multiplyByInputs ? integrated.mul(inputs.sub(baselines)) : integrated.clone()
+      );
+    } finally {
+      tf.dispose([baselines, total!]);
+    }
+  }
+}

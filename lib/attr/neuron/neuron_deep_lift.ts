@@ -1,0 +1,72 @@
+/**
+ * DeepLift of one neuron, as Captum's `NeuronDeepLift`.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Baseline } from "../types.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { DeepLift } from "../deep_lift.ts";
+import type { DeepLiftConfig } from "../deep_lift.ts";
+import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
+import { NeuronAttribution } from "./neuron_attribution.ts";
+import type { NeuronSelector } from "./neuron_selector.ts";
+
+/** Options of {@linkcode NeuronDeepLift.attribute}. */
+export interface NeuronDeepLiftOptions {
+  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
+  neuronSelector: NeuronSelector;
+  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
+  baselines?: Baseline;
+  /** Select the neuron in the layer's input instead of its output. @default false */
+  attributeToNeuronInput?: boolean;
+}
+
+/**
+ * DeepLift (Rescale rule) of one neuron's value with respect to the inputs: the nonlinearities
+ * before the layer pass Δout/Δin between the inputs and the baselines. On ReLU networks the
+ * attributions sum to neuron(x) − neuron(x′). Result: the inputs' shape.
+ *
+ * @example
+ * ```ts
+ * import { NeuronDeepLift, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], kernelInitializer: "ones" }),
+ *   tf.layers.reLU({ name: "relu" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const attr = await new NeuronDeepLift(model, "relu").attribute(tf.tensor2d([[1, 2]]), {
+ *   neuronSelector: [0],
+ * });
+ * attr.print(); // [[1, 2]]
+ * ```
+ */
+export class NeuronDeepLift extends NeuronAttribution {
+  /** Whether multipliers are multiplied by (inputs − baselines). */
+  readonly multiplyByInputs: boolean;
+  /** Below this |Δin| a nonlinearity passes its plain gradient. */
+  readonly eps: number;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config `multiplyByInputs` (default true) and `eps` (default 1e-10), as DeepLift's.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+    this.eps = config.eps ?? 1e-10;
+  }
+
+  /** Attributions in the inputs' shape; the caller owns the tensor. */
+  async attribute(inputs: tf.Tensor, options: NeuronDeepLiftOptions): Promise<tf.Tensor> {
+    this.validateInputsAndTarget(inputs, undefined);
+    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    const { baselines } = options;
+    if (typeof baselines === "object") {
+      assertBroadcastableBaselines(this.methodName, inputs, baselines);
+    }
+    const dl = new DeepLift(forward, { multiplyByInputs: this.multiplyByInputs, eps: this.eps });
+    return await dl.attribute(inputs, { baselines });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * GradientShap of one neuron, as Captum's `NeuronGradientShap`.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { GradientShap } from "../gradient_shap.ts";
+import { assertBaselineDistribution } from "../_utils/baselines.ts";
+import { NeuronAttribution } from "./neuron_attribution.ts";
+import type { NeuronSelector } from "./neuron_selector.ts";
+
+/** Constructor options of {@linkcode NeuronGradientShap}. */
+export interface NeuronGradientShapConfig {
+  /** Multiply the gradients by (noisy inputs − baselines). @default true */
+  multiplyByInputs?: boolean;
+}
+
+/** Options of {@linkcode NeuronGradientShap.attribute}. */
+export interface NeuronGradientShapOptions {
+  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
+  neuronSelector: NeuronSelector;
+  /** A distribution of baselines, rows `[B, ...input shape]` drawn uniformly. */
+  baselines: tf.Tensor;
+  /** Random samples per example. @default 5 */
+  nSamples?: number;
+  /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 0 */
+  stdevs?: number;
+  /** Seed of the random draws (noise, baseline rows, α). @default 0 */
+  seed?: number;
+  /** Most rows (examples × samples) evaluated at once. @default undefined (all at once) */
+  internalBatchSize?: number;
+  /** Select the neuron in the layer's input instead of its output. @default false */
+  attributeToNeuronInput?: boolean;
+}
+
+/**
+ * GradientShap of one neuron's value: the expectation over random baselines b and α ~ U(0, 1)
+ * of ∂neuron/∂x(b + α(x̃ − b)) ⊙ (x̃ − b), x̃ the (optionally noisy) inputs. Result: inputs' shape.
+ *
+ * @example
+ * ```ts
+ * import { NeuronGradientShap, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const ngs = new NeuronGradientShap(model, "hidden");
+ * const attr = await ngs.attribute(tf.tensor2d([[1, 2]]), {
+ *   neuronSelector: [0],
+ *   baselines: tf.zeros([3, 2]),
+ * });
+ * attr.print(); // [[1, 2]] (the neuron is linear)
+ * ```
+ */
+export class NeuronGradientShap extends NeuronAttribution {
+  /** Whether gradients are multiplied by (noisy inputs − baselines). */
+  readonly multiplyByInputs: boolean;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config see {@linkcode NeuronGradientShapConfig}.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef, config: NeuronGradientShapConfig = {}) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+  }
+
+  /** Attributions in the inputs' shape; the caller owns the tensor. */
+  async attribute(inputs: tf.Tensor, options: NeuronGradientShapOptions): Promise<tf.Tensor> {
+    this.validateInputsAndTarget(inputs, undefined);
+    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    assertBaselineDistribution(this.methodName, inputs, options.baselines);
+    const { baselines, nSamples, stdevs, seed, internalBatchSize } = options;
+    const gs = new GradientShap(forward, { multiplyByInputs: this.multiplyByInputs });
+    return await gs.attribute(inputs, { baselines, nSamples, stdevs, seed, internalBatchSize });
+  }
+}
