@@ -177,6 +177,33 @@ export type {
   LayerIntegratedGradientsConfig,
   LayerIntegratedGradientsOptions,
 } from "./attr/layer/layer_integrated_gradients.ts";
+export { NeuronAttribution } from "./attr/neuron/neuron_attribution.ts";
+export type { NeuronSelector } from "./attr/neuron/neuron_selector.ts";
+export { NeuronGradient } from "./attr/neuron/neuron_gradient.ts";
+export type { NeuronGradientOptions } from "./attr/neuron/neuron_gradient.ts";
+export { NeuronIntegratedGradients } from "./attr/neuron/neuron_integrated_gradients.ts";
+export type {
+  NeuronIntegratedGradientsConfig,
+  NeuronIntegratedGradientsOptions,
+} from "./attr/neuron/neuron_integrated_gradients.ts";
+export { NeuronConductance } from "./attr/neuron/neuron_conductance.ts";
+export type {
+  NeuronConductanceConfig,
+  NeuronConductanceOptions,
+} from "./attr/neuron/neuron_conductance.ts";
+export { NeuronGradientShap } from "./attr/neuron/neuron_gradient_shap.ts";
+export type {
+  NeuronGradientShapConfig,
+  NeuronGradientShapOptions,
+} from "./attr/neuron/neuron_gradient_shap.ts";
+export { NeuronDeepLift } from "./attr/neuron/neuron_deep_lift.ts";
+export type { NeuronDeepLiftOptions } from "./attr/neuron/neuron_deep_lift.ts";
+export { NeuronDeepLiftShap } from "./attr/neuron/neuron_deep_lift_shap.ts";
+export type { NeuronDeepLiftShapOptions } from "./attr/neuron/neuron_deep_lift_shap.ts";
+export { NeuronGuidedBackprop } from "./attr/neuron/neuron_guided_backprop.ts";
+export type { NeuronGuidedBackpropOptions } from "./attr/neuron/neuron_guided_backprop.ts";
+export { NeuronDeconvolution } from "./attr/neuron/neuron_deconvolution.ts";
+export type { NeuronDeconvolutionOptions } from "./attr/neuron/neuron_deconvolution.ts";
 export { LayerConductance } from "./attr/layer/layer_conductance.ts";
 export type { LayerConductanceOptions } from "./attr/layer/layer_conductance.ts";
 export { InternalInfluence } from "./attr/layer/internal_influence.ts";
