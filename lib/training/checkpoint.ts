@@ -127,14 +127,15 @@ export function directoryIOHandler(dir: string): tf.io.IOHandler {
         weightData.set(part, offset);
         offset += part.length;
       }
+      const bytesPerValue: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+      const checkable = specs.every((s) =>
+        s.quantization === undefined && bytesPerValue[s.dtype] !== undefined
+      );
       const expected = specs.reduce(
-        (sum, s) =>
-          sum +
-          s.shape.reduce((a, b) => a * b, 1) *
-            (s.dtype === "float32" || s.dtype === "int32" ? 4 : 1),
+        (sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * (bytesPerValue[s.dtype] ?? 0),
         0,
       );
-      if (specs.every((s) => s.quantization === undefined) && expected !== length) {
+      if (checkable && expected !== length) {
         throw new TypeError(
           `Cannot load a checkpoint from ${dir}: the weights manifest needs ${expected} bytes, the weight files hold ${length}. The files are truncated or from different models; save the model again with saveCheckpoint().`,
         );
