@@ -134,9 +134,12 @@ export async function infidelity(
   const perChunk = options.maxExamplesPerBatch === undefined
     ? nPerturbSamples
     : Math.min(Math.max(Math.floor(options.maxExamplesPerBatch / n), 1), nPerturbSamples);
-  const rowShape = inputs.shape.slice(1);
+  // Repeat each row k times in a row (Captum's repeat_interleave on axis 0).
   const repeat = (t: tf.Tensor, k: number) =>
-    t.expandDims(1).tile([1, k, ...rowShape.map(() => 1)]).reshape([n * k, ...rowShape]);
+    t.expandDims(1).tile([1, k, ...t.shape.slice(1).map(() => 1)]).reshape([
+      t.shape[0] * k,
+      ...t.shape.slice(1),
+    ]);
   const fx = tf.tidy(() => selectTarget(METRIC, forward(inputs), target));
   // Per example: Σ(a − b)², or Σa², Σab, Σb² when normalizing.
   const sums = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
@@ -166,7 +169,7 @@ export async function infidelity(
         const [perturbation, perturbed] = pair;
         const [a, b] = tf.tidy(() => {
           const fp = selectTarget(METRIC, forward(perturbed), repeatInterleaveTarget(target, n, k));
-          const change = repeat(fx.reshape([n, 1]), k).reshape([n * k]).sub(fp);
+          const change = repeat(fx, k).sub(fp);
           const dot = repeat(attributions, k).mul(perturbation).reshape([n * k, -1]).sum(1);
           return [dot.reshape([n, k]), change.reshape([n, k])];
         });
