@@ -35,7 +35,7 @@ export function oneConvNet(): tf.Sequential {
 
 /** The one-conv net's input: 0..15 as one 4×4 image, [1, 4, 4, 1]. */
 export function oneConvInput(): tf.Tensor4D {
-  return tf.range(0, 16).toFloat().reshape([1, 4, 4, 1]) as tf.Tensor4D;
+  return tf.tidy(() => tf.range(0, 16).toFloat().reshape([1, 4, 4, 1]) as tf.Tensor4D);
 }
 
 /**
