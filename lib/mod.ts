@@ -171,6 +171,14 @@ export type {
   LayerGradientXActivationOptions,
 } from "./attr/layer/layer_gradient_x_activation.ts";
 export { LayerGradCam } from "./attr/layer/layer_grad_cam.ts";
+export { LayerConductance } from "./attr/layer/layer_conductance.ts";
+export type { LayerConductanceOptions } from "./attr/layer/layer_conductance.ts";
+export { InternalInfluence } from "./attr/layer/internal_influence.ts";
+export type { InternalInfluenceOptions } from "./attr/layer/internal_influence.ts";
+export { GuidedGradCam } from "./attr/guided_grad_cam.ts";
+export type { GuidedGradCamOptions } from "./attr/guided_grad_cam.ts";
+
+// --- attribution: neuron ---
 export type { LayerGradCamOptions } from "./attr/layer/layer_grad_cam.ts";
 export { LayerIntegratedGradients } from "./attr/layer/layer_integrated_gradients.ts";
 export type {
@@ -204,12 +212,6 @@ export { NeuronGuidedBackprop } from "./attr/neuron/neuron_guided_backprop.ts";
 export type { NeuronGuidedBackpropOptions } from "./attr/neuron/neuron_guided_backprop.ts";
 export { NeuronDeconvolution } from "./attr/neuron/neuron_deconvolution.ts";
 export type { NeuronDeconvolutionOptions } from "./attr/neuron/neuron_deconvolution.ts";
-export { LayerConductance } from "./attr/layer/layer_conductance.ts";
-export type { LayerConductanceOptions } from "./attr/layer/layer_conductance.ts";
-export { InternalInfluence } from "./attr/layer/internal_influence.ts";
-export type { InternalInfluenceOptions } from "./attr/layer/internal_influence.ts";
-
-// --- attribution: neuron ---
 
 // --- visualization and display ---
 export { Figure, JUPYTER_DISPLAY } from "./viz/figure.ts";
