@@ -153,12 +153,6 @@ export { Lime } from "./attr/lime.ts";
 export type { LimeOptions } from "./attr/lime.ts";
 
 // --- attribution: layer ---
-
-// --- attribution: neuron ---
-
-// --- visualization and display ---
-
-await setBackend("wasm");
 export { LayerTap } from "./models/layer_tap.ts";
 export type { LayerRef, LayerTapOptions, TapResult } from "./models/layer_tap.ts";
 export { INTERPOLATE_MODES, LayerAttribution } from "./attr/layer/layer_attribution.ts";
@@ -171,6 +165,12 @@ export type {
   LayerGradientXActivationOptions,
 } from "./attr/layer/layer_gradient_x_activation.ts";
 export { LayerGradCam } from "./attr/layer/layer_grad_cam.ts";
+export type { LayerGradCamOptions } from "./attr/layer/layer_grad_cam.ts";
+export { LayerIntegratedGradients } from "./attr/layer/layer_integrated_gradients.ts";
+export type {
+  LayerIntegratedGradientsConfig,
+  LayerIntegratedGradientsOptions,
+} from "./attr/layer/layer_integrated_gradients.ts";
 export { LayerConductance } from "./attr/layer/layer_conductance.ts";
 export type { LayerConductanceOptions } from "./attr/layer/layer_conductance.ts";
 export { InternalInfluence } from "./attr/layer/internal_influence.ts";
@@ -179,12 +179,6 @@ export { GuidedGradCam } from "./attr/guided_grad_cam.ts";
 export type { GuidedGradCamOptions } from "./attr/guided_grad_cam.ts";
 
 // --- attribution: neuron ---
-export type { LayerGradCamOptions } from "./attr/layer/layer_grad_cam.ts";
-export { LayerIntegratedGradients } from "./attr/layer/layer_integrated_gradients.ts";
-export type {
-  LayerIntegratedGradientsConfig,
-  LayerIntegratedGradientsOptions,
-} from "./attr/layer/layer_integrated_gradients.ts";
 export { NeuronAttribution } from "./attr/neuron/neuron_attribution.ts";
 export type { NeuronSelector } from "./attr/neuron/neuron_selector.ts";
 export { NeuronGradient } from "./attr/neuron/neuron_gradient.ts";
