@@ -216,16 +216,21 @@ class Client(NotebookClient):
 
 started = {}
 def on_start(cell, cell_index, **kw):
+    if cell_index not in code_idx:
+        return
     started[cell_index] = time.time()
     emit(type="cell-start", cellIndex=cell_index, codeCellNumber=code_idx.index(cell_index) + 1,
          codeCells=len(code_idx))
 def on_done(cell, cell_index, **kw):
+    if cell_index not in code_idx:
+        return
     emit(type="cell-done", cellIndex=cell_index, codeCellNumber=code_idx.index(cell_index) + 1,
          seconds=time.time() - started.get(cell_index, time.time()))
 failure = {}
 def on_error(cell, cell_index, execute_reply, **kw):
     content = execute_reply.get("content", {})
-    failure.update(cellIndex=cell_index, codeCellNumber=code_idx.index(cell_index) + 1,
+    number = code_idx.index(cell_index) + 1 if cell_index in code_idx else -1
+    failure.update(cellIndex=cell_index, codeCellNumber=number,
                    ename=content.get("ename", "Error"), evalue=content.get("evalue", ""),
                    source="\n".join(cell.source.splitlines()[:6]))
 
