@@ -32,18 +32,23 @@ export interface ConfusionMatrixFigureOptions {
  * ```
  *
  * @param counts `counts[t][p]` = number of examples of true class t predicted as p
- *   (`number[][]`, `{ data, shape }` or a `tf.Tensor`, read and not disposed).
+ *   (`number[][]`, `{ data, shape }`, a `tf.Tensor` (read, not disposed), or the result of
+ *   `confusionMatrix()`, whose `counts` are used).
  * @param classNames one name per class, in index order.
  * @throws {TypeError} if `counts` is not square or does not match `classNames`.
  * @throws {RangeError} if a count is negative or not finite.
  */
 export function confusionMatrixFigure(
-  counts: ArrayInput,
+  counts: ArrayInput | { readonly counts: readonly (readonly number[])[] },
   classNames: readonly string[],
   options: ConfusionMatrixFigureOptions = {},
 ): Figure {
   const context = "Cannot draw the confusion matrix";
-  const { data, shape } = toDense(counts, context, "counts");
+  const input = typeof counts === "object" && counts !== null && "counts" in counts &&
+      Array.isArray(counts.counts)
+    ? counts.counts
+    : counts as ArrayInput;
+  const { data, shape } = toDense(input, context, "counts");
   if (shape.length !== 2 || shape[0] !== shape[1]) {
     throw new TypeError(
       `${context}: counts must be a square matrix [classes, classes], received shape [${shape}].`,

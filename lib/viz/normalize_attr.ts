@@ -162,7 +162,7 @@ export function normalizeAttr(
   const values = new Float64Array(combined.length);
   if (threshold !== 0) {
     for (let p = 0; p < values.length; p++) {
-      values[p] = Math.min(1, Math.max(-1, combined[p] / threshold));
+      values[p] = Math.min(1, Math.max(-1, combined[p] / threshold)) + 0; // + 0: no -0
     }
   }
   return { values, height, width, threshold: threshold === 0 ? 0 : threshold };

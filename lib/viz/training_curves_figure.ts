@@ -5,7 +5,10 @@
  */
 import { Figure, type PlotlyTrace } from "./figure.ts";
 
-/** Per-epoch metrics, as recorded during training (any subset). */
+/**
+ * Per-epoch metrics, as recorded during training (any subset). `trainClassifier`'s
+ * `TrainingHistory` fits as is; other fields are ignored.
+ */
 export interface TrainingCurves {
   /** Training loss per epoch. */
   trainLoss?: readonly number[];
@@ -15,8 +18,8 @@ export interface TrainingCurves {
   trainAccuracy?: readonly number[];
   /** Validation accuracy per epoch (0..1). */
   valAccuracy?: readonly number[];
-  /** Epoch numbers. @default 1, 2, … */
-  epochs?: readonly number[];
+  /** Epoch numbers (x axis). @default 1, 2, … */
+  epochNumbers?: readonly number[];
 }
 
 /** Options of {@linkcode trainingCurvesFigure}. */
@@ -47,7 +50,7 @@ const SERIES = [
  * ```
  *
  * @throws {TypeError} if no series is given, a series is not an array of numbers, or lengths
- *   differ from `epochs`.
+ *   differ from `epochNumbers`.
  */
 export function trainingCurvesFigure(
   history: TrainingCurves,
@@ -66,10 +69,10 @@ export function trainingCurvesFigure(
     if (!Array.isArray(s) || s.some((v) => typeof v !== "number")) {
       throw new TypeError(`${context}: history.${key} must be an array of numbers.`);
     }
-    if (history.epochs !== undefined && s.length !== history.epochs.length) {
+    if (history.epochNumbers !== undefined && s.length !== history.epochNumbers.length) {
       throw new TypeError(
-        `${context}: history.${key} has ${s.length} values but epochs has ` +
-          `${history.epochs.length}. Pass one value per epoch.`,
+        `${context}: history.${key} has ${s.length} values but epochNumbers has ` +
+          `${history.epochNumbers.length}. Pass one value per epoch.`,
       );
     }
   }
@@ -78,7 +81,7 @@ export function trainingCurvesFigure(
   const both = hasLoss && hasAcc;
   const data: PlotlyTrace[] = given.map(([key, name, color, dash, kind]) => {
     const s = history[key]!;
-    const x = history.epochs ? [...history.epochs] : s.map((_, i) => i + 1);
+    const x = history.epochNumbers ? [...history.epochNumbers] : s.map((_, i) => i + 1);
     const second = both && kind === "acc";
     return {
       type: "scatter",

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import {
+  Figure,
+  figureHtml,
+  figureMimeBundle,
+  JUPYTER_DISPLAY,
+  plotlyVersion,
+  resetPlotlyInjection,
+  trainingCurvesFigure,
+  visualizeImageAttr,
+  writeFigureHtml,
+} from "../../lib/mod.ts";
+
+const BANNER = /plotly\.js v\d+\.\d+\.\d+/g;
+
+Deno.test("`figureMimeBundle()` sends plotly.js with the first figure only", () => {
+  resetPlotlyInjection();
+  const fig = trainingCurvesFigure({ trainLoss: [1, 0.5] });
+  const first = figureMimeBundle(fig);
+  const second = figureMimeBundle(fig);
+  assert.equal(first["text/html"].match(BANNER)?.length, 1);
+  assert.equal(second["text/html"].match(BANNER), null);
+  assert.match(second["text/html"], /window\.Plotly/); // waits for Plotly from the first
+  assert.ok(first["text/html"].length < 7e6, `first output is ${first["text/html"].length} bytes`);
+  assert.ok(second["text/html"].length < 20_000);
+  // the RequireJS guard hides and restores define around the bundle
+  assert.match(
+    first["text/html"],
+    /window\.define = undefined;[\s\S]*plotly\.js v[\s\S]*window\.define = window\.__captumTfjsDefine/,
+  );
+  assert.doesNotMatch(first["text/html"], /<\/script[^>]*>[^<]*\bmodule\.exports/);
+  resetPlotlyInjection();
+  assert.equal(figureMimeBundle(fig)["text/html"].match(BANNER)?.length, 1);
+});
+
+Deno.test("`figureMimeBundle()` carries the Plotly JSON, text/plain and no unescaped </script>", () => {
+  const fig = new Figure({
+    data: [{ type: "bar", x: ["</script><b>x</b>"], y: [1] }],
+    layout: { title: { text: "A bar" } },
+  });
+  const b = figureMimeBundle(fig, { includePlotly: false });
+  assert.deepEqual(b["application/vnd.plotly.v1+json"], fig.toJSON());
+  assert.deepEqual(Object.keys(b["application/vnd.plotly.v1+json"]), ["data", "layout", "config"]);
+  assert.equal(b["text/plain"], "Plotly figure: A bar");
+  assert.equal(b["text/html"].match(/<\/script>/g)?.length, 1); // only the closing tag
+  assert.deepEqual(Object.keys(fig[JUPYTER_DISPLAY]()).sort(), [
+    "application/vnd.plotly.v1+json",
+    "text/html",
+    "text/plain",
+  ]);
+  assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
+});
+
+Deno.test("`figureMimeBundle()` adds image/png for image-like figures", () => {
+  const b = figureMimeBundle(visualizeImageAttr([[1, 2], [3, 4]]), { includePlotly: false });
+  assert.ok(b["image/png"]);
+  assert.match(b["image/png"]!, /^iVBORw0KGgo/); // base64 of the PNG signature
+});
+
+Deno.test("`figureHtml()` embeds plotly.js once for several figures", async () => {
+  const figs = [
+    trainingCurvesFigure({ trainLoss: [1, 0.5] }),
+    visualizeImageAttr([[1, 2], [3, 4]]),
+  ];
+  const html = figureHtml(figs);
+  assert.equal(html.match(BANNER)?.length, 1);
+  assert.equal(html.match(/class="captum-tfjs-figure"/g)?.length, 2);
+  assert.match(html, /<title>Training curves: loss per epoch<\/title>/);
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeFigureHtml(figs, `${dir}/figs.html`);
+    const written = await Deno.readTextFile(`${dir}/figs.html`);
+    assert.equal(written.match(BANNER)?.length, 1);
+    assert.equal(written.match(/class="captum-tfjs-figure"/g)?.length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.match(plotlyVersion(), /^\d+\.\d+\.\d+$/);
+});

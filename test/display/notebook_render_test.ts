@@ -1,0 +1,103 @@
+/**
+ * End to end: a notebook that displays figures is executed headless through the Deno kernel,
+ * exported with `jupyter nbconvert --to html`, and opened in headless Chromium.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  ensureDenoKernel,
+  executeNotebook,
+  exportHtml,
+  inspectNotebook,
+  locateChromium,
+  locateJupyter,
+  type NotebookReport,
+  renderHtml,
+} from "../../scripts/_jupyter.ts";
+
+const ROOT = join(import.meta.dirname!, "..", "..");
+const NOTEBOOK = join(ROOT, "test", "_fixtures", "figures_demo.ipynb");
+const OUT = join(ROOT, "out", "notebook_render");
+const FIGURES = 6; // 3 through display() (the first among them), 3 as cell values
+const DISPLAYED = 3;
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+const MAX_OUTPUT_BYTES = 7e6;
+
+const jupyter = await locateJupyter();
+const chromium = await locateChromium();
+const missing = [!jupyter && "jupyter", !chromium && "chromium"].filter(Boolean);
+if (missing.length > 0) {
+  console.warn(
+    `notebook_render_test skipped: ${missing.join(" and ")} not installed (CI installs ` +
+      `jupyter-nbconvert python3-nbclient jupyter-client python3-notebook chromium).`,
+  );
+}
+
+function figureOutputs(report: NotebookReport, type?: string): number {
+  const nb = report.cells.flatMap((c) => c.outputs);
+  return nb.filter((o) => o.mimeTypes.includes(PLOTLY_MIME) && (!type || o.outputType === type))
+    .length;
+}
+
+Deno.test({
+  name: "figures in a Deno-kernel notebook render in its nbconvert HTML export (headless Chromium)",
+  ignore: missing.length > 0,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await ensureDenoKernel(jupyter);
+    // The Deno kernel (2.9) can send a cell's execute_result after the cell's idle status under
+    // CPU load, and nbconvert then drops it: measured here for figures and plain strings alike,
+    // while display() outputs always came back. Re-execute on exactly that symptom; if it
+    // persists, every figure that reached the notebook must still render.
+    let executed = "";
+    let report: NotebookReport | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      executed = await executeNotebook(NOTEBOOK, { jupyter, outputDir: OUT, timeoutS: 300 });
+      report = await inspectNotebook(executed);
+      assert.deepEqual(report.errors, [], `cell errors: ${JSON.stringify(report.errors)}`);
+      if (figureOutputs(report) === FIGURES) break;
+      console.warn(
+        `attempt ${attempt}: ${figureOutputs(report)} of ${FIGURES} figure outputs came back ` +
+          `(Deno kernel dropped an execute_result); re-executing`,
+      );
+    }
+    report = report!;
+    const figures = figureOutputs(report);
+    assert.equal(figureOutputs(report, "display_data"), DISPLAYED, "display() figures");
+    assert.ok(figureOutputs(report, "execute_result") >= 1, "no cell-value figure came back");
+    if (figures < FIGURES) {
+      console.warn(`${FIGURES - figures} cell-value figure(s) lost by the kernel in 3 attempts`);
+    }
+    for (const cell of report.cells) {
+      if (cell.mimeTypes.includes(PLOTLY_MIME)) {
+        assert.ok(cell.mimeTypes.includes("text/html"), `cell ${cell.index} lacks text/html`);
+        assert.ok(cell.mimeTypes.includes("text/plain"), `cell ${cell.index} lacks text/plain`);
+      }
+    }
+    assert.equal(report.mimeCounts["image/png"], 3, "attribution maps and the grid carry PNGs");
+    assert.ok(
+      report.maxOutputBytes < MAX_OUTPUT_BYTES,
+      `largest output is ${report.maxOutputBytes} bytes (the kernel drops ~8 MB)`,
+    );
+
+    const html = await exportHtml(executed, { jupyter, outputDir: OUT });
+    const text = await Deno.readTextFile(html);
+    assert.equal(
+      text.match(/plotly\.js v\d+\.\d+\.\d+/g)?.length,
+      1,
+      "the export must embed plotly.js exactly once",
+    );
+
+    const page = await renderHtml(html, {
+      chromium,
+      screenshotPath: join(OUT, "figures_demo.png"),
+      windowSize: [1280, 3200],
+      virtualTimeBudgetMs: 20000,
+    });
+    assert.deepEqual(page.errors, [], `page errors: ${page.errors.join("\n")}`);
+    assert.equal(page.plotCount, figures, "rendered Plotly plots (.js-plotly-plot)");
+    assert.ok(page.mainSvgCount >= figures, `main-svg elements: ${page.mainSvgCount}`);
+    assert.doesNotMatch(page.dom, /class="captum-tfjs-figure"[^>]*>plotly\.js is not loaded/);
+  },
+});
