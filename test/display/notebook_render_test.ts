@@ -5,6 +5,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  figureMimeBundle,
+  resetPlotlyInjection,
+  trainingCurvesFigure,
+  visualizeImageAttr,
+} from "../../lib/mod.ts";
+import {
   ensureDenoKernel,
   executeNotebook,
   exportHtml,
@@ -99,5 +105,36 @@ Deno.test({
     assert.equal(page.plotCount, figures, "rendered Plotly plots (.js-plotly-plot)");
     assert.ok(page.mainSvgCount >= figures, `main-svg elements: ${page.mainSvgCount}`);
     assert.doesNotMatch(page.dom, /class="captum-tfjs-figure"[^>]*>plotly\.js is not loaded/);
+  },
+});
+
+const REQUIRE_JS = "/usr/share/javascript/requirejs/require.js";
+
+Deno.test({
+  name: "figure HTML renders on a page that has RequireJS (classic Notebook) and restores define",
+  ignore: missing.length > 0 || !(await Deno.stat(REQUIRE_JS).then(() => true, () => false)),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    resetPlotlyInjection();
+    const bundles = [
+      figureMimeBundle(trainingCurvesFigure({ trainLoss: [1, 0.5] })),
+      figureMimeBundle(visualizeImageAttr([[1, 2], [3, 4]])),
+    ];
+    await Deno.mkdir(OUT, { recursive: true });
+    const page = join(OUT, "requirejs_page.html");
+    await Deno.writeTextFile(
+      page,
+      `<!DOCTYPE html><html><head><script src="file://${REQUIRE_JS}"></script></head><body>
+${bundles.map((b) => `<div class="output">${b["text/html"]}</div>`).join("\n")}
+<pre id="amd-state"></pre>
+<script>setTimeout(function () { document.getElementById("amd-state").textContent =
+  "define:" + (typeof define === "function" && !!define.amd); }, 3000);</script>
+</body></html>`,
+    );
+    const report = await renderHtml(page, { chromium, virtualTimeBudgetMs: 10000 });
+    assert.deepEqual(report.errors, []);
+    assert.equal(report.plotCount, 2);
+    assert.match(report.dom, /<pre id="amd-state">define:true<\/pre>/);
   },
 });
