@@ -3,6 +3,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  LayerDeepLift,
   LayerGradCam,
   LayerIntegratedGradients,
   NeuronGradient,
@@ -88,4 +89,11 @@ Deno.test("`NeuronGradientShap.attribute()` is statistically consistent with Cap
   const ratio = scale(expectation) / scale(ref);
   assert.ok(ratio > 0.33 && ratio < 3, `max magnitude ratio ${ratio}`);
   tf.dispose([expectation, draw]);
+});
+
+Deno.test("`LayerDeepLift.attribute()` matches Captum on the fixture (conv1)", async () => {
+  const { fx, x, target } = example(1);
+  const attr = await new LayerDeepLift(fx.model, "conv1").attribute(x, { target });
+  assertParity("LayerDeepLift_conv1", attr, fx.reference("LayerDeepLift_conv1"));
+  attr.dispose();
 });

@@ -26,8 +26,19 @@ export function layerGradients(
   target: Target | undefined,
 ): LayerGradients {
   const values = tap.layerValue(inputs);
-  const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, inputs), target).sum();
+  // A throw inside tf.grad would leak the tensors its tape saved: record it and throw afterwards.
+  let failure: unknown;
+  const f = (a: tf.Tensor) => {
+    const out = tap.forwardFrom(a, inputs);
+    try {
+      return selectTarget(method, out, target).sum();
+    } catch (error) {
+      failure ??= error;
+      return out.sum().mul(0);
+    }
+  };
   const grads = tf.grad(f)(values);
+  if (failure !== undefined) throw failure;
   return { values, grads };
 }
 

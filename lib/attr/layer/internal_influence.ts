@@ -49,7 +49,8 @@ export interface InternalInfluenceOptions {
  */
 export class InternalInfluence extends LayerAttribution {
   /** Internal influence in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: InternalInfluenceOptions = {}): Promise<tf.Tensor> {
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: InternalInfluenceOptions = {}): Promise<tf.Tensor> {
     const method = this.methodName;
     const {
       target,
@@ -76,7 +77,7 @@ export class InternalInfluence extends LayerAttribution {
         total?.dispose();
         total = next;
       }
-      return Promise.resolve(total!.clone());
+      return total!.clone();
     } finally {
       tf.dispose([baselines, total!]);
     }

@@ -31,9 +31,10 @@ export interface LayerActivationOptions {
  */
 export class LayerActivation extends LayerAttribution {
   /** The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns it. */
-  attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
     const tap = this.tap(options.attributeToLayerInput ?? false);
-    return Promise.resolve(tf.tidy(() => tap.layerValue(inputs).clone()));
+    return tf.tidy(() => tap.layerValue(inputs).clone());
   }
 }

@@ -53,7 +53,8 @@ export interface LayerConductanceOptions {
  */
 export class LayerConductance extends LayerAttribution {
   /** Conductance in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerConductanceOptions = {}): Promise<tf.Tensor> {
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: LayerConductanceOptions = {}): Promise<tf.Tensor> {
     const method = this.methodName;
     const {
       target,
@@ -105,7 +106,7 @@ export class LayerConductance extends LayerAttribution {
         total = next.part;
         prev = { values: next.values, grads: next.grads };
       }
-      return Promise.resolve(total!.clone());
+      return total!.clone();
     } finally {
       tf.dispose([baselines, total!, prev?.values!, prev?.grads!]);
     }

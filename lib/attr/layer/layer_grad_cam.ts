@@ -44,7 +44,8 @@ export interface LayerGradCamOptions {
  */
 export class LayerGradCam extends LayerAttribution {
   /** The Grad-CAM map; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerGradCamOptions = {}): Promise<tf.Tensor> {
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: LayerGradCamOptions = {}): Promise<tf.Tensor> {
     const {
       target,
       attributeToLayerInput = false,
@@ -53,7 +54,7 @@ export class LayerGradCam extends LayerAttribution {
     } = options;
     this.validateInputsAndTarget(inputs, target);
     const tap = this.tap(attributeToLayerInput);
-    return Promise.resolve(tf.tidy(() => {
+    return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       const rank = values.rank;
       const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 1);
@@ -61,6 +62,6 @@ export class LayerGradCam extends LayerAttribution {
       const scaled = weights.mul(values);
       const cam = attrDimSummation ? scaled.sum(rank - 1, true) : scaled;
       return reluAttributions ? tf.relu(cam) : cam;
-    }));
+    });
   }
 }

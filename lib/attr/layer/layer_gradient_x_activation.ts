@@ -59,16 +59,17 @@ export class LayerGradientXActivation extends LayerAttribution {
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */
-  attribute(
+  // deno-lint-ignore require-await
+  async attribute(
     inputs: tf.Tensor,
     options: LayerGradientXActivationOptions = {},
   ): Promise<tf.Tensor> {
     const { target, attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
     const tap = this.tap(attributeToLayerInput);
-    return Promise.resolve(tf.tidy(() => {
+    return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       return this.multiplyByInputs ? grads.mul(values) : grads;
-    }));
+    });
   }
 }

@@ -83,7 +83,8 @@ export class LayerIntegratedGradients extends LayerAttribution {
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */
-  attribute(
+  // deno-lint-ignore require-await
+  async attribute(
     inputs: tf.Tensor,
     options: LayerIntegratedGradientsOptions = {},
   ): Promise<tf.Tensor> {
@@ -120,8 +121,8 @@ export class LayerIntegratedGradients extends LayerAttribution {
         }
       }
       const integrated = total!;
-      return Promise.resolve(
-        tf.tidy(() => this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()),
+      return tf.tidy(() =>
+        this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()
       );
     } finally {
       tf.dispose([baselines, end, start, total!]);

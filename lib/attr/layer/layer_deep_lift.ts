@@ -1,0 +1,148 @@
+/**
+ * DeepLift at a layer, as Captum's `LayerDeepLift`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { AttributionWithDelta, Baseline, Target } from "../types.ts";
+import type { DeepLiftConfig } from "../deep_lift.ts";
+import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
+import { resolveBaselines } from "../_utils/baselines.ts";
+import { assertNumber } from "../_utils/errors.ts";
+import { withGradientOverrides } from "../_utils/gradient_override.ts";
+import { deepLiftOverrides } from "../_utils/relu_rules.ts";
+import { selectTarget } from "../_utils/target.ts";
+import { LayerAttribution } from "./layer_attribution.ts";
+
+/** Options of {@linkcode LayerDeepLift.attribute}. */
+export interface LayerDeepLiftOptions {
+  /** The output to explain. @default undefined (the model outputs one value per example) */
+  target?: Target;
+  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
+  baselines?: Baseline;
+  /** Attribute to the layer's input instead of its output. @default false */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * DeepLift multipliers of the layer's activations, `[N, ...layer shape]`, for inputs paired
+ * row by row with baselines. Call inside `tf.tidy`; returns the multipliers and the activation
+ * difference A(x) − A(x′).
+ */
+export function layerDeepLiftParts(
+  method: string,
+  tap: LayerTap,
+  inputs: tf.Tensor,
+  baselines: tf.Tensor,
+  target: Target | undefined,
+  eps: number,
+): { multipliers: tf.Tensor; diff: tf.Tensor } {
+  const n = inputs.shape[0];
+  const both = tf.concat([inputs, baselines], 0);
+  const values = tap.layerValue(both);
+  const rest = values.shape.slice(1);
+  const begin = rest.map(() => 0);
+  const size = rest.map(() => -1);
+  // Errors inside tf.grad would leak the tensors its tape saved: record the first, throw after.
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+  const grads = withGradientOverrides(
+    deepLiftOverrides(method, eps, fail),
+    () =>
+      tf.grad((a: tf.Tensor) => {
+        const out = tap.forwardFrom(a, both).slice(0, n);
+        try {
+          return selectTarget(method, out, target).sum();
+        } catch (error) {
+          fail(error);
+          return out.sum().mul(0);
+        }
+      })(values),
+  );
+  if (failure !== undefined) throw failure;
+  const multipliers = grads.slice([0, ...begin], [n, ...size]);
+  const diff = values.slice([0, ...begin], [n, ...size]).sub(
+    values.slice([n, ...begin], [n, ...size]),
+  );
+  return { multipliers, diff };
+}
+
+/**
+ * DeepLift (Rescale rule) for a layer's activations: the model runs on the inputs and baselines
+ * together; the nonlinearities after the layer pass Δout/Δin; the result is
+ * (A(x) − A(x′)) ⊙ multipliers, in the layer's shape. On ReLU networks it sums to F(x) − F(x′).
+ *
+ * @example
+ * ```ts
+ * import { LayerDeepLift, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.reLU(),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const attr = await new LayerDeepLift(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
+ * attr.print(); // [[3, 3]]
+ * ```
+ */
+export class LayerDeepLift extends LayerAttribution {
+  /** Whether multipliers are multiplied by A(inputs) − A(baselines). */
+  readonly multiplyByInputs: boolean;
+  /** Below this |Δin| a nonlinearity passes its plain gradient. */
+  readonly eps: number;
+
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   * @param config `multiplyByInputs` (default true) and `eps` (default 1e-10), as DeepLift's.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
+    super(model, layer);
+    this.multiplyByInputs = config.multiplyByInputs ?? true;
+    this.eps = config.eps ?? 1e-10;
+    assertNumber(this.methodName, "eps", this.eps, 0);
+  }
+
+  /** Attributions in the layer's shape; the caller owns the tensor. */
+  // deno-lint-ignore require-await
+  async attribute(inputs: tf.Tensor, options: LayerDeepLiftOptions = {}): Promise<tf.Tensor> {
+    const { target, attributeToLayerInput = false } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
+    const tap = this.tap(attributeToLayerInput);
+    try {
+      return tf.tidy(() => {
+        const { multipliers, diff } = layerDeepLiftParts(
+          this.methodName,
+          tap,
+          inputs,
+          baselines,
+          target,
+          this.eps,
+        );
+        return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
+      });
+    } finally {
+      baselines.dispose();
+    }
+  }
+
+  /**
+   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
+   * The caller owns both tensors.
+   */
+  async attributeWithDelta(
+    inputs: tf.Tensor,
+    options: LayerDeepLiftOptions = {},
+  ): Promise<AttributionWithDelta> {
+    const attributions = await this.attribute(inputs, options);
+    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
+    try {
+      const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
+      return { attributions, delta };
+    } finally {
+      baselines.dispose();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Feature ablation of a layer's activations, as Captum's `LayerFeatureAblation`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Baseline, Target } from "../types.ts";
+import { FeatureAblation } from "../feature_ablation.ts";
+import { LayerAttribution } from "./layer_attribution.ts";
+import { tileRows } from "./_layer_gradients.ts";
+
+/** Options of {@linkcode LayerFeatureAblation.attribute}. */
+export interface LayerFeatureAblationOptions {
+  /** The output to explain. @default undefined (the model outputs one value per example) */
+  target?: Target;
+  /**
+   * What an ablated activation is set to: a number, a tensor of the layer's shape `[N, ...]`, or
+   * one with batch size 1.
+   * @default 0
+   */
+  layerBaselines?: Baseline;
+  /**
+   * Groups of activations ablated together: an integer tensor of the layer's shape (batch 1 or
+   * N); equal ids form one feature.
+   * @default undefined (every activation its own feature)
+   */
+  layerMask?: tf.Tensor;
+  /** Perturbed copies evaluated per forward pass. @default 1 */
+  perturbationsPerEval?: number;
+  /** Ablate the layer's input instead of its output. @default false */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * For each group of activations of a layer: F(x) − F(x with the group's activations replaced by
+ * the layer baseline), broadcast to the group. Result: the layer's shape. The rest of the model
+ * (including branches that bypass the layer) sees the inputs.
+ *
+ * @example
+ * ```ts
+ * import { LayerFeatureAblation, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const attr = await new LayerFeatureAblation(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
+ * attr.print(); // [[3, 3]]
+ * ```
+ */
+export class LayerFeatureAblation extends LayerAttribution {
+  /** Attributions in the layer's shape; the caller owns the tensor. */
+  async attribute(
+    inputs: tf.Tensor,
+    options: LayerFeatureAblationOptions = {},
+  ): Promise<tf.Tensor> {
+    const { target, attributeToLayerInput = false } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const tap = this.tap(attributeToLayerInput);
+    const n = inputs.shape[0];
+    const values = tf.tidy(() => tap.layerValue(inputs).clone());
+    try {
+      // Perturbed activation batches are perturbation-major, so the inputs are tiled to match.
+      const forward = (a: tf.Tensor) => tap.forwardFrom(a, tileRows(inputs, a.shape[0] / n));
+      const ablation = new FeatureAblation(forward);
+      return await ablation.attribute(values, {
+        target,
+        baselines: options.layerBaselines,
+        featureMask: options.layerMask,
+        perturbationsPerEval: options.perturbationsPerEval,
+      });
+    } finally {
+      values.dispose();
+    }
+  }
+}

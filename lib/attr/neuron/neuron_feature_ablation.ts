@@ -1,0 +1,58 @@
+/**
+ * Feature ablation for one neuron, as Captum's `NeuronFeatureAblation`.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Baseline } from "../types.ts";
+import { FeatureAblation } from "../feature_ablation.ts";
+import { NeuronAttribution } from "./neuron_attribution.ts";
+import type { NeuronSelector } from "./neuron_selector.ts";
+
+/** Options of {@linkcode NeuronFeatureAblation.attribute}. */
+export interface NeuronFeatureAblationOptions {
+  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
+  neuronSelector: NeuronSelector;
+  /** What an ablated input is set to: a number, a tensor of the inputs' shape, or batch 1. @default 0 */
+  baselines?: Baseline;
+  /**
+   * Groups of input elements ablated together: an integer tensor of the inputs' shape (batch 1 or
+   * N); equal ids form one feature.
+   * @default undefined (every element its own feature)
+   */
+  featureMask?: tf.Tensor;
+  /** Perturbed copies evaluated per forward pass. @default 1 */
+  perturbationsPerEval?: number;
+  /** Select the neuron in the layer's input instead of its output. @default false */
+  attributeToNeuronInput?: boolean;
+}
+
+/**
+ * For each group of input elements: neuron(x) − neuron(x with the group set to the baseline),
+ * broadcast to the group. Only the layers up to the neuron's layer run. Result: the inputs' shape.
+ *
+ * @example
+ * ```ts
+ * import { NeuronFeatureAblation, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const nfa = new NeuronFeatureAblation(model, "hidden");
+ * const attr = await nfa.attribute(tf.tensor2d([[1, 2]]), { neuronSelector: [0] });
+ * attr.print(); // [[1, 2]]
+ * ```
+ */
+export class NeuronFeatureAblation extends NeuronAttribution {
+  /** Attributions in the inputs' shape; the caller owns the tensor. */
+  async attribute(inputs: tf.Tensor, options: NeuronFeatureAblationOptions): Promise<tf.Tensor> {
+    this.validateInputsAndTarget(inputs, undefined);
+    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    const { baselines, featureMask, perturbationsPerEval } = options;
+    return await new FeatureAblation(forward).attribute(inputs, {
+      baselines,
+      featureMask,
+      perturbationsPerEval,
+    });
+  }
+}
