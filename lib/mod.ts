@@ -177,6 +177,17 @@ export { InternalInfluence } from "./attr/layer/internal_influence.ts";
 export type { InternalInfluenceOptions } from "./attr/layer/internal_influence.ts";
 export { GuidedGradCam } from "./attr/guided_grad_cam.ts";
 export type { GuidedGradCamOptions } from "./attr/guided_grad_cam.ts";
+export { LayerDeepLift } from "./attr/layer/layer_deep_lift.ts";
+export type { LayerDeepLiftOptions } from "./attr/layer/layer_deep_lift.ts";
+export { LayerDeepLiftShap } from "./attr/layer/layer_deep_lift_shap.ts";
+export type { LayerDeepLiftShapOptions } from "./attr/layer/layer_deep_lift_shap.ts";
+export { LayerGradientShap } from "./attr/layer/layer_gradient_shap.ts";
+export type {
+  LayerGradientShapConfig,
+  LayerGradientShapOptions,
+} from "./attr/layer/layer_gradient_shap.ts";
+export { LayerFeatureAblation } from "./attr/layer/layer_feature_ablation.ts";
+export type { LayerFeatureAblationOptions } from "./attr/layer/layer_feature_ablation.ts";
 
 // --- attribution: neuron ---
 export { NeuronAttribution } from "./attr/neuron/neuron_attribution.ts";
@@ -206,6 +217,8 @@ export { NeuronGuidedBackprop } from "./attr/neuron/neuron_guided_backprop.ts";
 export type { NeuronGuidedBackpropOptions } from "./attr/neuron/neuron_guided_backprop.ts";
 export { NeuronDeconvolution } from "./attr/neuron/neuron_deconvolution.ts";
 export type { NeuronDeconvolutionOptions } from "./attr/neuron/neuron_deconvolution.ts";
+export { NeuronFeatureAblation } from "./attr/neuron/neuron_feature_ablation.ts";
+export type { NeuronFeatureAblationOptions } from "./attr/neuron/neuron_feature_ablation.ts";
 
 // --- visualization and display ---
 export { Figure, JUPYTER_DISPLAY } from "./viz/figure.ts";
