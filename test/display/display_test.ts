@@ -13,6 +13,6 @@ Deno.test("`display()` outside Jupyter prints a one-line description instead of 
   assert.equal(lines.length, 1);
   assert.match(
     lines[0],
-    /^Plotly figure: Training curves: loss per epoch \(not in Jupyter: save it with writeFigureHtml\(fig, path\)\)$/,
+    /^Plotly figure: Training curves: loss per epoch \(train loss\) \(not in Jupyter: save it with writeFigureHtml\(fig, path\)\)$/,
   );
 });
