@@ -30,7 +30,8 @@ let registered = false;
  *
  * @example
  * ```ts
- * import { registerWasmKernels, tf } from "./lib/mod.ts";
+ * import { tf } from "./lib/mod.ts";
+ * import { registerWasmKernels } from "./lib/backend/register_wasm_kernels.ts";
  * registerWasmKernels();
  * console.log(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined); // true
  * ```
