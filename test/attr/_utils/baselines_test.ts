@@ -17,7 +17,8 @@ Deno.test("`resolveBaselines()` broadcasts a scalar, a batch-1 row and a full te
   assertAllClose(made[2], [1, 2, 3, 1, 2, 3], { atol: 0 });
   assert.throws(() => resolveBaselines("M", x, tf.zeros([3, 3])), {
     name: "TypeError",
-    message: /^Cannot compute M attributions: baselines must be a number, a tensor of the inputs' shape \[2, 3\], or one with batch size 1 \[1, 3\], received a float32 tensor of shape \[3, 3\]\./,
+    message:
+      /^Cannot compute M attributions: baselines must be a number, a tensor of the inputs' shape \[2, 3\], or one with batch size 1 \[1, 3\], received a float32 tensor of shape \[3, 3\]\./,
   });
   tf.dispose([x, row, ...made]);
 });
