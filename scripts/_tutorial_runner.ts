@@ -266,7 +266,8 @@ export async function executeNotebook(
   notebook: string,
   options: ExecuteNotebookOptions = {},
 ): Promise<NotebookRun> {
-  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  notebook = resolve(notebook);
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   await Deno.mkdir(outDir, { recursive: true });
   const executedPath = join(outDir, basename(notebook));
   const env: Record<string, string> = { ...QUIET_PYTHON_ENV, NO_COLOR: "1" };
@@ -430,4 +431,59 @@ export async function runTutorial(
     log(`    ok in ${run.seconds.toFixed(1)} s → ${result.htmlPath ?? run.executedPath}`);
   }
   return { results, seconds: (performance.now() - start) / 1000 };
+}
+
+/** The MIME type of a Plotly figure in a notebook output. */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** Where an executed notebook's figures are, from {@linkcode figureOutputs}. */
+export interface FigureOutputs {
+  /** Code cells tagged `figure` (1-based code cell numbers). */
+  figureCells: number[];
+  /** Code cells with at least one Plotly output, with how many. */
+  plotlyCells: Map<number, number>;
+  /** Figure cells without a Plotly output (e.g. the kernel dropped it). */
+  missing: number[];
+  /** Cells with a Plotly output that are not tagged `figure`. */
+  untagged: number[];
+  /** Total number of Plotly outputs. */
+  plotlyOutputs: number;
+  /** The largest single output in bytes (JSON). */
+  maxOutputBytes: number;
+}
+
+interface NotebookCell {
+  cell_type: string;
+  metadata?: { tags?: string[] };
+  outputs?: { data?: Record<string, unknown> }[];
+}
+
+/** Find the figure cells of an executed notebook and check each shows a Plotly figure. */
+export async function figureOutputs(executedPath: string): Promise<FigureOutputs> {
+  const nb = JSON.parse(await Deno.readTextFile(executedPath)) as { cells: NotebookCell[] };
+  const figureCells: number[] = [];
+  const plotlyCells = new Map<number, number>();
+  let plotlyOutputs = 0;
+  let maxOutputBytes = 0;
+  let number = 0;
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    number++;
+    if (cell.metadata?.tags?.includes("figure")) figureCells.push(number);
+    for (const output of cell.outputs ?? []) {
+      maxOutputBytes = Math.max(maxOutputBytes, JSON.stringify(output).length);
+      if (output.data && PLOTLY_MIME in output.data) {
+        plotlyCells.set(number, (plotlyCells.get(number) ?? 0) + 1);
+        plotlyOutputs++;
+      }
+    }
+  }
+  return {
+    figureCells,
+    plotlyCells,
+    missing: figureCells.filter((n) => !plotlyCells.has(n)),
+    untagged: [...plotlyCells.keys()].filter((n) => !figureCells.includes(n)),
+    plotlyOutputs,
+    maxOutputBytes,
+  };
 }

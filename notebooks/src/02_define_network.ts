@@ -62,12 +62,13 @@ console.log(`first row of logits: ${Array.from(logits.dataSync().slice(0, 10), (
 // essentially a guess. Notebook 3 trains it.
 
 // %%
-const predicted = Array.from(logits.argMax(1).dataSync());
+const predicted = Array.from(tf.tidy(() => logits.argMax(1).dataSync()));
+const probs = probabilities.arraySync();
 console.table(
   Array.from(ys.dataSync(), (label, i) => ({
     "true class": FASHION_MNIST_CLASSES[label],
     "predicted (untrained)": FASHION_MNIST_CLASSES[predicted[i]],
-    probability: probabilities.arraySync()[i][predicted[i]].toFixed(3),
+    probability: probs[i][predicted[i]].toFixed(3),
   })),
 );
 
