@@ -427,6 +427,14 @@ export async function runTutorial(
     if (run.failure) {
       return { results, failed: result, seconds: (performance.now() - start) / 1000 };
     }
+    const figures = await figureOutputs(run.executedPath);
+    if (figures.missing.length > 0) {
+      log(
+        `    warning: no figure in code cell(s) ${
+          figures.missing.join(", ")
+        } (tagged "figure"): the kernel dropped the output; run the notebook again to see it`,
+      );
+    }
     if (options.html ?? true) result.htmlPath = await exportHtml(tools, run.executedPath);
     log(`    ok in ${run.seconds.toFixed(1)} s → ${result.htmlPath ?? run.executedPath}`);
   }
