@@ -153,6 +153,9 @@ show(smoothIg, "Integrated Gradients with SmoothGrad (NoiseTunnel)");
 // black image and four images of uniform random noise, adds a little noise to the input, picks a
 // random point between baseline and input, and averages *gradient × (input − baseline)* over
 // many such samples. It can be seen as Integrated Gradients averaged over baselines.
+//
+// **How to read it:** unlike with a black baseline, the black *background* now gets attributions
+// too: compared with a noise image, "this area is empty" is itself evidence for the class.
 
 // %% tags=["figure"]
 const shapBaselines = tf.tidy(() =>
@@ -240,10 +243,10 @@ show(kernelShap, "Kernel SHAP (4 × 4 superpixels)");
 // ## All methods side by side
 //
 // The same image, one panel per method, each map normalized on its own (compare shapes, not
-// absolute values). **How to read it:** where the methods agree, the evidence is robust. The
-// gradient-times-difference methods (Integrated Gradients, Gradient SHAP, DeepLIFT) tend to agree
-// closely; Saliency is noisier; Occlusion and Kernel SHAP are coarser but show which *regions*
-// matter when removed; Guided Grad-CAM highlights edges inside the region Grad-CAM selects.
+// absolute values), in two rows of four. **How to read it:** where the methods agree, the
+// evidence is robust. The gradient-times-difference methods (Integrated Gradients, Gradient
+// SHAP, DeepLIFT) tend to agree closely, up to Gradient SHAP's background (its baselines are
+// not black); Saliency is noisier and unsigned; SmoothGrad cleans up Integrated Gradients.
 
 // %% tags=["figure"]
 visualizeImageAttrMultiple(
@@ -252,6 +255,24 @@ visualizeImageAttrMultiple(
     { attr: igAttr, title: "Integrated Gradients" },
     { attr: smoothIg, title: "IG + SmoothGrad" },
     { attr: gradShap, title: "Gradient SHAP" },
+  ],
+  image,
+  ["blended_heat_map"],
+  ["all"],
+  {
+    title: `Gradient-based methods compared on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed)`,
+    panelSize: 200,
+  },
+);
+
+// %% [markdown]
+// DeepLIFT next to Guided Grad-CAM and the two perturbation methods. Occlusion and Kernel SHAP
+// are coarser but show which *regions* matter when removed; Guided Grad-CAM highlights edges
+// inside the region Grad-CAM selects.
+
+// %% tags=["figure"]
+visualizeImageAttrMultiple(
+  [
     { attr: deepLift, title: "DeepLIFT" },
     { attr: guidedGradCam, title: "Guided Grad-CAM" },
     { attr: occlusion, title: "Occlusion" },
@@ -261,8 +282,8 @@ visualizeImageAttrMultiple(
   ["blended_heat_map"],
   ["all"],
   {
-    title: `Eight attribution methods compared on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed, over the image)`,
-    panelSize: 180,
+    title: `DeepLIFT, Guided Grad-CAM and perturbation methods on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed)`,
+    panelSize: 200,
   },
 );
 
@@ -276,7 +297,7 @@ visualizeImageAttrMultiple(
 visualizeImageAttr(igAttr, image, {
   method: "blended_heat_map",
   sign: "positive",
-  title: `Integrated Gradients: pixels supporting "${FASHION_MNIST_CLASSES[target]}" (positive attributions only)`,
+  title: `Integrated Gradients, positive attributions only:<br>pixels supporting "${FASHION_MNIST_CLASSES[target]}"`,
 });
 
 // %%

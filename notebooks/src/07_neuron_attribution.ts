@@ -76,7 +76,7 @@ console.log(`conv1 output shape [${conv1Act.shape}]; neuron [${NEURON_CONV1}] ac
 // %% tags=["figure"]
 visualizeImageAttrMultiple(channel0, image, ["original_image", "heat_map"], ["all", "all"], {
   titles: ["Original image", "conv1 channel 0 activation"],
-  title: `Activation of conv1 channel 0 on test image ${INDEX} (the first neuron sits at row 15, column 15)`,
+  title: `Activation of conv1 channel 0 on test image ${INDEX}<br>(the first neuron sits at row 15, column 15)`,
 });
 
 // %% [markdown]
@@ -184,7 +184,7 @@ visualizeImageAttrMultiple(
 visualizeImageAttr(igCrop, imageCrop, {
   method: "blended_heat_map",
   sign: "positive",
-  title: `Neuron IG, conv1 neuron [${NEURON_CONV1}]: pixels that raise its activation (9 × 9 crop)`,
+  title: `Neuron IG, conv1 neuron [${NEURON_CONV1}], positive only:<br>pixels that raise its activation (9 × 9 crop)`,
 });
 
 // %%
