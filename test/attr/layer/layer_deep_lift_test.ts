@@ -154,9 +154,10 @@ Deno.test("`NeuronFeatureAblation.attribute()` ablates inputs and watches one ne
   await assertNoLeak(() => nfa.attribute(x, { neuronSelector: [0] }));
 });
 
-Deno.test("layer methods leak nothing when the target is out of range", async () => {
+Deno.test("layer methods leak nothing and restore overrides when the target is out of range", async () => {
   const model = residualModel();
   const x = tf.randomNormal([1, 5, 5, 2], 0, 1, "float32", 9);
+  const plain = tf.getGradient("Relu").gradFunc;
   await assertNoLeak(async () => {
     await assert.rejects(
       () => new LayerGradientXActivation(model, "add").attribute(x, { target: 7 }),
@@ -167,4 +168,5 @@ Deno.test("layer methods leak nothing when the target is out of range", async ()
       RangeError,
     );
   });
+  assert.equal(tf.getGradient("Relu").gradFunc, plain, "the ReLU gradient is restored");
 });
