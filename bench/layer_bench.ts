@@ -32,7 +32,7 @@ interface Case {
   /** Captum's entry in `captum_ms` (one image), if measured. */
   captum?: string;
   run: (x: tf.Tensor) => Promise<tf.Tensor>;
-  /** Timed calls for the batch of 64. */
+  /** Timed calls for the batch of 64 (1: a single call, no warm-up beyond the one-image runs). */
   batchRuns?: number;
 }
 
@@ -66,12 +66,12 @@ const cases: Case[] = [
     name: "LayerIntegratedGradients conv1, 50 steps",
     captum: "LayerIntegratedGradients_conv1",
     run: (x) => layerIg.attribute(x, { target, internalBatchSize: 400 }),
-    batchRuns: 2,
+    batchRuns: 1,
   },
   {
     name: "LayerConductance conv2, 50 steps",
     run: (x) => conductance.attribute(x, { target, internalBatchSize: 408 }),
-    batchRuns: 2,
+    batchRuns: 1,
   },
   {
     name: "NeuronGradient conv1 [15,15,0]",
@@ -82,7 +82,7 @@ const cases: Case[] = [
     name: "NeuronIntegratedGradients conv1, 50 steps",
     captum: "NeuronIntegratedGradients",
     run: (x) => neuronIg.attribute(x, { neuronSelector: [15, 15, 0], internalBatchSize: 400 }),
-    batchRuns: 2,
+    batchRuns: 1,
   },
   {
     name: "NeuronGradientShap conv2, 5 samples",
@@ -96,9 +96,9 @@ const cases: Case[] = [
   },
 ];
 
-/** Median milliseconds over `runs` calls after one warm-up call. */
+/** Median milliseconds over `runs` calls, after one warm-up call when `runs` > 1. */
 async function medianMs(fn: () => Promise<tf.Tensor>, runs: number): Promise<number> {
-  (await fn()).dispose();
+  if (runs > 1) (await fn()).dispose();
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
@@ -117,7 +117,7 @@ const ratio = (ours: number, captum: number | undefined) =>
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const rows: string[][] = [];
 for (const c of cases) {
-  const single = await medianMs(() => c.run(one), 15);
+  const single = await medianMs(() => c.run(one), 11);
   const many = await medianMs(() => c.run(batch64), c.batchRuns ?? 5);
   const captum = c.captum ? fx.captumMs[c.captum] : undefined;
   rows.push([
@@ -140,8 +140,8 @@ console.log("ratio = ours / Captum's captum_ms for one image (target: within 2x)
 for (const c of cases) {
   Deno.bench({
     name: `${c.name}: 1 image`,
-    n: 10,
-    warmup: 2,
+    n: 5,
+    warmup: 1,
     fn: async () => (await c.run(one)).dispose(),
   });
 }
