@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { type GraphStep, modelGraph, pruneSteps, runSteps, stepOutput } from "./_model_graph.ts";
 
 /** A layer of a model: the `tf.layers.Layer` itself or its name. */
 export type LayerRef = tf.layers.Layer | string;
@@ -30,29 +31,6 @@ export interface TapResult {
   layerValue: tf.Tensor;
   /** The model's output, `[N, ...]`. */
   output: tf.Tensor;
-}
-
-// One call of a layer in the model's graph (a tfjs-layers "node").
-interface Step {
-  layer: tf.layers.Layer;
-  inputs: tf.SymbolicTensor[];
-  inputIds: number[];
-  outputIds: number[];
-}
-
-// The structural view of tfjs-layers' public node fields that the executor reads.
-interface GraphNode {
-  inputTensors: tf.SymbolicTensor[];
-  outputTensors: tf.SymbolicTensor[];
-}
-
-function nodeOf(symbolic: tf.SymbolicTensor): GraphNode {
-  const layer = symbolic.sourceLayer as unknown as { inboundNodes: GraphNode[] };
-  return layer.inboundNodes[symbolic.nodeIndex];
-}
-
-function isInputLayer(layer: tf.layers.Layer): boolean {
-  return layer.getClassName() === "InputLayer";
 }
 
 /**
@@ -90,13 +68,13 @@ export class LayerTap {
 
   readonly #inputId: number;
   readonly #outputId: number;
-  readonly #tapStep: Step;
+  readonly #tapStep: GraphStep;
   // Steps to compute the tapped value (up to and including the tap's layer for an output tap).
-  readonly #toTap: Step[];
+  readonly #toTap: GraphStep[];
   // All steps needed for the model output.
-  readonly #all: Step[];
+  readonly #all: GraphStep[];
   // Steps needed for the output when the tapped value is given.
-  readonly #fromTap: Step[];
+  readonly #fromTap: GraphStep[];
 
   /**
    * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
@@ -124,30 +102,10 @@ export class LayerTap {
     this.model = model;
     this.attributeToLayerInput = attributeToLayerInput;
 
-    const input = model.inputs[0];
-    const output = model.outputs[0];
-    this.#inputId = input.id;
-    this.#outputId = output.id;
-
-    // Walk back from the output once: every node the output depends on, in topological order.
-    const all: Step[] = [];
-    const seen = new Set<GraphNode>();
-    const visit = (symbolic: tf.SymbolicTensor): void => {
-      if (symbolic.id === input.id || isInputLayer(symbolic.sourceLayer as tf.layers.Layer)) {
-        return;
-      }
-      const node = nodeOf(symbolic);
-      if (seen.has(node)) return;
-      seen.add(node);
-      for (const t of node.inputTensors) visit(t);
-      all.push({
-        layer: symbolic.sourceLayer as tf.layers.Layer,
-        inputs: node.inputTensors,
-        inputIds: node.inputTensors.map((t) => t.id),
-        outputIds: node.outputTensors.map((t) => t.id),
-      });
-    };
-    visit(output);
+    const graph = modelGraph(model);
+    const all = graph.steps;
+    this.#inputId = graph.inputId;
+    this.#outputId = graph.outputId;
     this.#all = all;
 
     const names = all.map((s) => s.layer.name);
@@ -188,13 +146,13 @@ export class LayerTap {
         }`,
       );
     }
-    const symbolic = attributeToLayerInput ? tapStep.inputs[0] : nodeOutput(tapStep);
+    const symbolic = attributeToLayerInput ? tapStep.inputs[0] : stepOutput(tapStep);
     this.valueShape = symbolic.shape.slice(1).map((d) => d ?? -1);
 
     const index = all.indexOf(tapStep);
-    this.#toTap = prune(all.slice(0, attributeToLayerInput ? index : index + 1), tapped[0]);
+    this.#toTap = pruneSteps(all.slice(0, attributeToLayerInput ? index : index + 1), tapped[0]);
     // Output from a given tapped value: drop what only fed the tapped value.
-    this.#fromTap = prune(all, this.#outputId, tapStep);
+    this.#fromTap = pruneSteps(all, this.#outputId, tapStep);
   }
 
   /** The layer's name. */
@@ -230,50 +188,17 @@ export class LayerTap {
   }
 
   #run(
-    steps: Step[],
+    steps: GraphStep[],
     inputs: tf.Tensor,
     substitute: tf.Tensor | undefined,
   ): Map<number, tf.Tensor> {
-    const values = new Map<number, tf.Tensor>();
-    values.set(this.#inputId, inputs);
-    const tap = this.#tapStep;
-    const kwargs = { training: false };
-    for (const step of steps) {
-      if (step === tap && substitute !== undefined && !this.attributeToLayerInput) {
-        values.set(step.outputIds[0], substitute);
-        continue;
-      }
-      const args = step === tap && substitute !== undefined
-        ? [substitute]
-        : step.inputIds.map((id) => values.get(id)!);
-      const result = step.layer.apply(args.length === 1 ? args[0] : args, kwargs);
-      const outs = Array.isArray(result) ? result : [result];
-      step.outputIds.forEach((id, i) => values.set(id, outs[i] as tf.Tensor));
-    }
-    return values;
+    return runSteps(
+      steps,
+      this.#inputId,
+      inputs,
+      substitute === undefined
+        ? undefined
+        : { step: this.#tapStep, value: substitute, atInput: this.attributeToLayerInput },
+    );
   }
-}
-
-function nodeOutput(step: Step): tf.SymbolicTensor {
-  for (const node of (step.layer as unknown as { inboundNodes: GraphNode[] }).inboundNodes) {
-    const t = node.outputTensors.find((s) => s.id === step.outputIds[0]);
-    if (t !== undefined) return t;
-  }
-  throw new Error(`Internal error: the output of layer ${step.layer.name} is not in its nodes.`);
-}
-
-// The steps of `steps` (topologically ordered) needed to compute tensor `targetId`. When `tap` is
-// given, the tapped value is supplied from outside, so nothing is needed through the tap's inputs
-// (other consumers of the same tensors still pull them in).
-function prune(steps: Step[], targetId: number, tap?: Step): Step[] {
-  const needed = new Set<number>([targetId]);
-  const kept: Step[] = [];
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const step = steps[i];
-    if (!step.outputIds.some((id) => needed.has(id))) continue;
-    kept.push(step);
-    if (tap !== undefined && step === tap) continue; // its value (or input) is fed
-    for (const id of step.inputIds) needed.add(id);
-  }
-  return kept.reverse();
 }

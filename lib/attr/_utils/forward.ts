@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, ModelLike } from "../types.ts";
 import { attributionTypeError } from "./errors.ts";
+import { modelForwardFunction } from "../../models/_model_graph.ts";
 
 /** True when `model` is a `tf.LayersModel` (Sequential or functional). */
 export function isLayersModel(model: unknown): model is tf.LayersModel {
@@ -13,8 +14,9 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
 }
 
 /**
- * A differentiable forward function for `model`: a LayersModel is applied in inference mode
- * (`training: false`); a function is used as it is.
+ * A differentiable forward function for `model`: a LayersModel runs layer by layer in inference
+ * mode (`training: false`), its Conv2D and Dense layers as plain ops so that input gradients skip
+ * the unused weight gradients; a function is used as it is.
  *
  * @throws {TypeError} naming `method` when `model` is neither.
  */
@@ -29,7 +31,7 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return (inputs: tf.Tensor) => model.apply(inputs, { training: false }) as tf.Tensor;
+    return modelForwardFunction(model);
   }
   if (typeof model === "function") return model;
   throw attributionTypeError(
