@@ -68,6 +68,8 @@ export {
 } from "./training/checkpoint.ts";
 export { predictClasses } from "./training/predict_classes.ts";
 export type { PredictClassesOptions } from "./training/predict_classes.ts";
+export { ParallelGradients } from "./training/parallel_gradients.ts";
+export type { LossAndGradients, ParallelGradientsOptions } from "./training/parallel_gradients.ts";
 export { evaluateClassifier } from "./training/evaluate_classifier.ts";
 export type {
   ClassifierEvaluation,
