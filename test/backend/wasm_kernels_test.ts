@@ -86,6 +86,10 @@ function convCases(seed: number, count: number): ConvCase[] {
     // The tutorial CNN's two layers (small batch), covering both formulations of each kernel.
     { batch: 2, size: [28, 28], inC: 1, outC: 32, k: 3, stride: 1, pad: "same" },
     { batch: 2, size: [28, 28], inC: 32, outC: 16, k: 3, stride: 1, pad: "same" },
+    // The patch-matrix paths (few input channels) with strides, odd sizes and both paddings.
+    { batch: 3, size: [9, 8], inC: 1, outC: 32, k: 5, stride: 2, pad: "same" },
+    { batch: 2, size: [10, 7], inC: 3, outC: 32, k: 3, stride: 2, pad: "valid" },
+    { batch: 1, size: [6, 9], inC: 2, outC: 24, k: 3, stride: 2, pad: "same" },
   ];
   for (let i = 0; i < count; i++) {
     const k = pick([1, 3, 5] as const);
@@ -192,6 +196,10 @@ Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
     [[6, 20, 3], [1, 2], false],
     [[4, 5], [0], false],
     [[70, 3, 2], [0], false],
+    // Pooled inner rows (the average-pooling path), large and small.
+    [[3, 784, 5], [0, 1], false],
+    [[2, 3, 4, 5, 6], [0, 1, 2, 3], true],
+    [[64, 28, 28, 16], [0, 1, 2], false],
   ];
   for (const [shape, axis, keepDims] of cases) {
     await assertMatchesCpu(

