@@ -94,6 +94,8 @@ function setup(): Setup {
 
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const pytorch = JSON.parse(await Deno.readTextFile(FIXTURE)).train_it_per_s as number;
+/** 1-minute load average: other processes on this 2-core machine slow every figure below. */
+const loadBefore = Deno.loadavg()[0];
 
 await setBackend("wasm");
 const w = setup();
@@ -181,6 +183,11 @@ for (const r of rows) console.log(line(r));
 console.log(
   `cpu: training from one batch of ${CPU_TRAIN_BATCH}, input gradient from one batch of ` +
     `${CPU_GRAD_BATCH}, both scaled linearly`,
+);
+console.log(
+  `1-minute load average: ${loadBefore.toFixed(2)} before, ${
+    Deno.loadavg()[0].toFixed(2)
+  } after (figures are for an otherwise idle machine only when both are well below 1)`,
 );
 console.log(
   `faster training loop on wasm: ${
