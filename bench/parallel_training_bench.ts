@@ -40,11 +40,51 @@ async function parallelStep(): Promise<void> {
   await pool.minimize(parallelOptimizer, xs, ys);
 }
 
-/** Mean seconds per step over `n` steps. */
-async function secondsPerStep(step: () => unknown, n: number): Promise<number> {
+/**
+ * CPU milliseconds used so far by each thread of this process, by thread name ("main" for the
+ * thread running this module, "worker-1" … for Web Workers); undefined where `/proc` is missing (not Linux).
+ */
+function threadCpuMs(): Map<string, number> | undefined {
+  const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
+  try {
+    // The thread running this module (not always the process's first: deno bench uses another).
+    const self = Deno.readLinkSync("/proc/thread-self").split("/").pop();
+    const threads = new Map<string, number>();
+    for (const entry of Deno.readDirSync("/proc/self/task")) {
+      const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+      const name = entry.name === self
+        ? "main"
+        : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
+      threads.set(name, (threads.get(name) ?? 0) + ms);
+    }
+    return threads;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per-thread CPU ms per step between two {@linkcode threadCpuMs} readings. */
+function cpuPerStep(before: Map<string, number>, after: Map<string, number>, steps: number) {
+  const main = ((after.get("main") ?? 0) - (before.get("main") ?? 0)) / steps;
+  let workers = 0;
+  for (const [name, ms] of after) {
+    if (name.startsWith("worker")) {
+      workers = Math.max(workers, (ms - (before.get(name) ?? 0)) / steps);
+    }
+  }
+  return { main, workers };
+}
+
+/** Mean seconds per step over `n` steps, and per-thread CPU ms per step. */
+async function measure(step: () => unknown, n: number) {
+  const cpu0 = threadCpuMs();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await step();
-  return (performance.now() - t0) / n / 1000;
+  const seconds = (performance.now() - t0) / n / 1000;
+  const cpu1 = threadCpuMs();
+  return { seconds, cpu: cpu0 && cpu1 ? cpuPerStep(cpu0, cpu1, n) : undefined };
 }
 
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
@@ -57,9 +97,15 @@ for (let i = 0; i < 3; i++) {
 const load = Deno.loadavg();
 let single = Infinity;
 let parallel = Infinity;
+const cpu = { single: 0, main: 0, worker: 0 };
 for (let r = 0; r < ROUNDS; r++) {
-  single = Math.min(single, await secondsPerStep(singleStep, STEPS));
-  parallel = Math.min(parallel, await secondsPerStep(parallelStep, STEPS));
+  const s = await measure(singleStep, STEPS);
+  const p = await measure(parallelStep, STEPS);
+  single = Math.min(single, s.seconds);
+  parallel = Math.min(parallel, p.seconds);
+  cpu.single += (s.cpu?.main ?? NaN) / ROUNDS;
+  cpu.main += (p.cpu?.main ?? NaN) / ROUNDS;
+  cpu.worker += (p.cpu?.workers ?? NaN) / ROUNDS;
 }
 const loadAfter = Deno.loadavg();
 
@@ -87,8 +133,20 @@ console.log(
   `best of ${ROUNDS} alternating rounds of ${STEPS} steps; ${navigator.hardwareConcurrency} cores; ` +
     `load average (1, 5, 15 min) ${load.map((l) => l.toFixed(2)).join(", ")} before, ${
       loadAfter.map((l) => l.toFixed(2)).join(", ")
-    } after\n`,
+    } after`,
 );
+if (Number.isFinite(cpu.single)) {
+  // CPU time is what the threads need, whatever else runs: on idle cores a step takes about as
+  // long as its busiest thread.
+  const bound = 1000 / Math.max(cpu.main, cpu.worker);
+  console.log(
+    `CPU ms per step: main thread only ${cpu.single.toFixed(1)}; ParallelGradients main ${
+      cpu.main.toFixed(1)
+    }, busiest worker ${cpu.worker.toFixed(1)} -> on idle cores about ${bound.toFixed(1)} vs ${
+      (1000 / cpu.single).toFixed(1)
+    } batches/s (${(bound / (1000 / cpu.single)).toFixed(2)}x)\n`,
+  );
+}
 
 // ---- deno bench's own timings ------------------------------------------------------------------
 Deno.bench({
