@@ -186,6 +186,67 @@ Deno.test("BatchMatMul on wasm equals cpu with and without transposed operands",
   }
 });
 
+Deno.test("BatchMatMul on wasm equals cpu for a dense layer's shapes, direct and swapped", async () => {
+  const rand = rng(33);
+  // [m, k, n]: the tutorial CNN's dense layer (k = 10 classes, n = 12544 features) for the
+  // backward dx = dy·Wᵀ (swapped when m is small) and other small-m, large-n products.
+  const shapes: [number, number, number][] = [
+    [1, 10, 12544],
+    [8, 10, 12544],
+    [50, 10, 12544],
+    [1, 7, 300],
+    [3, 17, 1000],
+    [2, 1, 500],
+    [1, 5, 1],
+  ];
+  for (const [m, k, n] of shapes) {
+    for (let combo = 0; combo < 4; combo++) {
+      const transposeA = combo % 2 === 1;
+      const transposeB = combo >= 2;
+      for (const rank of [2, 3]) {
+        const lead = rank === 3 ? [1] : [];
+        const a = normal(rand, [...lead, ...(transposeA ? [k, m] : [m, k])]);
+        const b = normal(rand, [...lead, ...(transposeB ? [n, k] : [k, n])]);
+        await assertMatchesCpu(
+          "BatchMatMul",
+          { a, b },
+          { transposeA, transposeB },
+          `BatchMatMul [${m}, ${k}, ${n}] rank ${rank} transposeA=${transposeA} transposeB=${transposeB}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("BatchMatMul on wasm keeps a swapped operand's packing apart from the tensor's other uses", async () => {
+  // dy·Wᵀ (swapped: dy is the packed operand) followed by products that use dy itself as the
+  // second operand with other shapes, as a dense layer's backward pass does.
+  await setBackend("wasm");
+  const rand = rng(34);
+  const dyIn = normal(rand, [1, 10]);
+  const wIn = normal(rand, [300, 10]);
+  const xIn = normal(rand, [1, 300]);
+  const results = async () => {
+    const dy = tf.tensor2d(dyIn.values, [1, 10]);
+    const w = tf.tensor2d(wIn.values, [300, 10]);
+    const x = tf.tensor2d(xIn.values, [1, 300]);
+    const dx = tf.matMul(dy, w, false, true);
+    const dw = tf.matMul(x, dy, true, false);
+    const plain = tf.matMul(tf.ones([2, 1]), dy);
+    const out = [await dx.data(), await dw.data(), await plain.data()];
+    tf.dispose([dy, w, x, dx, dw, plain]);
+    return out;
+  };
+  const onWasm = await results();
+  await setBackend("cpu");
+  const onCpu = await results();
+  await setBackend("wasm");
+  onWasm.forEach((values, i) => {
+    const err = relativeMaxError(values, onCpu[i]);
+    assert.ok(err <= 1e-4, `product ${i}: relative error ${err} > 1e-4`);
+  });
+});
+
 Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
   const rand = rng(4);
   const cases: [number[], number[], boolean][] = [
