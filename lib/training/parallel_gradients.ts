@@ -67,7 +67,7 @@ class GradientWorker {
     };
     const fail = (message: string) => {
       const error = new Error(
-        `Gradient worker ${this.#index} crashed: ${message}. The pool was closed; create a new one.`,
+        `gradient worker ${this.#index} crashed (${message}); the pool was closed`,
       );
       this.#failure = error;
       const pending = this.#pending;
@@ -141,6 +141,7 @@ export class ParallelGradients {
   readonly #variables: tf.Variable[];
   readonly #pool: GradientWorker[];
   #closed = false;
+  #crash: Error | undefined;
   #busy = false;
   #nextId = 0;
 
@@ -149,7 +150,11 @@ export class ParallelGradients {
     this.workers = workers;
     this.#pool = Array.from(
       { length: workers },
-      (_, i) => new GradientWorker(i + 1, (error) => this.#abort(error)),
+      (_, i) =>
+        new GradientWorker(i + 1, (error) => {
+          this.#crash ??= error;
+          this.#abort(error);
+        }),
     );
     this.#variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
@@ -262,7 +267,9 @@ export class ParallelGradients {
   async computeGradients(xs: tf.Tensor, ys: tf.Tensor1D): Promise<LossAndGradients> {
     if (this.#closed) {
       throw new Error(
-        "Cannot compute gradients: the gradient worker pool is closed. Create a new one with ParallelGradients.create().",
+        `Cannot compute gradients: the gradient worker pool is closed${
+          this.#crash === undefined ? "" : `: ${this.#crash.message}`
+        }. Create a new one with ParallelGradients.create().`,
       );
     }
     if (xs.rank < 2 || ys.rank !== 1 || xs.shape[0] !== ys.shape[0] || xs.shape[0] < 1) {
@@ -311,7 +318,13 @@ export class ParallelGradients {
       const results: { share: number; loss: number; grads: Float32Array }[] = [];
       for (const [k, r] of replies.entries()) {
         const share = requests[k].share;
-        if (r.status === "rejected") throw r.reason;
+        if (r.status === "rejected") {
+          const reason = r.reason as Error;
+          throw new Error(
+            `Cannot compute gradients: ${reason.message}. Create a new pool with ParallelGradients.create().`,
+            { cause: reason },
+          );
+        }
         if (r.value.type !== "result") {
           const message = r.value.type === "error"
             ? r.value.message
@@ -373,9 +386,7 @@ export class ParallelGradients {
   /** Terminate the workers (idempotent). Later calls to the pool throw. */
   close(): void {
     this.#abort(
-      new Error(
-        "Cannot compute gradients: the gradient worker pool was closed while a step was running.",
-      ),
+      new Error("the gradient worker pool was closed while a step was running"),
     );
   }
 

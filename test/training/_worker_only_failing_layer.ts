@@ -1,6 +1,6 @@
 /**
- * Test helper: a custom layer that is the identity on the main thread and throws inside a
- * worker, to check that a worker's error reaches the caller of `ParallelGradients`.
+ * Test helpers: custom layers that are the identity on the main thread and throw or crash inside
+ * a worker, to check that a worker's error reaches the caller of `ParallelGradients`.
  *
  * @module
  */
@@ -20,3 +20,17 @@ export class WorkerOnlyFailingLayer extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(WorkerOnlyFailingLayer);
+
+/** Identity everywhere; in a worker it also schedules an uncaught error (the worker crashes). */
+export class WorkerOnlyCrashingLayer extends tf.layers.Layer {
+  static className = "WorkerOnlyCrashingLayer";
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    if (inWorker) {
+      setTimeout(() => {
+        throw new Error("worker-only crash");
+      }, 0);
+    }
+    return tf.clone(Array.isArray(inputs) ? inputs[0] : inputs);
+  }
+}
+tf.serialization.registerClass(WorkerOnlyCrashingLayer);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createClassifier, softmaxCrossEntropy, tf } from "../../lib/mod.ts";
 import { ParallelGradients } from "../../lib/training/parallel_gradients.ts";
-import { WorkerOnlyFailingLayer } from "./_worker_only_failing_layer.ts";
+import { WorkerOnlyCrashingLayer, WorkerOnlyFailingLayer } from "./_worker_only_failing_layer.ts";
 
 function seededBatch(n: number, seed: number): { xs: tf.Tensor4D; ys: tf.Tensor1D } {
   return {
@@ -150,11 +150,13 @@ Deno.test("`ParallelGradients.minimize()` training steps give the single-thread 
   singleModel.dispose();
 });
 
-function modelWithCustomLayer(): tf.Sequential {
+function modelWithCustomLayer(
+  layer: tf.layers.Layer = new WorkerOnlyFailingLayer({}),
+): tf.Sequential {
   return tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      new WorkerOnlyFailingLayer({}),
+      layer,
       tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
     ],
   });
@@ -197,6 +199,30 @@ Deno.test("`ParallelGradients.computeGradients()` rejects with the worker's erro
   assert.equal(pool.closed, false);
   // A batch of one falls entirely to the worker's share; none to the main thread.
   assert.deepEqual(pool.shareSizes(1), [0, 1]);
+  tf.dispose([xs, ys]);
+  model.dispose();
+});
+
+Deno.test("`ParallelGradients` closes itself when a worker crashes, and says why", async () => {
+  const model = modelWithCustomLayer(new WorkerOnlyCrashingLayer({}));
+  using pool = await ParallelGradients.create(model, {
+    workers: 1,
+    workerImports: [new URL("./_worker_only_failing_layer.ts", import.meta.url)],
+  });
+  const { xs, ys } = seededBatch(4, 60);
+  const before = tf.memory().numTensors;
+  // The first step succeeds and leaves an uncaught error behind in the worker; the crash is
+  // reported by the next step, whether it comes while that step runs or before it starts.
+  tf.dispose((await pool.computeGradients(xs, ys)).grads);
+  await assert.rejects(pool.computeGradients(xs, ys), (error: Error) => {
+    assert.match(
+      error.message,
+      /^Cannot compute gradients: gradient worker 1 crashed \(.*worker-only crash\); the pool was closed\. Create a new /,
+    );
+    return true;
+  });
+  assert.equal(pool.closed, true);
+  assert.equal(tf.memory().numTensors, before);
   tf.dispose([xs, ys]);
   model.dispose();
 });
