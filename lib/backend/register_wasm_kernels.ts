@@ -8,8 +8,10 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { originalKernels } from "./_kernels/_wasm.ts";
 import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
+import { castConfig } from "./_kernels/cast.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import { identityConfig } from "./_kernels/identity.ts";
 import { sumConfig } from "./_kernels/sum.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
 
@@ -20,6 +22,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   batchMatMulConfig,
   sumConfig,
+  identityConfig,
+  castConfig,
 ];
 
 let registered = false;

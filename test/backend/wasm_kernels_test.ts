@@ -112,7 +112,15 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
   const names = WASM_KERNEL_CONFIGS.map((c) => c.kernelName);
   assert.deepEqual(
     [...names].sort(),
-    ["BatchMatMul", "Conv2DBackpropFilter", "Conv2DBackpropInput", "Sum", "UnsortedSegmentSum"],
+    [
+      "BatchMatMul",
+      "Cast",
+      "Conv2DBackpropFilter",
+      "Conv2DBackpropInput",
+      "Identity",
+      "Sum",
+      "UnsortedSegmentSum",
+    ],
   );
   for (const name of names) {
     assert.ok(tf.getKernel(name, "wasm") !== undefined, `${name} is registered`);
@@ -245,6 +253,38 @@ Deno.test("BatchMatMul on wasm keeps a swapped operand's packing apart from the 
     const err = relativeMaxError(values, onCpu[i]);
     assert.ok(err <= 1e-4, `product ${i}: relative error ${err} > 1e-4`);
   });
+});
+
+Deno.test("Identity and Cast on wasm equal cpu, with and without a dtype change", async () => {
+  const rand = rng(35);
+  const x = normal(rand, [3, 4, 5]);
+  const ints: Input = {
+    values: Int32Array.from([3, -1, 0, 7, 2, 9]),
+    shape: [2, 3],
+    dtype: "int32",
+  };
+  await assertMatchesCpu("Identity", { x }, {}, "Identity float32");
+  await assertMatchesCpu("Identity", { x: ints }, {}, "Identity int32");
+  await assertMatchesCpu("Cast", { x }, { dtype: "float32" }, "Cast float32 → float32");
+  await assertMatchesCpu("Cast", { x }, { dtype: "int32" }, "Cast float32 → int32");
+  await assertMatchesCpu("Cast", { x: ints }, { dtype: "float32" }, "Cast int32 → float32");
+  await assertMatchesCpu("Cast", { x: ints }, { dtype: "int32" }, "Cast int32 → int32");
+});
+
+Deno.test("Identity and Cast on wasm share the buffer: each tensor outlives the other's disposal", async () => {
+  await setBackend("wasm");
+  const backend = tf.backend();
+  const idsBefore = backend.numDataIds();
+  const x = tf.tensor1d([1.5, -2, 3]);
+  const copy = tf.clone(x); // the Identity kernel
+  const same = tf.cast(copy, "float32");
+  assert.equal(backend.numDataIds(), idsBefore + 1, "one shared buffer");
+  x.dispose();
+  assert.deepEqual(Array.from(await copy.data()), [1.5, -2, 3]);
+  copy.dispose();
+  assert.deepEqual(Array.from(await same.data()), [1.5, -2, 3]);
+  same.dispose();
+  assert.equal(backend.numDataIds(), idsBefore, "the buffer is freed with its last tensor");
 });
 
 Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {

@@ -1,0 +1,27 @@
+/**
+ * `Identity` for the wasm backend without a copy: the output shares the input's buffer (one more
+ * reference on it), as the `cpu` backend and the wasm `Reshape` kernel do. TensorFlow.js never
+ * writes into a tensor's buffer after creating it (a variable's `assign` swaps buffers), so the
+ * copy the stock kernel makes is not needed. `tf.grad` clones every tensor it saves for the
+ * backward pass through this kernel: ~19 copies per backward pass of the tutorial CNN.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { runKernel } from "./_wasm.ts";
+
+function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === "string") return runKernel("Identity", backend, { x });
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Kernel config: `Identity` on `wasm` (shares the input's buffer). */
+export const identityConfig: tf.KernelConfig = {
+  kernelName: "Identity",
+  backendName: "wasm",
+  kernelFunc: identity as unknown as tf.KernelFunc,
+};
