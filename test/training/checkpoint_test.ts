@@ -3,7 +3,10 @@ import { join } from "node:path";
 import {
   CLASSIFIER_LAYER_NAMES,
   createClassifier,
+  evaluateClassifier,
   loadCheckpoint,
+  loadFashionMnist,
+  PRETRAINED_CLASSIFIER_DIR,
   saveCheckpoint,
   tf,
 } from "../../lib/mod.ts";
@@ -119,4 +122,16 @@ Deno.test("`loadCheckpoint()` names a missing directory, model.json or weight fi
     await Deno.writeTextFile(join(dir, "model.json"), "{ not json");
     await assert.rejects(loadCheckpoint(dir), /is not valid JSON/);
   });
+});
+
+Deno.test("the committed checkpoint `PRETRAINED_CLASSIFIER_DIR` reaches >= 0.89 test accuracy", async () => {
+  const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
+  assert.deepEqual(model.layers.map((l) => l.name), [...CLASSIFIER_LAYER_NAMES]);
+  const test = await loadFashionMnist({ split: "test" });
+  const before = tf.memory().numTensors;
+  const { accuracy } = evaluateClassifier(model, test);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(accuracy >= 0.89, `test accuracy ${accuracy}`);
+  assert.ok(Math.abs(accuracy - 0.9077) < 0.002, `test accuracy ${accuracy}, recorded 0.9077`);
+  model.dispose();
 });
