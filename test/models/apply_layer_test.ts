@@ -83,3 +83,40 @@ Deno.test("applyLayer() falls back to layer.apply for other layers and leaks not
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
 });
+
+Deno.test("applyLayer() fused Conv2D + bias: values and input gradients equal layer.apply's for strides and paddings", () => {
+  for (
+    const [strides, padding] of [[1, "same"], [2, "valid"], [2, "same"], [1, "valid"]] as const
+  ) {
+    const layer = tf.layers.conv2d({
+      filters: 4,
+      kernelSize: 3,
+      strides,
+      padding,
+      biasInitializer: "glorotNormal",
+      kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+    });
+    const x = tf.randomUniform([3, 8, 7, 2], -1, 1, "float32", 5);
+    const expected = layer.apply(x, { training: false }) as tf.Tensor;
+    const actual = applyLayer(layer, x) as tf.Tensor;
+    assertAllClose(actual, expected, { rtol: 1e-5, atol: 1e-6 });
+    const weight = tf.randomUniform(expected.shape, -1, 1, "float32", 6);
+    const viaApply = tf.grad((v: tf.Tensor) =>
+      (layer.apply(v, { training: false }) as tf.Tensor).mul(weight).sum()
+    )(x);
+    const before = tf.memory().numTensors;
+    const viaFused = tf.grad((v: tf.Tensor) =>
+      (applyLayer(layer, v) as tf.Tensor).mul(weight).sum()
+    )(
+      x,
+    );
+    assert.equal(
+      tf.memory().numTensors,
+      before + 1,
+      `strides ${strides} ${padding}: leaked tensors`,
+    );
+    assertAllClose(viaFused, viaApply, { rtol: 1e-4, atol: 1e-6 });
+    layer.dispose();
+    tf.dispose([x, expected, actual, weight, viaApply, viaFused]);
+  }
+});
