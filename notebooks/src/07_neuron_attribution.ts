@@ -112,7 +112,7 @@ visualizeImageAttrMultiple(neuronGrad, image, ["original_image", "heat_map", "bl
 const neuronIg = await new NeuronIntegratedGradients(model, "conv1").attribute(image, {
   neuronSelector: [...NEURON_CONV1],
   baselines: 0,
-  nSteps: QUICK ? 20 : 50,
+  nSteps: 50,
 });
 visualizeImageAttrMultiple(neuronIg, image, ["original_image", "heat_map", "blended_heat_map"], [
   "all",
