@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, Target } from "../types.ts";
-import { selectTarget } from "./target.ts";
+import { selectTarget, targetMask } from "./target.ts";
 
 /**
  * ∂F(x)[target]/∂x for every example of the batch `inputs` (examples are independent, so the
@@ -26,6 +26,9 @@ export function gradientsOfTarget(
     const f = (x: tf.Tensor) => {
       const output = forward(x);
       try {
+        if (typeof target === "number" || Array.isArray(target)) {
+          return sumOfMasked(output, targetMask(method, output, target));
+        }
         return selectTarget(method, output, target).sum();
       } catch (error) {
         failure = error;
@@ -39,6 +42,20 @@ export function gradientsOfTarget(
     throw failure;
   }
   return grads;
+}
+
+/**
+ * `Σ output ⊙ mask` as one differentiable op whose gradient is `dy · mask`: the same value and
+ * gradient as `output.mul(mask).sum()`, without taping the multiply and the reduction (their
+ * backward pass is six small kernels, ~0.15 ms of a ~1.4 ms single-image gradient).
+ */
+function sumOfMasked(output: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+  const op = tf.customGrad((x: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+    (save as tf.GradSaveFunc)([mask]);
+    const value = (x as tf.Tensor).mul(mask).sum() as tf.Scalar;
+    return { value, gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => dy.mul(saved[0]) };
+  });
+  return op(output) as tf.Scalar;
 }
 
 /**

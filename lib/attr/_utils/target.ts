@@ -125,6 +125,22 @@ export function selectTarget(
     }
     return output.reshape([n]) as tf.Tensor1D;
   }
+  return tf.tidy(() => output.mul(targetMask(method, output, target)).sum(1) as tf.Tensor1D);
+}
+
+/**
+ * The one-hot mask `[N, numClasses]` of class-index targets (`mask[i, target[i]] = 1`): the
+ * gradient of `Σᵢ output[i, target[i]]` with respect to `output`. The caller disposes it.
+ *
+ * @throws {TypeError} when the output is not 2-D.
+ * @throws {RangeError} when a class index is not below the output's width.
+ */
+export function targetMask(
+  method: string,
+  output: tf.Tensor,
+  target: number | readonly number[],
+): tf.Tensor2D {
+  const n = output.shape[0];
   if (output.rank !== 2) {
     throw attributionTypeError(
       method,
@@ -159,5 +175,5 @@ export function selectTarget(
     }
     mask[i * numClasses + t] = 1;
   }
-  return tf.tidy(() => output.mul(tf.tensor2d(mask, [n, numClasses])).sum(1) as tf.Tensor1D);
+  return tf.tensor2d(mask, [n, numClasses]);
 }
