@@ -44,6 +44,7 @@ export { toTensors } from "./data/to_tensors.ts";
 export type { FashionMnistTensors } from "./data/to_tensors.ts";
 export { batches, numBatches } from "./data/batches.ts";
 export type { Batch, BatchesOptions } from "./data/batches.ts";
+export { classCounts } from "./data/class_counts.ts";
 
 // --- models ---
 export { CLASSIFIER_LAYER_NAMES, createClassifier } from "./models/classifier.ts";
@@ -80,6 +81,10 @@ export type {
 export { accuracy } from "./metrics/accuracy.ts";
 export { confusionMatrix } from "./metrics/confusion_matrix.ts";
 export type { ConfusionMatrix } from "./metrics/confusion_matrix.ts";
+export { mostConfusedPairs } from "./metrics/most_confused_pairs.ts";
+export type { ConfusedPair, MostConfusedPairsOptions } from "./metrics/most_confused_pairs.ts";
+export { misclassifiedIndices } from "./metrics/misclassified_indices.ts";
+export type { MisclassifiedIndicesOptions } from "./metrics/misclassified_indices.ts";
 export {
   classificationReport,
   formatClassificationReport,
@@ -153,6 +158,7 @@ export { KERNEL_SHAP_INF_WEIGHT, KernelShap } from "./attr/kernel_shap.ts";
 export type { KernelShapOptions } from "./attr/kernel_shap.ts";
 export { Lime } from "./attr/lime.ts";
 export type { LimeOptions } from "./attr/lime.ts";
+export { gridFeatureMask } from "./attr/grid_feature_mask.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
@@ -190,6 +196,8 @@ export type {
 } from "./attr/layer/layer_gradient_shap.ts";
 export { LayerFeatureAblation } from "./attr/layer/layer_feature_ablation.ts";
 export type { LayerFeatureAblationOptions } from "./attr/layer/layer_feature_ablation.ts";
+export { rankChannels } from "./attr/layer/rank_channels.ts";
+export type { ChannelRank, ChannelScore, RankChannelsOptions } from "./attr/layer/rank_channels.ts";
 
 // --- attribution: neuron ---
 export { NeuronAttribution } from "./attr/neuron/neuron_attribution.ts";
