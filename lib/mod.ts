@@ -159,6 +159,8 @@ export type { KernelShapOptions } from "./attr/kernel_shap.ts";
 export { Lime } from "./attr/lime.ts";
 export type { LimeOptions } from "./attr/lime.ts";
 export { gridFeatureMask } from "./attr/grid_feature_mask.ts";
+export { noiseBaselines } from "./attr/noise_baselines.ts";
+export type { NoiseBaselinesOptions } from "./attr/noise_baselines.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
