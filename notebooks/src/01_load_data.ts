@@ -21,6 +21,7 @@
 
 // %%
 import {
+  classCounts,
   FASHION_MNIST_CLASSES,
   FASHION_MNIST_DIR,
   imageGridFigure,
@@ -55,13 +56,8 @@ console.log(`each image:   28 × 28 pixels, one grey channel, values in [0, 1]`)
 // classes. Both splits are balanced: 6,000 training and 1,000 test images per class.
 
 // %%
-const countLabels = (labels: Uint8Array) => {
-  const counts = new Array(FASHION_MNIST_CLASSES.length).fill(0);
-  for (const label of labels) counts[label]++;
-  return counts;
-};
-const trainCounts = countLabels(train.labels);
-const testCounts = countLabels(test.labels);
+const trainCounts = classCounts(train.labels, FASHION_MNIST_CLASSES.length);
+const testCounts = classCounts(test.labels, FASHION_MNIST_CLASSES.length);
 console.table(
   FASHION_MNIST_CLASSES.map((name, label) => ({
     label,
@@ -93,7 +89,8 @@ console.log(`first labels: ${Array.from(ys.dataSync().slice(0, 8))}`);
 // remembering when we later look at which pixels the network relies on.
 
 // %% tags=["figure"]
-imageGridFigure(xs.slice(0, 32), {
+const first32 = xs.slice(0, 32);
+imageGridFigure(first32, {
   labels: Array.from(ys.dataSync().slice(0, 32)),
   classNames: FASHION_MNIST_CLASSES,
   columns: 8,
@@ -114,7 +111,7 @@ imageGridFigure(oneEach, {
 });
 
 // %%
-tf.dispose([xs, ys, oneEach]);
+tf.dispose([xs, ys, first32, oneEach]);
 console.log(`tensors still allocated: ${tf.memory().numTensors}`);
 
 // %% [markdown]

@@ -20,6 +20,8 @@ import {
   imageGridFigure,
   loadCheckpoint,
   loadFashionMnist,
+  misclassifiedIndices,
+  mostConfusedPairs,
   PRETRAINED_CLASSIFIER_DIR,
   tf,
   toTensors,
@@ -88,21 +90,18 @@ confusionMatrixFigure(matrix.counts, FASHION_MNIST_CLASSES, {
 // %% [markdown]
 // ## Which classes are confused
 //
-// The largest off-diagonal cells, read from the matrix. The tops (T-shirt/top, Pullover, Coat,
+// The largest off-diagonal cells of the matrix, found by `mostConfusedPairs`: each pair's
+// count, and its rate (the share of the true class that went to the wrong class). The tops (T-shirt/top, Pullover, Coat,
 // Shirt) look alike at 28 × 28 pixels, and *Shirt* is typically the hardest class; footwear
 // (Sandal, Sneaker, Ankle boot) is mixed up among itself but rarely with clothes.
 
 // %%
-const confusedPairs = matrix.counts
-  .flatMap((row, t) => row.map((count, p) => ({ t, p, count })))
-  .filter(({ t, p, count }) => t !== p && count > 0)
-  .sort((a, b) => b.count - a.count)
-  .slice(0, 8);
-console.table(confusedPairs.map(({ t, p, count }) => ({
-  "true class": FASHION_MNIST_CLASSES[t],
-  "predicted as": FASHION_MNIST_CLASSES[p],
-  images: count,
-  "share of the true class": matrix.normalized[t][p].toFixed(3),
+const confusedPairs = mostConfusedPairs(matrix, { k: 8, classNames: FASHION_MNIST_CLASSES });
+console.table(confusedPairs.map((pair) => ({
+  "true class": pair.trueName,
+  "predicted as": pair.predictedName,
+  images: pair.count,
+  "share of the true class": pair.rate.toFixed(3),
 })));
 
 // %% [markdown]
@@ -111,7 +110,7 @@ console.table(confusedPairs.map(({ t, p, count }) => ({
 // notebooks.
 
 // %% tags=["figure"]
-const wrong = labels.map((_, i) => i).filter((i) => predictions[i] !== labels[i]).slice(0, 16);
+const wrong = misclassifiedIndices(labels, predictions, { limit: 16 });
 const wrongImages = tf.tidy(() => tf.gather(toTensors(test).xs, wrong));
 imageGridFigure(wrongImages, {
   labels: wrong.map((i) => `${FASHION_MNIST_CLASSES[labels[i]]} → ${FASHION_MNIST_CLASSES[predictions[i]]}`),
