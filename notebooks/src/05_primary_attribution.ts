@@ -22,11 +22,13 @@ import {
   DeepLift,
   FASHION_MNIST_CLASSES,
   GradientShap,
+  gridFeatureMask,
   GuidedGradCam,
   IntegratedGradients,
   KernelShap,
   loadCheckpoint,
   loadFashionMnist,
+  noiseBaselines,
   NoiseTunnel,
   Occlusion,
   PRETRAINED_CLASSIFIER_DIR,
@@ -159,9 +161,7 @@ show(smoothIg, "Integrated Gradients with SmoothGrad (NoiseTunnel)");
 // too: compared with a noise image, "this area is empty" is itself evidence for the class.
 
 // %% tags=["figure"]
-const shapBaselines = tf.tidy(() =>
-  tf.concat([tf.zeros([1, 28, 28, 1]), tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 0)])
-);
+const shapBaselines = noiseBaselines(image.shape, { count: 4, seed: 0 }); // black + 4 noise images
 const gradShap = await new GradientShap(model).attribute(image, {
   target,
   baselines: shapBaselines,
@@ -224,13 +224,11 @@ show(occlusion, "Occlusion (4 × 4 patches, stride 2)");
 // weighted linear model whose coefficients are the groups' SHAP values. With every pixel its own
 // feature (784 of them) far too many samples would be needed, so we group the image into 49
 // **superpixels** of 4 × 4 pixels with a feature mask: each pixel's value in the mask is the id
-// of its group. The result is blocky by construction.
+// of its group (`gridFeatureMask` numbers the blocks 0 … 48 row by row). The result is blocky by
+// construction.
 
 // %% tags=["figure"]
-const superpixels = tf.tidy(() => {
-  const row = tf.range(0, 28, 1, "int32").floorDiv(4); // 0,0,0,0,1,1,1,1,…
-  return row.reshape([28, 1]).mul(7).add(row.reshape([1, 28])).reshape([1, 28, 28, 1]);
-});
+const superpixels = gridFeatureMask(image.shape, 4); // [1, 28, 28, 1], ids 0 … 48
 const kernelShap = await new KernelShap(model).attribute(image, {
   target,
   baselines: 0,

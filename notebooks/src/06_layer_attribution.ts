@@ -29,12 +29,12 @@ import {
   loadCheckpoint,
   loadFashionMnist,
   PRETRAINED_CLASSIFIER_DIR,
+  rankChannels,
   tf,
   toTensors,
   visualizeImageAttrMultiple,
 } from "../../lib/mod.ts";
 
-const QUICK = Deno.env.get("TUTORIAL_QUICK") === "1";
 const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
 const test = await loadFashionMnist({ split: "test", limit: 100 });
 const { xs, ys } = toTensors(test);
@@ -130,16 +130,14 @@ visualizeImageAttrMultiple(layerDeepLift, image, ["original_image", "heat_map", 
 });
 
 // %% [markdown]
-// Which of conv1's 32 channels matter most? Summing each channel's attributions over all
-// positions ranks them; the table shows the five with the largest total, positive or negative.
+// Which of conv1's 32 channels matter most? `rankChannels` sums each channel's attributions over
+// all positions and ranks the channels by the size of that total; the table shows the five with
+// the largest total, positive (evidence for the class) or negative (against it).
 
 // %%
-const perChannel = Array.from(tf.tidy(() => layerDeepLift.sum([0, 1, 2]).dataSync()));
 console.table(
-  perChannel
-    .map((total, channel) => ({ channel, "total attribution": total }))
-    .sort((a, b) => Math.abs(b["total attribution"]) - Math.abs(a["total attribution"]))
-    .slice(0, 5),
+  rankChannels(layerDeepLift, { k: 5, by: "sum" })
+    .map(({ channel, score }) => ({ channel, "total attribution": score })),
 );
 
 // %% [markdown]

@@ -29,6 +29,7 @@ import {
   NeuronGradient,
   NeuronGradientShap,
   NeuronIntegratedGradients,
+  noiseBaselines,
   PRETRAINED_CLASSIFIER_DIR,
   tf,
   toTensors,
@@ -133,9 +134,7 @@ visualizeImageAttrMultiple(neuronIg, image, ["original_image", "heat_map", "blen
 // no longer a fixed filter: which pixels matter depends on which `conv1` units are active.
 
 // %% tags=["figure"]
-const baselines = tf.tidy(() =>
-  tf.concat([tf.zeros([1, 28, 28, 1]), tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 0)])
-);
+const baselines = noiseBaselines(image.shape, { count: 4, seed: 0 }); // black + 4 noise images
 const neuronShap = await new NeuronGradientShap(model, "conv2").attribute(image, {
   neuronSelector: [...NEURON_CONV2],
   baselines,
