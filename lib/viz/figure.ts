@@ -6,6 +6,7 @@
  */
 import type { RgbaImage } from "./_raster.ts";
 import { figureMimeBundle, type MimeBundle } from "../display/mime_bundle.ts";
+import { jupyterApi, publishBundle } from "../display/_jupyter_api.ts";
 
 /** One Plotly trace, e.g. `{ type: "heatmap", z: [[1, 2]] }`. */
 export interface PlotlyTrace {
@@ -84,15 +85,20 @@ export class Figure implements FigureSpec {
   }
 
   /**
-   * The MIME bundle, called by the Deno Jupyter kernel when the figure is a cell's value.
+   * Called by the Deno Jupyter kernel when the figure is a cell's value.
    *
-   * Note: the kernel (Deno 2.9) may send a cell's `execute_result` after the cell's "idle"
-   * status; headless runners (`jupyter nbconvert --execute`) then drop it (measured here under
-   * CPU load, for figures and plain values alike). `await display(fig)` sends the figure while
-   * the cell runs and is not affected: prefer it in notebooks executed headless, at least for
-   * the first figure (which carries plotly.js).
+   * Under the Deno kernel it sends the figure's MIME bundle itself, as `display_data` (what
+   * `await display(fig)` does), waits until the kernel has flushed it, and resolves to an empty
+   * `text/plain` result (the kernel publishes an `execute_result` for every bundle, even `{}`,
+   * and an empty text one is the least visible). The kernel (Deno 2.x) can drop or delay a
+   * large `execute_result` published right before the cell's "idle" status; see
+   * `lib/display/_jupyter_api.ts`. Elsewhere it resolves to the full bundle.
    */
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return figureMimeBundle(this);
+  async [JUPYTER_DISPLAY](): Promise<MimeBundle | { "text/plain": string }> {
+    const bundle = figureMimeBundle(this);
+    const api = jupyterApi();
+    if (api === undefined) return bundle;
+    await publishBundle(api, bundle as unknown as Record<string, unknown>);
+    return { "text/plain": "" };
   }
 }

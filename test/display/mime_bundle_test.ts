@@ -33,7 +33,7 @@ Deno.test("`figureMimeBundle()` sends plotly.js with the first figure only", () 
   assert.equal(figureMimeBundle(fig)["text/html"].match(BANNER)?.length, 1);
 });
 
-Deno.test("`figureMimeBundle()` carries the Plotly JSON, text/plain and no unescaped </script>", () => {
+Deno.test("`figureMimeBundle()` carries the Plotly JSON, text/plain and no unescaped </script>", async () => {
   const fig = new Figure({
     data: [{ type: "bar", x: ["</script><b>x</b>"], y: [1] }],
     layout: { title: { text: "A bar" } },
@@ -43,7 +43,7 @@ Deno.test("`figureMimeBundle()` carries the Plotly JSON, text/plain and no unesc
   assert.deepEqual(Object.keys(b["application/vnd.plotly.v1+json"]), ["data", "layout", "config"]);
   assert.equal(b["text/plain"], "Plotly figure: A bar");
   assert.equal(b["text/html"].match(/<\/script>/g)?.length, 1); // only the closing tag
-  assert.deepEqual(Object.keys(fig[JUPYTER_DISPLAY]()).sort(), [
+  assert.deepEqual(Object.keys(await fig[JUPYTER_DISPLAY]()).sort(), [
     "application/vnd.plotly.v1+json",
     "text/html",
     "text/plain",
