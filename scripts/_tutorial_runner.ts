@@ -152,7 +152,9 @@ export interface CellFailure {
 export type RunEvent =
   | { type: "cell-start"; cellIndex: number; codeCellNumber: number; codeCells: number }
   | { type: "cell-done"; cellIndex: number; codeCellNumber: number; seconds: number }
-  | { type: "stream"; text: string };
+  | { type: "stream"; text: string }
+  /** An output that reached the runner after its cell's "idle" status, attached to that cell. */
+  | { type: "late-output"; cellIndex: number; msgType: string };
 
 /** Result of {@linkcode executeNotebook}. */
 export interface NotebookRun {
@@ -164,6 +166,11 @@ export interface NotebookRun {
   seconds: number;
   /** The failing cell, when one failed (later cells were not run). */
   failure?: CellFailure;
+  /**
+   * Outputs that arrived after their cell's "idle" status and were attached to it (the Deno
+   * kernel delays large outputs on a loaded machine; without the runner they would be lost).
+   */
+  lateOutputs: number;
 }
 
 /** Options of {@linkcode executeNotebook}. */
@@ -193,26 +200,94 @@ export interface ExecuteNotebookOptions {
 const EVENT_PREFIX = "@@tutorial-runner ";
 
 // The embedded nbclient driver: argv = notebook, executed path, cell timeout (s).
+//
+// Besides reporting progress, it works around the Deno kernel's lossy IOPub socket (Deno 2.x; see
+// lib/display/_jupyter_api.ts): the kernel publishes with a non-blocking send and flushes what
+// did not fit into the socket only when it sends its next message. So a large output can reach
+// us after its cell's "idle" status (nbclient stops listening at "idle" and would ignore it).
+// The driver therefore
+// - attaches any late output whose parent is an earlier cell's request to that cell, and
+// - after each cell, sends kernel_info requests until one's "idle" status comes back: the kernel
+//   sends that status after everything it queued for the cell, so when it arrives every late
+//   output of the cell has been read (a round trip of a few ms, no fixed grace period);
+// - drops the empty text/plain execute_result a figure leaves when it sent itself as
+//   display_data (its cell value carries nothing else).
 const DRIVER = String.raw`
 import json, os, sys, time
+from queue import Empty
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
+from nbclient.util import ensure_async
+from nbformat.v4 import output_from_msg
 
 src, dst, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nb = nbformat.read(src, as_version=4)
 code_idx = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 P = "` + EVENT_PREFIX + String.raw`"
+LATE_TYPES = ("execute_result", "display_data", "stream", "error")
 
 def emit(**kw):
     sys.stdout.write(P + json.dumps(kw) + "\n")
     sys.stdout.flush()
 
 class Client(NotebookClient):
+    cells_by_request = {}
+
     def output(self, outs, msg, display_id, cell_index):
         if msg["msg_type"] == "stream":
             emit(type="stream", text=msg["content"].get("text", ""))
         return super().output(outs, msg, display_id, cell_index)
+
+    def late_output(self, msg):
+        entry = self.cells_by_request.get(msg["parent_header"].get("msg_id"))
+        if entry is None or msg["msg_type"] not in LATE_TYPES:
+            return
+        cell, cell_index = entry
+        cell.outputs.append(output_from_msg(msg))
+        emit(type="late-output", cellIndex=cell_index, msgType=msg["msg_type"])
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        self.cells_by_request[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            else:
+                self.late_output(msg)
+
+    async def flush_iopub(self, attempts=10, wait_s=2.0):
+        for _ in range(attempts):
+            request = self.kc.kernel_info()
+            deadline = time.monotonic() + wait_s
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
+                except Empty:
+                    break
+                if msg["parent_header"].get("msg_id") == request:
+                    if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                        return True
+                else:
+                    self.late_output(msg)
+        return False
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        try:
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        finally:
+            if cell.cell_type == "code" and cell.source.strip():
+                try:
+                    if not await self.flush_iopub():
+                        emit(type="stream", text="warning: the kernel did not answer the IOPub flush after cell %d\n" % cell_index)
+                except Exception:
+                    pass
 
 started = {}
 def on_start(cell, cell_index, **kw):
@@ -249,6 +324,11 @@ except Exception as e:
     failure.update(cellIndex=-1, codeCellNumber=-1, ename=type(e).__name__,
                    evalue=str(e)[:2000], source="")
     code = 1
+def placeholder(o):
+    return o.get("output_type") == "execute_result" and dict(o.get("data", {})) == {"text/plain": ""}
+for cell in nb.cells:
+    if cell.cell_type == "code":
+        cell.outputs = [o for o in cell.outputs if not placeholder(o)]
 os.makedirs(os.path.dirname(os.path.abspath(dst)), exist_ok=True)
 nbformat.write(nb, dst)
 if failure:
@@ -283,6 +363,7 @@ export async function executeNotebook(
   }).spawn();
   const stderrText = new Response(child.stderr).text();
   let failure: CellFailure | undefined;
+  let lateOutputs = 0;
   let pending = "";
   const decoder = new TextDecoder();
   const handleLine = (line: string) => {
@@ -292,6 +373,7 @@ export async function executeNotebook(
       const { type: _type, ...rest } = event;
       failure = rest as CellFailure;
     } else {
+      if (event.type === "late-output") lateOutputs++;
       options.onEvent?.(event as RunEvent);
     }
   };
@@ -314,7 +396,7 @@ export async function executeNotebook(
       }`,
     );
   }
-  return { notebook, executedPath, seconds, failure };
+  return { notebook, executedPath, seconds, failure, lateOutputs };
 }
 
 /**
@@ -436,6 +518,9 @@ export async function runTutorial(
       );
     }
     if (options.html ?? true) result.htmlPath = await exportHtml(tools, run.executedPath);
+    if (run.lateOutputs > 0) {
+      log(`    ${run.lateOutputs} output(s) arrived after their cell finished and were kept`);
+    }
     log(`    ok in ${run.seconds.toFixed(1)} s → ${result.htmlPath ?? run.executedPath}`);
   }
   return { results, seconds: (performance.now() - start) / 1000 };

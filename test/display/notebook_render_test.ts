@@ -12,7 +12,6 @@ import {
 } from "../../lib/mod.ts";
 import {
   ensureDenoKernel,
-  executeNotebook,
   exportHtml,
   inspectNotebook,
   locateChromium,
@@ -20,12 +19,12 @@ import {
   type NotebookReport,
   renderHtml,
 } from "../../scripts/_jupyter.ts";
+import { describeFailure, executeNotebook, findJupyter } from "../../scripts/_tutorial_runner.ts";
 
 const ROOT = join(import.meta.dirname!, "..", "..");
 const NOTEBOOK = join(ROOT, "test", "_fixtures", "figures_demo.ipynb");
 const OUT = join(ROOT, "out", "notebook_render");
 const FIGURES = 6; // 3 through display() (the first among them), 3 as cell values
-const DISPLAYED = 3;
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 const MAX_OUTPUT_BYTES = 7e6;
 
@@ -52,29 +51,25 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     await ensureDenoKernel(jupyter);
-    // The Deno kernel (2.9) can send a cell's execute_result after the cell's idle status under
-    // CPU load, and nbconvert then drops it: measured here for figures and plain strings alike,
-    // while display() outputs always came back. Re-execute on exactly that symptom; if it
-    // persists, every figure that reached the notebook must still render.
-    let executed = "";
-    let report: NotebookReport | undefined;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      executed = await executeNotebook(NOTEBOOK, { jupyter, outputDir: OUT, timeoutS: 300 });
-      report = await inspectNotebook(executed);
-      assert.deepEqual(report.errors, [], `cell errors: ${JSON.stringify(report.errors)}`);
-      if (figureOutputs(report) === FIGURES) break;
-      console.warn(
-        `attempt ${attempt}: ${figureOutputs(report)} of ${FIGURES} figure outputs came back ` +
-          `(Deno kernel dropped an execute_result); re-executing`,
-      );
-    }
-    report = report!;
+    // Executed by the tutorial's nbclient driver, which keeps outputs the Deno kernel delivers
+    // after a cell's idle status; figures send themselves as display_data and wait for the
+    // kernel to flush them (lib/display/_jupyter_api.ts). Every figure must come back.
+    const run = await executeNotebook(await findJupyter(), NOTEBOOK, {
+      outDir: OUT,
+      cellTimeoutS: 300,
+    });
+    assert.equal(run.failure, undefined, describeFailure(run));
+    const executed = run.executedPath;
+    const report = await inspectNotebook(executed);
+    assert.deepEqual(report.errors, [], `cell errors: ${JSON.stringify(report.errors)}`);
     const figures = figureOutputs(report);
-    assert.equal(figureOutputs(report, "display_data"), DISPLAYED, "display() figures");
-    assert.ok(figureOutputs(report, "execute_result") >= 1, "no cell-value figure came back");
-    if (figures < FIGURES) {
-      console.warn(`${FIGURES - figures} cell-value figure(s) lost by the kernel in 3 attempts`);
-    }
+    assert.equal(figures, FIGURES, "figure outputs");
+    assert.equal(figureOutputs(report, "display_data"), FIGURES, "figures sent as display_data");
+    assert.deepEqual(
+      report.cells.flatMap((c) => c.outputTypes).filter((t) => t === "execute_result"),
+      [],
+      "the empty execute_result a figure cell leaves is dropped",
+    );
     for (const cell of report.cells) {
       if (cell.mimeTypes.includes(PLOTLY_MIME)) {
         assert.ok(cell.mimeTypes.includes("text/html"), `cell ${cell.index} lacks text/html`);
