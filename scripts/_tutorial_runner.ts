@@ -201,15 +201,21 @@ const EVENT_PREFIX = "@@tutorial-runner ";
 
 // The embedded nbclient driver: argv = notebook, executed path, cell timeout (s).
 //
-// Besides reporting progress, it works around the Deno kernel's lossy IOPub socket (Deno 2.x; see
-// lib/display/_jupyter_api.ts): the kernel publishes with a non-blocking send and flushes what
-// did not fit into the socket only when it sends its next message. So a large output can reach
-// us after its cell's "idle" status (nbclient stops listening at "idle" and would ignore it).
+// Besides reporting progress, it works around the Deno kernel's unordered, lossy IOPub
+// publishing (Deno 2.9; see lib/display/_jupyter_api.ts). Measured here under CPU load:
+// - the kernel can publish a cell's "idle" status before that cell's last outputs: the
+//   execute_result of a cell value (even a 4-byte one; 1 cell in 6 at load 5, ~10 ms late) and
+//   sometimes a display_data sent just before the cell ended. nbclient stops listening at
+//   "idle" and ignores them, so the output is lost from the executed notebook;
+// - it publishes with a non-blocking send (zeromq-rs PUB: try_send, then one flush attempt with
+//   a no-op waker), so a large output is partly queued and only pushed out with the next
+//   message, and a message sent while more than 128 KiB are queued is silently dropped.
 // The driver therefore
-// - attaches any late output whose parent is an earlier cell's request to that cell, and
-// - after each cell, sends kernel_info requests until one's "idle" status comes back: the kernel
-//   sends that status after everything it queued for the cell, so when it arrives every late
-//   output of the cell has been read (a round trip of a few ms, no fixed grace period);
+// - attaches any output whose parent is an earlier cell's request to that cell, whenever it
+//   arrives;
+// - after each cell, sends kernel_info requests until one's "idle" status comes back (each
+//   request makes the kernel send messages, which pushes out what it still queues for the
+//   cell), then keeps listening until IOPub has been quiet for 0.1 s (about 0.1 s per cell);
 // - drops the empty text/plain execute_result a figure leaves when it sent itself as
 //   display_data (its cell value carries nothing else).
 const DRIVER = String.raw`
@@ -259,7 +265,7 @@ class Client(NotebookClient):
             else:
                 self.late_output(msg)
 
-    async def flush_iopub(self, attempts=10, wait_s=2.0):
+    async def flush_iopub(self, attempts=10, wait_s=2.0, grace_s=0.1):
         for _ in range(attempts):
             request = self.kc.kernel_info()
             deadline = time.monotonic() + wait_s
@@ -273,10 +279,20 @@ class Client(NotebookClient):
                     break
                 if msg["parent_header"].get("msg_id") == request:
                     if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                        await self.linger(grace_s)
                         return True
                 else:
                     self.late_output(msg)
         return False
+
+    async def linger(self, quiet_s):
+        # Keep attaching late outputs until the IOPub channel has been quiet for quiet_s.
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet_s))
+            except Empty:
+                return
+            self.late_output(msg)
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         try:
