@@ -157,6 +157,11 @@ export interface ExecuteNotebookOptions {
  * Execute `notebook` headless (`jupyter nbconvert --to notebook --execute`); the kernel runs in
  * the notebook's own directory. Returns the path of the executed copy.
  *
+ * Note: plain nbconvert stops reading a cell's outputs at its "idle" status, and the Deno kernel
+ * (2.9) can publish that status before the cell's last output under CPU load, so an output can
+ * go missing. `executeNotebook` in `scripts/_tutorial_runner.ts` keeps such late outputs: use
+ * it when every output must come back.
+ *
  * @throws {Error} with nbconvert's output when execution fails (a cell error without
  *   `allowErrors`, a timeout, a dead kernel).
  */
