@@ -3,25 +3,24 @@
  * elsewhere throws), never touched at import time, and {@linkcode publishBundle}, which sends a
  * MIME bundle so that it survives a loaded machine.
  *
- * ## Why outputs are sent this way (Deno kernel 2.x workaround)
+ * ## Why outputs are sent this way (Deno kernel 2.9 workaround)
  *
- * The Deno kernel publishes on its IOPub socket with a non-blocking send (the pure-Rust
- * `zeromq` crate's PUB socket: `try_send`, then one flush attempt with a no-op waker). Two
- * consequences, measured here under CPU load with nbclient/nbconvert:
+ * Measured here under CPU load with nbclient/nbconvert (which stop reading a cell's outputs at
+ * its "idle" status):
  *
- * - A message is silently dropped when the bytes still queued for the subscriber exceed the
- *   queue's high-water mark (128 KiB). A large output (a figure of 100 KB–5 MB; the first
- *   figure of a notebook carries plotly.js, ~5 MB) is only partly written to the socket while
- *   the client is slow to read; the next message the kernel sends right after it (the cell's
- *   `idle` status, or the next output) is then dropped.
- * - The unwritten rest of a message is only pushed out when the next message is sent, so a
- *   cell's `execute_result` can reach the client after the cell's `idle` status (which it
- *   follows in the byte stream), and headless runners that stop listening at `idle` drop it.
+ * - The kernel does not order a cell's `execute_result` before the cell's "idle" status: the
+ *   result of a cell value (even a tiny one) reached the client after "idle" in 1 cell of 6 at
+ *   load average 5, so headless runners lost it.
+ * - The kernel publishes with a non-blocking send (the pure-Rust `zeromq` crate's PUB socket:
+ *   `try_send`, then one flush attempt with a no-op waker). A large output (a figure of
+ *   100 KB–5 MB; the first figure of a notebook carries plotly.js, ~5 MB) is only partly
+ *   written while the client is slow to read, the rest goes out with the next message, and a
+ *   message sent while more than 128 KiB are still queued is silently dropped.
  *
- * A cell's value is published by the kernel right before it sends `idle`, leaving no time for
- * the socket to drain. So figures do not rely on it: {@linkcode publishBundle} sends the bundle
- * as `display_data` while the cell still runs and then waits, in proportion to the bundle's
- * size, for the client to read it, before the kernel sends anything else.
+ * So figures do not rely on the cell-value path: {@linkcode publishBundle} sends the bundle as
+ * `display_data` while the cell still runs and then waits, in proportion to the bundle's size,
+ * for the client to read it before the kernel sends anything else. `scripts/_tutorial_runner.ts`
+ * also keeps outputs that still arrive after their cell's "idle".
  *
  * @module
  */
