@@ -10,6 +10,7 @@ import { batches, numBatches } from "../data/batches.ts";
 import type { FashionMnistSplit } from "../data/load_fashion_mnist.ts";
 import { sliceSplit } from "../data/slice_split.ts";
 import { evaluateClassifier } from "./evaluate_classifier.ts";
+import { ParallelGradients } from "./parallel_gradients.ts";
 import { softmaxCrossEntropy } from "./softmax_cross_entropy.ts";
 
 /** What one epoch measured; passed to `onEpochEnd` and stored in the history. */
@@ -118,6 +119,14 @@ export interface TrainClassifierOptions {
    * @default undefined
    */
   onBatch?: (log: BatchLog) => void | Promise<void>;
+  /**
+   * Gradient workers (Web Workers, one core each) that compute the gradients of a share of every
+   * batch while the main thread computes its own share (see `ParallelGradients`); 0 trains on the
+   * main thread only. The weights differ from a 0-worker run by float rounding only, and a seed
+   * with a given number of workers reproduces a run.
+   * @default Math.min(2, navigator.hardwareConcurrency) - 1 (one worker on a 2-core machine)
+   */
+  workers?: number;
 }
 
 function positiveInteger(name: string, value: number): void {
@@ -169,6 +178,13 @@ export async function trainClassifier(
       `Cannot train the classifier: learningRate must be a positive finite number, received ${learningRate}. Pass e.g. 0.001.`,
     );
   }
+  if (
+    options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)
+  ) {
+    throw new RangeError(
+      `Cannot train the classifier: workers must be a non-negative integer, received ${options.workers}. Pass 0 to train on the main thread only.`,
+    );
+  }
   if (!(validationSplit >= 0 && validationSplit < 1)) {
     throw new RangeError(
       `Cannot train the classifier: validationSplit must be in [0, 1), received ${validationSplit}. Pass e.g. 0.1, or 0 for no validation.`,
@@ -189,6 +205,7 @@ export async function trainClassifier(
   }
 
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const pool = await ParallelGradients.create(model, { workers: options.workers });
   const optimizer = tf.train.adam(learningRate);
   const history: TrainingHistory = { epochs: [], trainLoss: [], valLoss: [], valAccuracy: [] };
   const total = numBatches(data.count, batchSize);
@@ -204,13 +221,17 @@ export async function trainClassifier(
       for (const { xs, ys } of batches(data, { batchSize, shuffle, seed: seed + epoch })) {
         let loss: number;
         try {
-          const cost = optimizer.minimize(
-            () => softmaxCrossEntropy(model.apply(xs, { training: true }) as tf.Tensor, ys),
-            true,
-            variables,
-          )!;
-          loss = cost.dataSync()[0];
-          cost.dispose();
+          if (pool.workers > 0) {
+            loss = await pool.minimize(optimizer, xs, ys);
+          } else {
+            const cost = optimizer.minimize(
+              () => softmaxCrossEntropy(model.apply(xs, { training: true }) as tf.Tensor, ys),
+              true,
+              variables,
+            )!;
+            loss = cost.dataSync()[0];
+            cost.dispose();
+          }
         } finally {
           tf.dispose([xs, ys]);
         }
@@ -261,6 +282,7 @@ export async function trainClassifier(
     }
   } finally {
     optimizer.dispose();
+    pool.close();
   }
   return history;
 }

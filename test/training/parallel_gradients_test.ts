@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { createClassifier, softmaxCrossEntropy, tf } from "../../lib/mod.ts";
+import { createClassifier, softmaxCrossEntropy, tf, trainClassifier } from "../../lib/mod.ts";
 import { ParallelGradients } from "../../lib/training/parallel_gradients.ts";
+import { separableSplit, tinyDenseModel } from "./_synthetic.ts";
 import { WorkerOnlyCrashingLayer, WorkerOnlyFailingLayer } from "./_worker_only_failing_layer.ts";
 
 function seededBatch(n: number, seed: number): { xs: tf.Tensor4D; ys: tf.Tensor1D } {
@@ -267,4 +268,43 @@ Deno.test("`ParallelGradients` validates its arguments", async () => {
   });
   tf.dispose([xs, ys]);
   model.dispose();
+});
+
+Deno.test("`trainClassifier()` with workers: 1 trains like workers: 0, reproducibly, and closes its pool", async () => {
+  const data = separableSplit(300);
+  const run = async (workers: number) => {
+    const model = tinyDenseModel(0);
+    const before = tf.memory().numTensors;
+    const history = await trainClassifier(model, data, {
+      epochs: 2,
+      batchSize: 32,
+      seed: 1,
+      progress: false,
+      workers,
+    });
+    assert.equal(tf.memory().numTensors, before);
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    return { loss: history.trainLoss, weights };
+  };
+  const single = await run(0);
+  const parallel = await run(1);
+  assert.deepEqual(await run(1), parallel);
+  for (const [i, l] of single.loss.entries()) {
+    assert.ok(
+      Math.abs(parallel.loss[i] - l) <= 1e-5 * l,
+      `epoch ${i + 1}: ${parallel.loss[i]} vs ${l}`,
+    );
+  }
+  for (const [i, w] of single.weights.entries()) {
+    for (const [j, v] of w.entries()) {
+      const p = parallel.weights[i][j];
+      assert.ok(Math.abs(p - v) <= 1e-5 + 1e-4 * Math.abs(v), `weight ${i}[${j}]: ${p} vs ${v}`);
+    }
+  }
+  await assert.rejects(trainClassifier(tinyDenseModel(0), data, { workers: 0.5 }), {
+    name: "RangeError",
+    message:
+      "Cannot train the classifier: workers must be a non-negative integer, received 0.5. Pass 0 to train on the main thread only.",
+  });
 });
