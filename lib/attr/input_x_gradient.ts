@@ -38,9 +38,9 @@ export class InputXGradient extends GradientAttribution {
     try {
       const { target } = options;
       this.validateInputsAndTarget(inputs, target);
-      return Promise.resolve(tf.tidy(() =>
-        gradientsOfTarget(this.methodName, this.forward, inputs, target).mul(inputs)
-      ));
+      return Promise.resolve(
+        tf.tidy(() => gradientsOfTarget(this.methodName, this.forward, inputs, target).mul(inputs)),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

@@ -29,20 +29,23 @@ export function deepLiftMultipliers(
   const fail = (error: unknown) => {
     failure ??= error;
   };
-  const multipliers = withGradientOverrides(deepLiftOverrides(method, eps, fail), () =>
-    tf.tidy(() => {
-      const f = (x: tf.Tensor) => {
-        const out = forward(tf.concat([x, baselines], 0));
-        const own = out.slice(0, n);
-        try {
-          return selectTarget(method, own, target).sum();
-        } catch (error) {
-          fail(error);
-          return own.sum().mul(0);
-        }
-      };
-      return tf.grad(f)(inputs);
-    }));
+  const multipliers = withGradientOverrides(
+    deepLiftOverrides(method, eps, fail),
+    () =>
+      tf.tidy(() => {
+        const f = (x: tf.Tensor) => {
+          const out = forward(tf.concat([x, baselines], 0));
+          const own = out.slice(0, n);
+          try {
+            return selectTarget(method, own, target).sum();
+          } catch (error) {
+            fail(error);
+            return own.sum().mul(0);
+          }
+        };
+        return tf.grad(f)(inputs);
+      }),
+  );
   if (failure !== undefined) {
     multipliers.dispose();
     throw failure;
