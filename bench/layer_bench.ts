@@ -20,6 +20,7 @@ import {
 } from "../lib/mod.ts";
 import { loadCaptumFixture } from "../test/_helpers/captum_fixture.ts";
 import { medianMs } from "./_timing.ts";
+import { printTable, ratio } from "./_report.ts";
 
 const fx = loadCaptumFixture();
 const model = fx.model;
@@ -97,9 +98,6 @@ const cases: Case[] = [
   },
 ];
 
-const ratio = (ours: number, captum: number | undefined) =>
-  captum === undefined ? "" : (ours / captum).toFixed(2) + "x";
-
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const rows: string[][] = [];
 for (const c of cases) {
@@ -119,11 +117,7 @@ for (const c of cases) {
   ]);
 }
 const header = ["tutorial CNN, wasm", "1 image ms", "Captum ms", "ratio", "batch 64 ms"];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r: string[]) =>
-  r.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
-console.log(`\n${line(header)}\n${widths.map((n) => "-".repeat(n)).join("  ")}`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 console.log("ratio = ours / Captum's captum_ms for one image (target: within 2x)\n");
 
 // ---- deno bench's own timings (one image; the batch is in the summary above) ------------------

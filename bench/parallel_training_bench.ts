@@ -11,6 +11,7 @@
  */
 import { createClassifier, softmaxCrossEntropy, tf } from "../lib/mod.ts";
 import { ParallelGradients } from "../lib/training/parallel_gradients.ts";
+import { printTable } from "./_report.ts";
 
 const BATCH = 64;
 const FIXTURE = new URL("../../shared/fixtures/captum_seed_cnn.json", import.meta.url);
@@ -124,11 +125,7 @@ const header = [
   "speed-up",
   `vs PyTorch ${pytorch.toFixed(1)}/s`,
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r: string[]) =>
-  r.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
-console.log(`\n${line(header)}\n${widths.map((n) => "-".repeat(n)).join("  ")}`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 console.log(
   `best of ${ROUNDS} alternating rounds of ${STEPS} steps; ${navigator.hardwareConcurrency} cores; ` +
     `load average (1, 5, 15 min) ${load.map((l) => l.toFixed(2)).join(", ")} before, ${

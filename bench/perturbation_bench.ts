@@ -22,6 +22,7 @@ import {
 } from "../lib/mod.ts";
 import process from "node:process";
 import { loadCaptumFixture } from "../test/_helpers/captum_fixture.ts";
+import { printTable } from "./_report.ts";
 
 const fx = loadCaptumFixture();
 const model = fx.model;
@@ -149,11 +150,7 @@ const header = [
   "batch ms (N)",
   "CPU ms/image",
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r: string[]) =>
-  r.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
-console.log(`\n${line(header)}\n${widths.map((n) => "-".repeat(n)).join("  ")}`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 console.log(
   "ratio = our wall time / Captum's captum_ms; CPU ratio = our process CPU time / captum_ms " +
     "(target: within 2x)\n",

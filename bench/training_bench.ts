@@ -9,6 +9,7 @@
  * @module
  */
 import { createClassifier, setBackend, tf } from "../lib/mod.ts";
+import { printTable } from "./_report.ts";
 
 const BATCH = 64;
 const IG_BATCH = 50;
@@ -175,11 +176,7 @@ const header: [string, string, string, string, string] = [
   "wasm/cpu",
   `vs PyTorch ${pytorch.toFixed(1)}/s`,
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r: string[]) =>
-  r.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
-console.log(`\n${line(header)}\n${widths.map((n) => "-".repeat(n)).join("  ")}`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 console.log(
   `cpu: training from one batch of ${CPU_TRAIN_BATCH}, input gradient from one batch of ` +
     `${CPU_GRAD_BATCH}, both scaled linearly`,
