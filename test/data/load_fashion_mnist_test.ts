@@ -7,17 +7,9 @@ import {
   FASHION_MNIST_FILES,
   loadFashionMnist,
 } from "../../lib/mod.ts";
+import { withTempDir } from "../_helpers/temp_dir.ts";
 
 const TEST_FILES = [FASHION_MNIST_FILES.test.images.name, FASHION_MNIST_FILES.test.labels.name];
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "fashion_mnist_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function copyTestFiles(dir: string): Promise<void> {
   for (const name of TEST_FILES) {
@@ -96,7 +88,7 @@ Deno.test("`loadFashionMnist()` rejects a bad limit or split with RangeError", a
 });
 
 Deno.test("`loadFashionMnist()` names a corrupt file (checksum) and how to fix it", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("fashion_mnist_test_", async (dir) => {
     await copyTestFiles(dir);
     const name = FASHION_MNIST_FILES.test.labels.name;
     const content = await gunzip(await Deno.readFile(join(dir, name)));
@@ -115,7 +107,7 @@ Deno.test("`loadFashionMnist()` names a corrupt file (checksum) and how to fix i
 });
 
 Deno.test("`loadFashionMnist()` names a truncated file and how to fix it", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("fashion_mnist_test_", async (dir) => {
     await copyTestFiles(dir);
     const name = FASHION_MNIST_FILES.test.images.name;
     const bytes = await Deno.readFile(join(dir, name));
@@ -131,7 +123,7 @@ Deno.test("`loadFashionMnist()` names a truncated file and how to fix it", async
 });
 
 Deno.test("`loadFashionMnist()` names a missing file when downloads are off", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("fashion_mnist_test_", async (dir) => {
     await assert.rejects(
       loadFashionMnist({ split: "test", dataDir: dir, download: false }),
       (e: Error) =>
@@ -151,7 +143,7 @@ Deno.test("`loadFashionMnist()` downloads missing files from a local mirror and 
     return new Response(await Deno.readFile(join(FASHION_MNIST_DIR, name)));
   });
   try {
-    await withTempDir(async (dir) => {
+    await withTempDir("fashion_mnist_test_", async (dir) => {
       const progress: DownloadProgress[] = [];
       const test = await loadFashionMnist({
         split: "test",
@@ -180,7 +172,7 @@ Deno.test("`loadFashionMnist()` downloads missing files from a local mirror and 
 });
 
 Deno.test("`loadFashionMnist()` reports a failed download with the URL and the fix", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("fashion_mnist_test_", async (dir) => {
     const fakeFetch = ((input: string | URL | Request) =>
       Promise.resolve(
         new Response(`no ${String(input)}`, { status: 503, statusText: "Service Unavailable" }),
@@ -201,7 +193,7 @@ Deno.test("`loadFashionMnist()` reports a failed download with the URL and the f
 });
 
 Deno.test("`loadFashionMnist()` rejects a downloaded file with the wrong content and keeps nothing", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("fashion_mnist_test_", async (dir) => {
     const wrongFetch = (() =>
       Promise.resolve(new Response(new Uint8Array([1, 2, 3, 4])))) as typeof fetch;
     await assert.rejects(

@@ -10,15 +10,7 @@ import {
   saveCheckpoint,
   tf,
 } from "../../lib/mod.ts";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "checkpoint_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../_helpers/temp_dir.ts";
 
 function weightBytes(model: tf.LayersModel): Uint8Array[] {
   return model.getWeights().map((w) =>
@@ -27,7 +19,7 @@ function weightBytes(model: tf.LayersModel): Uint8Array[] {
 }
 
 Deno.test("`saveCheckpoint()` / `loadCheckpoint()` round trip is bit-exact", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("checkpoint_test_", async (dir) => {
     const model = createClassifier({ seed: 11 });
     await saveCheckpoint(model, join(dir, "ckpt"));
     const loaded = await loadCheckpoint(join(dir, "ckpt"));
@@ -43,7 +35,7 @@ Deno.test("`saveCheckpoint()` / `loadCheckpoint()` round trip is bit-exact", asy
 });
 
 Deno.test("`saveCheckpoint()` writes the standard layers format (model.json + weights.bin)", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("checkpoint_test_", async (dir) => {
     const model = createClassifier({ seed: 1 });
     await saveCheckpoint(model, dir);
     const json = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
@@ -70,7 +62,7 @@ Deno.test("`saveCheckpoint()` writes the standard layers format (model.json + we
 });
 
 Deno.test("a checkpoint loads with TensorFlow.js's own HTTP loader", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("checkpoint_test_", async (dir) => {
     const model = createClassifier({ seed: 2 });
     await saveCheckpoint(model, dir);
     const server = Deno.serve(
@@ -89,7 +81,7 @@ Deno.test("a checkpoint loads with TensorFlow.js's own HTTP loader", async () =>
 });
 
 Deno.test("`loadCheckpoint()` names a missing directory, model.json or weight file", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("checkpoint_test_", async (dir) => {
     await assert.rejects(
       loadCheckpoint(join(dir, "nope")),
       (e: Error) =>
