@@ -5,10 +5,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, ModelLike, Target } from "./types.ts";
+import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from "./types.ts";
 import { assertFloatInputs, attributionTypeError } from "./_utils/errors.ts";
 import { assertInputsFitModel, toForwardFunction } from "./_utils/forward.ts";
 import { targetValues } from "./_utils/gradients.ts";
+import { repeatTarget } from "./_utils/repeat.ts";
 import { validateTarget } from "./_utils/target.ts";
 
 /**
@@ -59,6 +60,43 @@ export abstract class Attribution {
 }
 
 /**
+ * What a path method (IG, DeepLift, GradientShap and their layer variants) computes before
+ * {@linkcode GradientAttribution.settle}: attributions per path and the points its convergence
+ * delta compares. The settling helper owns and disposes every tensor it does not return.
+ */
+export interface PathAttributions {
+  /** Attributions, one row per path: `[M, ...]`. */
+  attributions: tf.Tensor;
+  /** The paths' start points, `[M, ...]` (the inputs' shape). */
+  baselines: tf.Tensor;
+  /** The paths' end points, `[M, ...]`, when they are not the inputs (GradientShap's noisy inputs). */
+  endPoints?: tf.Tensor;
+  /**
+   * Paths per example when `M = N · pathsPerExample` (example-major): the delta's target is
+   * repeated to match and the returned attributions are the mean over each example's paths.
+   * @default undefined (one path per example: `M = N`)
+   */
+  pathsPerExample?: number;
+}
+
+/** The attributions a caller gets: per path, or averaged over each example's paths. */
+function settledAttributions({ attributions, pathsPerExample: k }: PathAttributions): tf.Tensor {
+  if (k === undefined) return attributions;
+  return tf.tidy(() => {
+    const [m, ...rest] = attributions.shape;
+    return attributions.reshape([m / k, k, ...rest]).mean(1);
+  });
+}
+
+/** The tensors of `parts` that are not handed to the caller. */
+function intermediates(parts: PathAttributions): tf.Tensor[] {
+  const owned = [parts.baselines];
+  if (parts.endPoints !== undefined) owned.push(parts.endPoints);
+  if (parts.pathsPerExample !== undefined) owned.push(parts.attributions);
+  return owned;
+}
+
+/**
  * Explainers that use gradients. Adds Captum's convergence delta.
  *
  * @example
@@ -104,6 +142,57 @@ export abstract class GradientAttribution extends Attribution {
       const start = targetValues(method, this.forward, startPoint, target);
       return total.sub(end.sub(start)) as tf.Tensor1D;
     });
+  }
+
+  /**
+   * The body of `attribute()` for path methods: run `compute` (which validates), hand back the
+   * attributions (averaged per example with `pathsPerExample`) and dispose the rest. Errors,
+   * thrown by `compute` or after, reject the promise and leak nothing.
+   */
+  protected settle(compute: () => PathAttributions): Promise<tf.Tensor> {
+    try {
+      const parts = compute();
+      try {
+        return Promise.resolve(settledAttributions(parts));
+      } finally {
+        tf.dispose(intermediates(parts));
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The body of `attributeWithDelta()` for path methods: as {@linkcode settle}, plus the
+   * convergence delta of every path from `baselines` to `endPoints` (default `inputs`), with
+   * `target` repeated per path. The delta has one value per path (`[N · pathsPerExample]`).
+   */
+  protected settleWithDelta(
+    compute: () => PathAttributions,
+    inputs: tf.Tensor,
+    target: Target | undefined,
+  ): Promise<AttributionWithDelta> {
+    try {
+      const parts = compute();
+      const { attributions, baselines, endPoints = inputs, pathsPerExample: k } = parts;
+      try {
+        const pathTarget = k === undefined ? target : repeatTarget(target, k);
+        const delta = this.computeConvergenceDelta(attributions, baselines, endPoints, pathTarget);
+        try {
+          return Promise.resolve({ attributions: settledAttributions(parts), delta });
+        } catch (error) {
+          delta.dispose();
+          throw error;
+        }
+      } catch (error) {
+        if (k === undefined) attributions.dispose();
+        throw error;
+      } finally {
+        tf.dispose(intermediates(parts));
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 

@@ -78,13 +78,7 @@ export class DeepLift extends GradientAttribution {
    * @throws {RangeError} for a target out of range.
    */
   attribute(inputs: tf.Tensor, options: DeepLiftOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { attributions, baselines } = this.compute(inputs, options);
-      baselines.dispose();
-      return Promise.resolve(attributions);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settle(() => this.compute(inputs, options));
   }
 
   /**
@@ -104,20 +98,7 @@ export class DeepLift extends GradientAttribution {
     inputs: tf.Tensor,
     options: DeepLiftOptions = {},
   ): Promise<AttributionWithDelta> {
-    try {
-      const { attributions, baselines } = this.compute(inputs, options);
-      try {
-        const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
-        return Promise.resolve({ attributions, delta });
-      } catch (error) {
-        attributions.dispose();
-        throw error;
-      } finally {
-        baselines.dispose();
-      }
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options.target);
   }
 
   private compute(

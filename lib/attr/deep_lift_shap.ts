@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { GradientAttribution } from "./attribution.ts";
+import { GradientAttribution, type PathAttributions } from "./attribution.ts";
 import type { DeepLiftConfig } from "./deep_lift.ts";
 import type { AttributionWithDelta, ModelLike, Target } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
@@ -71,14 +71,7 @@ export class DeepLiftShap extends GradientAttribution {
    * @throws {RangeError} for a target out of range.
    */
   attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {
-    try {
-      const pairs = this.pairs(inputs, options);
-      const result = this.mean(inputs, options, pairs.attributions);
-      tf.dispose(pairs);
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settle(() => this.pairs(inputs, options));
   }
 
   /**
@@ -101,39 +94,11 @@ export class DeepLiftShap extends GradientAttribution {
     inputs: tf.Tensor,
     options: DeepLiftShapOptions,
   ): Promise<AttributionWithDelta> {
-    try {
-      const pairs = this.pairs(inputs, options);
-      try {
-        const delta = this.computeConvergenceDelta(
-          pairs.attributions,
-          pairs.baselines,
-          pairs.inputs,
-          repeatTarget(options.target, options.baselines.shape[0]),
-        );
-        return Promise.resolve({
-          attributions: this.mean(inputs, options, pairs.attributions),
-          delta,
-        });
-      } finally {
-        tf.dispose(pairs);
-      }
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  private mean(inputs: tf.Tensor, options: DeepLiftShapOptions, perPair: tf.Tensor): tf.Tensor {
-    return tf.tidy(() =>
-      perPair.reshape([inputs.shape[0], options.baselines.shape[0], ...inputs.shape.slice(1)])
-        .mean(1)
-    );
+    return this.settleWithDelta(() => this.pairs(inputs, options), inputs, options?.target);
   }
 
   /** Per-pair attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  private pairs(
-    inputs: tf.Tensor,
-    options: DeepLiftShapOptions,
-  ): { attributions: tf.Tensor; inputs: tf.Tensor; baselines: tf.Tensor } {
+  private pairs(inputs: tf.Tensor, options: DeepLiftShapOptions): PathAttributions {
     const name = this.methodName;
     const { target, internalBatchSize } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
@@ -164,7 +129,7 @@ export class DeepLiftShap extends GradientAttribution {
         })
       );
       const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, inputs: x, baselines: b };
+      return { attributions, baselines: b, endPoints: x, pathsPerExample: numBaselines };
     });
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { GradientAttribution } from "./attribution.ts";
+import { GradientAttribution, type PathAttributions } from "./attribution.ts";
 import type { AttributionWithDelta, ModelLike, Target } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
@@ -83,19 +83,7 @@ export class GradientShap extends GradientAttribution {
    * @throws {RangeError} for `nSamples < 1`, negative `stdevs` or a target out of range.
    */
   attribute(inputs: tf.Tensor, options: GradientShapOptions): Promise<tf.Tensor> {
-    try {
-      const n = inputs?.shape?.[0];
-      const samples = this.samples(inputs, options);
-      const result = tf.tidy(() => {
-        const { nSamples = 5 } = options;
-        const rest = inputs.shape.slice(1);
-        return samples.attributions.reshape([n, nSamples, ...rest]).mean(1);
-      });
-      tf.dispose(samples);
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settle(() => this.samples(inputs, options));
   }
 
   /**
@@ -118,34 +106,11 @@ export class GradientShap extends GradientAttribution {
     inputs: tf.Tensor,
     options: GradientShapOptions,
   ): Promise<AttributionWithDelta> {
-    try {
-      const samples = this.samples(inputs, options);
-      try {
-        const { nSamples = 5, target } = options;
-        const delta = this.computeConvergenceDelta(
-          samples.attributions,
-          samples.baselines,
-          samples.noisy,
-          repeatTarget(target, nSamples),
-        );
-        const attributions = tf.tidy(() =>
-          samples.attributions.reshape([inputs.shape[0], nSamples, ...inputs.shape.slice(1)])
-            .mean(1)
-        );
-        return Promise.resolve({ attributions, delta });
-      } finally {
-        tf.dispose(samples);
-      }
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settleWithDelta(() => this.samples(inputs, options), inputs, options?.target);
   }
 
   /** Per-sample contributions `[N·nSamples, ...]`, the noisy inputs and the drawn baselines. */
-  private samples(
-    inputs: tf.Tensor,
-    options: GradientShapOptions,
-  ): { attributions: tf.Tensor; noisy: tf.Tensor; baselines: tf.Tensor } {
+  private samples(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
     const name = this.methodName;
     const { target, nSamples = 5, stdevs = 0, seed = 0, internalBatchSize } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
@@ -185,7 +150,7 @@ export class GradientShap extends GradientAttribution {
         })
       );
       const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, noisy, baselines };
+      return { attributions, baselines, endPoints: noisy, pathsPerExample: nSamples };
     });
   }
 }

@@ -110,13 +110,7 @@ export class IntegratedGradients extends GradientAttribution {
    * @throws {RangeError} for `nSteps < 1`, an unknown `method`, or a target out of range.
    */
   attribute(inputs: tf.Tensor, options: IntegratedGradientsOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { attributions, baselines } = this.compute(inputs, options);
-      baselines.dispose();
-      return Promise.resolve(attributions);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settle(() => this.compute(inputs, options));
   }
 
   /**
@@ -136,20 +130,7 @@ export class IntegratedGradients extends GradientAttribution {
     inputs: tf.Tensor,
     options: IntegratedGradientsOptions = {},
   ): Promise<AttributionWithDelta> {
-    try {
-      const { attributions, baselines } = this.compute(inputs, options);
-      try {
-        const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
-        return Promise.resolve({ attributions, delta });
-      } catch (error) {
-        attributions.dispose();
-        throw error;
-      } finally {
-        baselines.dispose();
-      }
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options.target);
   }
 
   private compute(
