@@ -146,6 +146,7 @@ export type {
   NoiseTunnelOwnOptions,
   NoiseTunnelType,
 } from "./attr/noise_tunnel.ts";
+export type { PerturbationOptions } from "./attr/perturbation_options.ts";
 export { Occlusion } from "./attr/occlusion.ts";
 export type { OcclusionOptions } from "./attr/occlusion.ts";
 export { FeatureAblation } from "./attr/feature_ablation.ts";

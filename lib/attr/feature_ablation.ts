@@ -7,32 +7,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Baseline, Target } from "./types.ts";
-import { resolveBaselines } from "./_utils/baselines.ts";
-import { resolveFeatureMask } from "./_utils/feature_mask.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { Baseline } from "./types.ts";
 import {
-  evaluatePerturbations,
-  evaluateTarget,
-  resolvePerturbationsPerEval,
+  ablateEachFeature,
+  resolveFeaturePerturbation,
+  withBaselines,
 } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode FeatureAblation.attribute}. */
-export interface FeatureAblationOptions {
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
+export interface FeatureAblationOptions extends PerturbationOptions {
   /** The value an ablated feature takes: a scalar, a tensor of the inputs' shape or batch 1. @default 0 */
   baselines?: Baseline;
-  /**
-   * Integer group ids broadcastable to the inputs (batch 1 for one mask shared by every example,
-   * or batch N); elements with the same id are ablated together.
-   * @default every scalar of an example is its own feature
-   */
-  featureMask?: tf.Tensor;
-  /**
-   * Features ablated per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
 }
 
 /**
@@ -62,45 +48,16 @@ export class FeatureAblation extends PerturbationAttribution {
     const method = this.methodName;
     const { target } = options;
     this.validateInputsAndTarget(inputs, target);
-    const n = inputs.shape[0];
-    const mask = resolveFeatureMask(method, inputs, options.featureMask);
-    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    try {
-      const { ids, maskBatch, featureSize, present, starts, members } = mask;
-      const initial = await evaluateTarget(method, this.forward, inputs, target);
-      const outputs = await evaluatePerturbations({
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
+    return await withBaselines(method, inputs, options.baselines, (baselines) =>
+      ablateEachFeature({
         method,
         forward: this.forward,
         inputs,
         replacement: baselines,
         target,
-        numPerturbations: present.length,
-        perturbationsPerEval: ppe,
-        keepBlock: (start, end) => {
-          const keep = new Float32Array((end - start) * maskBatch * featureSize).fill(1);
-          for (let p = start; p < end; p++) {
-            const f = present[p];
-            const offset = (p - start) * ids.length;
-            for (let k = starts[f]; k < starts[f + 1]; k++) keep[offset + members[k]] = 0;
-          }
-          return { keep, perExample: maskBatch > 1 };
-        },
-      });
-      // Scatter each feature's output drop to its elements (on the host).
-      const slot = new Int32Array(mask.numFeatures).fill(-1);
-      present.forEach((f, p) => (slot[f] = p));
-      const attr = new Float32Array(n * featureSize);
-      for (let e = 0; e < n; e++) {
-        const row = maskBatch > 1 ? e : 0;
-        for (let i = 0; i < featureSize; i++) {
-          const p = slot[ids[row * featureSize + i]];
-          attr[e * featureSize + i] = initial[e] - outputs[p * n + e];
-        }
-      }
-      return tf.tensor(attr, inputs.shape);
-    } finally {
-      baselines.dispose();
-    }
+        mask,
+        perturbationsPerEval,
+      }));
   }
 }

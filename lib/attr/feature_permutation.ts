@@ -7,30 +7,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Target } from "./types.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
 import { assertNumber, attributionRangeError } from "./_utils/errors.ts";
-import { resolveFeatureMask } from "./_utils/feature_mask.ts";
-import {
-  evaluatePerturbations,
-  evaluateTarget,
-  resolvePerturbationsPerEval,
-} from "./_utils/perturbation.ts";
+import { ablateEachFeature, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
-/** Options of {@linkcode FeaturePermutation.attribute}. */
-export interface FeaturePermutationOptions {
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
-  /**
-   * Integer group ids broadcastable to the inputs (batch 1 or N); a group is permuted as a whole.
-   * @default every scalar of an example is its own feature
-   */
-  featureMask?: tf.Tensor;
-  /**
-   * Features permuted per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
+/** Options of {@linkcode FeaturePermutation.attribute} (no baselines: a group takes another example's values). */
+export interface FeaturePermutationOptions extends Omit<PerturbationOptions, "baselines"> {
   /** Seed of the permutations. @default 0 */
   seed?: number;
 }
@@ -70,18 +53,15 @@ export class FeaturePermutation extends PerturbationAttribution {
         "Pass several examples at once, e.g. a test batch.",
       );
     }
-    const mask = resolveFeatureMask(method, inputs, options.featureMask);
-    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
-    const { ids, maskBatch, featureSize, present, starts, members } = mask;
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
     const random = new SeededRandom(seed);
-    const perms = Array.from(present, () => {
+    const perms = Array.from(mask.present, () => {
       for (;;) {
         const p = random.permutation(n);
         if (p.some((v, i) => v !== i)) return p;
       }
     });
-    const initial = await evaluateTarget(method, this.forward, inputs, target);
-    const outputs = await evaluatePerturbations({
+    return await ablateEachFeature({
       method,
       forward: this.forward,
       inputs,
@@ -91,28 +71,8 @@ export class FeaturePermutation extends PerturbationAttribution {
         return tf.gather(inputs, tf.tensor1d(idx, "int32"));
       },
       target,
-      numPerturbations: present.length,
-      perturbationsPerEval: ppe,
-      keepBlock: (start, end) => {
-        const keep = new Float32Array((end - start) * maskBatch * featureSize).fill(1);
-        for (let p = start; p < end; p++) {
-          const f = present[p];
-          const offset = (p - start) * ids.length;
-          for (let k = starts[f]; k < starts[f + 1]; k++) keep[offset + members[k]] = 0;
-        }
-        return { keep, perExample: maskBatch > 1 };
-      },
+      mask,
+      perturbationsPerEval,
     });
-    const slot = new Int32Array(mask.numFeatures).fill(-1);
-    present.forEach((f, p) => (slot[f] = p));
-    const attr = new Float32Array(n * featureSize);
-    for (let e = 0; e < n; e++) {
-      const row = maskBatch > 1 ? e : 0;
-      for (let i = 0; i < featureSize; i++) {
-        const p = slot[ids[row * featureSize + i]];
-        attr[e * featureSize + i] = initial[e] - outputs[p * n + e];
-      }
-    }
-    return tf.tensor(attr, inputs.shape);
   }
 }

@@ -9,8 +9,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, Target } from "../types.ts";
+import type { Baseline, ForwardFunction, Target } from "../types.ts";
+import { resolveBaselines } from "./baselines.ts";
 import { assertInteger } from "./errors.ts";
+import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
 import { expandTarget, selectTarget } from "./target.ts";
 
 /**
@@ -111,5 +113,95 @@ export async function evaluateTarget(
     return (await values.data()) as Float32Array;
   } finally {
     values.dispose();
+  }
+}
+
+/**
+ * Attributions of the inputs' shape from one value per example and feature: element i of example
+ * e gets `value(e, p)` where `p` is the index, in `mask.present`, of the element's group.
+ */
+export function broadcastToFeatures(
+  mask: ResolvedFeatureMask,
+  inputs: tf.Tensor,
+  value: (example: number, p: number) => number,
+): tf.Tensor {
+  const { ids, maskBatch, featureSize, present } = mask;
+  const n = inputs.shape[0];
+  const slot = new Int32Array(mask.numFeatures).fill(-1);
+  present.forEach((f, p) => (slot[f] = p));
+  const attr = new Float32Array(n * featureSize);
+  for (let e = 0; e < n; e++) {
+    const row = maskBatch > 1 ? e : 0;
+    for (let i = 0; i < featureSize; i++) {
+      attr[e * featureSize + i] = value(e, slot[ids[row * featureSize + i]]);
+    }
+  }
+  return tf.tensor(attr, inputs.shape);
+}
+
+/** What {@linkcode ablateEachFeature} needs: a perturbation plan without the keep factors. */
+export type AblationPlan = Omit<PerturbationPlan, "numPerturbations" | "keepBlock"> & {
+  mask: ResolvedFeatureMask;
+};
+
+/**
+ * FeatureAblation's and FeaturePermutation's core: replace one feature group at a time and give
+ * each element its group's drop in the target output, `F(x) − F(x with the group replaced)`.
+ */
+export async function ablateEachFeature(plan: AblationPlan): Promise<tf.Tensor> {
+  const { mask, ...rest } = plan;
+  const { ids, maskBatch, featureSize, present, starts, members } = mask;
+  const n = plan.inputs.shape[0];
+  const initial = await evaluateTarget(plan.method, plan.forward, plan.inputs, plan.target);
+  const outputs = await evaluatePerturbations({
+    ...rest,
+    numPerturbations: present.length,
+    keepBlock: (start, end) => {
+      const keep = new Float32Array((end - start) * maskBatch * featureSize).fill(1);
+      for (let p = start; p < end; p++) {
+        const f = present[p];
+        const offset = (p - start) * ids.length;
+        for (let k = starts[f]; k < starts[f + 1]; k++) keep[offset + members[k]] = 0;
+      }
+      return { keep, perExample: maskBatch > 1 };
+    },
+  });
+  return broadcastToFeatures(mask, plan.inputs, (e, p) => initial[e] - outputs[p * n + e]);
+}
+
+/**
+ * The feature mask and `perturbationsPerEval` of a feature-group perturbation method, validated
+ * (see {@linkcode resolveFeatureMask} and {@linkcode resolvePerturbationsPerEval}).
+ */
+export function resolveFeaturePerturbation(
+  method: string,
+  inputs: tf.Tensor,
+  options: { featureMask?: tf.Tensor; perturbationsPerEval?: number },
+  shiftToZero = false,
+): { mask: ResolvedFeatureMask; perturbationsPerEval: number } {
+  const mask = resolveFeatureMask(method, inputs, options.featureMask, shiftToZero);
+  const perturbationsPerEval = resolvePerturbationsPerEval(
+    method,
+    options.perturbationsPerEval,
+    inputs.shape[0],
+  );
+  return { mask, perturbationsPerEval };
+}
+
+/**
+ * Run `use` with the resolved baselines (a new tensor of the inputs' shape, default zeros; see
+ * {@linkcode resolveBaselines}), disposing them afterwards, even when `use` throws.
+ */
+export async function withBaselines<T>(
+  method: string,
+  inputs: tf.Tensor,
+  baselines: Baseline | undefined,
+  use: (baselines: tf.Tensor) => Promise<T>,
+): Promise<T> {
+  const resolved = resolveBaselines(method, inputs, baselines);
+  try {
+    return await use(resolved);
+  } finally {
+    resolved.dispose();
   }
 }
