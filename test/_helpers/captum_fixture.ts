@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "../../lib/mod.ts";
+import { createClassifier, tf } from "../../lib/mod.ts";
 
 interface RawFixture {
   weights: Record<string, { shape: number[]; values: number[] }>;
@@ -44,22 +44,8 @@ let cached: CaptumFixture | undefined;
 export function loadCaptumFixture(): CaptumFixture {
   if (cached) return cached;
   const raw = JSON.parse(Deno.readTextFileSync(FIXTURE_PATH)) as RawFixture;
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        name: "conv1",
-        inputShape: [28, 28, 1],
-        filters: 32,
-        kernelSize: 3,
-        padding: "same",
-      }),
-      tf.layers.reLU({ name: "relu1" }),
-      tf.layers.conv2d({ name: "conv2", filters: 16, kernelSize: 3, padding: "same" }),
-      tf.layers.reLU({ name: "relu2" }),
-      tf.layers.flatten({ name: "flatten" }),
-      tf.layers.dense({ name: "dense", units: 10 }),
-    ],
-  });
+  // The tutorial CNN (conv1, relu1, conv2, relu2, flatten, dense); its weights are the fixture's.
+  const model = createClassifier({ seed: 0 });
   const w = (name: string) => tf.tensor(raw.weights[name].values, raw.weights[name].shape);
   model.getLayer("conv1").setWeights([w("conv1/kernel"), w("conv1/bias")]);
   model.getLayer("conv2").setWeights([w("conv2/kernel"), w("conv2/bias")]);
