@@ -10,8 +10,37 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 /** Attributes passed to a kernel function. */
 export type Attrs = Record<string, unknown>;
 
+/** What TensorFlow.js passes to a kernel function (the backend is the wasm one). */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
 /** Explicit NHWC padding: `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
 export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * Geometry of a stride-only NHWC/NCHW 2-D convolution (no dilation) of an input of `xShape` by a
+ * filter of `filterShape`, as the backprop kernels' attributes describe it.
+ */
+export function conv2DInfo(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: Pick<tf.Conv2DBackpropInputAttrs, "strides" | "pad" | "dimRoundingMode">,
+  dataFormat: "channelsFirst" | "channelsLast",
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
+  );
+}
 
 /** Kernel functions captured before this library replaced them, by kernel name. */
 export const originalKernels: Map<string, tf.KernelConfig> = new Map();

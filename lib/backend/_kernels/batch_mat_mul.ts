@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { disposeAll, heapView, runKernel, transpose } from "./_wasm.ts";
+import { disposeAll, heapView, type KernelArgs, runKernel, transpose } from "./_wasm.ts";
 
 /** Swap the last two axes of `x`. */
 function transposeLast2(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
@@ -62,7 +62,7 @@ function transposedThenStock(
 }
 
 function batchMatMul(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };

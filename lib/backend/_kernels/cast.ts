@@ -7,10 +7,10 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { runKernel } from "./_wasm.ts";
+import { type KernelArgs, runKernel } from "./_wasm.ts";
 
 function cast(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: tf.TensorInfo };

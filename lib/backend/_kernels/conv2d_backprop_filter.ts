@@ -17,7 +17,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { geometry, im2col } from "./_patches.ts";
-import { conv2d, disposeAll, heapView, runKernel, transpose } from "./_wasm.ts";
+import {
+  conv2d,
+  conv2DInfo,
+  disposeAll,
+  heapView,
+  type KernelArgs,
+  runKernel,
+  transpose,
+} from "./_wasm.ts";
 
 /**
  * Largest `filterHeight·filterWidth·inChannels` (also at most `outChannels`) for which the
@@ -74,7 +82,7 @@ function channelsFirstBatchLast(backend: BackendWasm, x: tf.TensorInfo): tf.Tens
 }
 
 function conv2DBackpropFilter(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -86,14 +94,10 @@ function conv2DBackpropFilter(
         `"${attrs.dataFormat}". Use channels-last tensors.`,
     );
   }
-  const info = tf.backend_util.computeConv2DInfo(
+  const info = conv2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
+    attrs,
     dataFormat,
   );
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;

@@ -9,7 +9,16 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { col2im, geometry } from "./_patches.ts";
-import { conv2d, disposeAll, heapView, originalKernels, runKernel, transpose } from "./_wasm.ts";
+import {
+  conv2d,
+  conv2DInfo,
+  disposeAll,
+  heapView,
+  type KernelArgs,
+  originalKernels,
+  runKernel,
+  transpose,
+} from "./_wasm.ts";
 
 /**
  * Largest `filterHeight·filterWidth·inChannels` for which the patch path is used:
@@ -80,20 +89,16 @@ function flipTranspose(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorIn
 }
 
 function conv2DBackpropInput(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
+  const info = conv2DInfo(
     attrs.inputShape,
     filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
+    attrs,
     dataFormat,
   );
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;

@@ -9,9 +9,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { runKernel } from "./_wasm.ts";
+import { type KernelArgs, runKernel } from "./_wasm.ts";
 
-function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+function identity(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: tf.TensorInfo };
   if (x.dtype === "string") return runKernel("Identity", backend, { x });

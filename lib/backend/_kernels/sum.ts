@@ -9,13 +9,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { disposeAll, heapView, runKernel } from "./_wasm.ts";
+import { disposeAll, heapView, type KernelArgs, runKernel } from "./_wasm.ts";
 
 /** Smallest number of summed rows for which the sequential pass is used. */
 const MIN_ROWS = 64;
 
 function sum(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: tf.TensorInfo };

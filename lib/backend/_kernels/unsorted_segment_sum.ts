@@ -6,10 +6,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapView } from "./_wasm.ts";
+import { heapView, type KernelArgs } from "./_wasm.ts";
 
 function unsortedSegmentSum(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: KernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
