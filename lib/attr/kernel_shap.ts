@@ -6,12 +6,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Baseline, Target } from "./types.ts";
-import { resolveBaselines } from "./_utils/baselines.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { Baseline } from "./types.ts";
 import { assertInteger, assertNumber } from "./_utils/errors.ts";
-import { resolveFeatureMask } from "./_utils/feature_mask.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
-import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
+import { resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { fitSurrogates } from "./_utils/surrogate.ts";
 
@@ -19,9 +18,7 @@ import { fitSurrogates } from "./_utils/surrogate.ts";
 export const KERNEL_SHAP_INF_WEIGHT = 1e6;
 
 /** Options of {@linkcode KernelShap.attribute}. */
-export interface KernelShapOptions {
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
+export interface KernelShapOptions extends PerturbationOptions {
   /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
   baselines?: Baseline;
   /**
@@ -33,11 +30,6 @@ export interface KernelShapOptions {
   featureMask?: tf.Tensor;
   /** Coalitions sampled per example (the first two are all ones and all zeros). @default 25 */
   nSamples?: number;
-  /**
-   * Coalitions evaluated per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
   /** Seed of the coalitions. @default 0 */
   seed?: number;
 }
@@ -73,9 +65,12 @@ export class KernelShap extends PerturbationAttribution {
     this.validateInputsAndTarget(inputs, target);
     assertInteger(method, "nSamples", nSamples);
     assertNumber(method, "seed", seed);
-    const n = inputs.shape[0];
-    const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
-    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
+      method,
+      inputs,
+      options,
+      true,
+    );
     const m = mask.numFeatures;
     // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
     const sizeWeights = new Float64Array(m);
@@ -83,39 +78,34 @@ export class KernelShap extends PerturbationAttribution {
     const random = new SeededRandom(seed);
     const keys = new Float64Array(m);
     const order = new Int32Array(m);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    try {
-      return await fitSurrogates({
-        method,
-        forward: this.forward,
-        inputs,
-        baselines,
-        target,
-        mask,
-        nSamples,
-        perturbationsPerEval: ppe,
-        draw: (s, z) => {
-          if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
-          if (s === 1) return void z.fill(0);
-          const k = random.categorical(sizeWeights);
-          // A uniform k-subset: the k largest of M uniform keys.
-          for (let j = 0; j < m; j++) {
-            keys[j] = random.next();
-            order[j] = j;
-          }
-          order.sort((a, b) => keys[b] - keys[a]);
-          z.fill(0);
-          for (let j = 0; j < k; j++) z[order[j]] = 1;
-        },
-        similarity: (z) => {
-          let ones = 0;
-          for (let j = 0; j < m; j++) ones += z[j];
-          return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
-        },
-        fit: weightedLeastSquares,
-      });
-    } finally {
-      baselines.dispose();
-    }
+    return await fitSurrogates({
+      method,
+      forward: this.forward,
+      inputs,
+      baselines: options.baselines,
+      target,
+      mask,
+      nSamples,
+      perturbationsPerEval,
+      draw: (s, z) => {
+        if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
+        if (s === 1) return void z.fill(0);
+        const k = random.categorical(sizeWeights);
+        // A uniform k-subset: the k largest of M uniform keys.
+        for (let j = 0; j < m; j++) {
+          keys[j] = random.next();
+          order[j] = j;
+        }
+        order.sort((a, b) => keys[b] - keys[a]);
+        z.fill(0);
+        for (let j = 0; j < k; j++) z[order[j]] = 1;
+      },
+      similarity: (z) => {
+        let ones = 0;
+        for (let j = 0; j < m; j++) ones += z[j];
+        return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
+      },
+      fit: weightedLeastSquares,
+    });
   }
 }

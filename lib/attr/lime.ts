@@ -6,19 +6,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Baseline, Target } from "./types.ts";
-import { resolveBaselines } from "./_utils/baselines.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { Baseline } from "./types.ts";
 import { assertInteger, assertNumber } from "./_utils/errors.ts";
-import { resolveFeatureMask } from "./_utils/feature_mask.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
-import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
+import { resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { fitSurrogates } from "./_utils/surrogate.ts";
 
 /** Options of {@linkcode Lime.attribute}. */
-export interface LimeOptions {
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
+export interface LimeOptions extends PerturbationOptions {
   /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
   baselines?: Baseline;
   /**
@@ -29,11 +26,6 @@ export interface LimeOptions {
   featureMask?: tf.Tensor;
   /** Samples drawn per example. @default 25 */
   nSamples?: number;
-  /**
-   * Samples evaluated per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
   /** The L1 penalty of the Lasso surrogate (Captum's `SkLearnLasso(alpha=0.01)`). @default 0.01 */
   alpha?: number;
   /** Width of the exponential kernel on the cosine distance. @default 1 */
@@ -72,43 +64,41 @@ export class Lime extends PerturbationAttribution {
     assertNumber(method, "seed", seed);
     assertNumber(method, "alpha", alpha, 0);
     assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
-    const n = inputs.shape[0];
-    const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
-    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
+      method,
+      inputs,
+      options,
+      true,
+    );
     const random = new SeededRandom(seed);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    try {
-      return await fitSurrogates({
-        method,
-        forward: this.forward,
-        inputs,
-        baselines,
-        target,
-        mask,
-        nSamples,
-        perturbationsPerEval: ppe,
-        draw: (_s, z) => {
-          for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
-        },
-        similarity: (z, x, b, ids) => {
-          let dot = 0;
-          let xx = 0;
-          let pp = 0;
-          for (let i = 0; i < x.length; i++) {
-            const p = z[ids[i]] ? x[i] : b[i];
-            dot += x[i] * p;
-            xx += x[i] * x[i];
-            pp += p * p;
-          }
-          // torch.nn.CosineSimilarity: x·p / max(‖x‖·‖p‖, 1e-8).
-          const cos = dot / Math.max(Math.sqrt(xx * pp), 1e-8);
-          const d = 1 - cos;
-          return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
-        },
-        fit: (z, y, w, rows, cols) => weightedLasso(z, y, w, rows, cols, { alpha }),
-      });
-    } finally {
-      baselines.dispose();
-    }
+    return await fitSurrogates({
+      method,
+      forward: this.forward,
+      inputs,
+      baselines: options.baselines,
+      target,
+      mask,
+      nSamples,
+      perturbationsPerEval,
+      draw: (_s, z) => {
+        for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
+      },
+      similarity: (z, x, b, ids) => {
+        let dot = 0;
+        let xx = 0;
+        let pp = 0;
+        for (let i = 0; i < x.length; i++) {
+          const p = z[ids[i]] ? x[i] : b[i];
+          dot += x[i] * p;
+          xx += x[i] * x[i];
+          pp += p * p;
+        }
+        // torch.nn.CosineSimilarity: x·p / max(‖x‖·‖p‖, 1e-8).
+        const cos = dot / Math.max(Math.sqrt(xx * pp), 1e-8);
+        const d = 1 - cos;
+        return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
+      },
+      fit: (z, y, w, rows, cols) => weightedLasso(z, y, w, rows, cols, { alpha }),
+    });
   }
 }

@@ -7,35 +7,21 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Baseline, Target } from "./types.ts";
-import { resolveBaselines } from "./_utils/baselines.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
 import { assertInteger, assertNumber } from "./_utils/errors.ts";
-import { resolveFeatureMask } from "./_utils/feature_mask.ts";
 import {
+  broadcastToFeatures,
   evaluatePerturbations,
   evaluateTarget,
-  resolvePerturbationsPerEval,
+  resolveFeaturePerturbation,
+  withBaselines,
 } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
 /** Options of {@linkcode ShapleyValueSampling.attribute}. */
-export interface ShapleyValueSamplingOptions {
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
-  /** The values of a feature that is "absent". @default 0 */
-  baselines?: Baseline;
-  /**
-   * Integer group ids broadcastable to the inputs (batch 1 or N); a group is added as a whole.
-   * @default every scalar of an example is its own feature
-   */
-  featureMask?: tf.Tensor;
+export interface ShapleyValueSamplingOptions extends PerturbationOptions {
   /** Number of random feature orders (permutations). @default 25 */
   nSamples?: number;
-  /**
-   * Feature additions evaluated per forward pass (each contributes N rows). Results do not depend
-   * on it. @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
   /** Seed of the permutations. @default 0 */
   seed?: number;
 }
@@ -68,14 +54,12 @@ export class ShapleyValueSampling extends PerturbationAttribution {
     assertInteger(method, "nSamples", nSamples);
     assertNumber(method, "seed", seed);
     const n = inputs.shape[0];
-    const mask = resolveFeatureMask(method, inputs, options.featureMask);
-    const ppe = resolvePerturbationsPerEval(method, options.perturbationsPerEval, n);
-    const { ids, maskBatch, featureSize, present, starts, members } = mask;
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
+    const { ids, maskBatch, present, starts, members } = mask;
     const m = present.length;
     const random = new SeededRandom(seed);
     const orders = Array.from({ length: nSamples }, () => random.permutation(m));
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    try {
+    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
       const initial = await evaluateTarget(method, this.forward, baselines, target);
       // Perturbation s·m + k: order s with its first k + 1 groups switched to the input.
       const outputs = await evaluatePerturbations({
@@ -85,7 +69,7 @@ export class ShapleyValueSampling extends PerturbationAttribution {
         replacement: baselines,
         target,
         numPerturbations: nSamples * m,
-        perturbationsPerEval: ppe,
+        perturbationsPerEval,
         keepBlock: (start, end) => {
           const size = ids.length;
           const keep = new Float32Array((end - start) * size);
@@ -122,18 +106,7 @@ export class ShapleyValueSampling extends PerturbationAttribution {
           }
         }
       }
-      const slot = new Int32Array(mask.numFeatures).fill(-1);
-      present.forEach((f, p) => (slot[f] = p));
-      const attr = new Float32Array(n * featureSize);
-      for (let e = 0; e < n; e++) {
-        const row = maskBatch > 1 ? e : 0;
-        for (let i = 0; i < featureSize; i++) {
-          attr[e * featureSize + i] = credit[e * m + slot[ids[row * featureSize + i]]] / nSamples;
-        }
-      }
-      return tf.tensor(attr, inputs.shape);
-    } finally {
-      baselines.dispose();
-    }
+      return broadcastToFeatures(mask, inputs, (e, p) => credit[e * m + p] / nSamples);
+    });
   }
 }

@@ -7,18 +7,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, Target } from "../types.ts";
+import type { Baseline, ForwardFunction, Target } from "../types.ts";
 import type { ResolvedFeatureMask } from "./feature_mask.ts";
 import type { LinearFit } from "./linear_regression.ts";
-import { evaluatePerturbations } from "./perturbation.ts";
+import { evaluatePerturbations, withBaselines } from "./perturbation.ts";
 
 /** What {@linkcode fitSurrogates} needs. */
 export interface SurrogatePlan {
   method: string;
   forward: ForwardFunction;
   inputs: tf.Tensor;
-  /** Baselines of the inputs' shape. */
-  baselines: tf.Tensor;
+  /** The `baselines` option (resolved, and disposed afterwards, by `fitSurrogates`). */
+  baselines: Baseline | undefined;
   target: Target | undefined;
   mask: ResolvedFeatureMask;
   nSamples: number;
@@ -40,8 +40,17 @@ export interface SurrogatePlan {
 }
 
 /** Per-example surrogate coefficients broadcast to the inputs' shape (a new tensor). */
-export async function fitSurrogates(plan: SurrogatePlan): Promise<tf.Tensor> {
-  const { inputs, baselines, mask, nSamples: s } = plan;
+export function fitSurrogates(plan: SurrogatePlan): Promise<tf.Tensor> {
+  return withBaselines(
+    plan.method,
+    plan.inputs,
+    plan.baselines,
+    (baselines) => fitWithBaselines(plan, baselines),
+  );
+}
+
+async function fitWithBaselines(plan: SurrogatePlan, baselines: tf.Tensor): Promise<tf.Tensor> {
+  const { inputs, mask, nSamples: s } = plan;
   const n = inputs.shape[0];
   const { ids, maskBatch, featureSize, numFeatures: m } = mask;
   // Samples, example-major: example e's sample k is samples[(e·S + k)·M …].
