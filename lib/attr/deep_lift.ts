@@ -98,7 +98,7 @@ export class DeepLift extends GradientAttribution {
     inputs: tf.Tensor,
     options: DeepLiftOptions = {},
   ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options.target);
+    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options?.target);
   }
 
   private compute(

@@ -130,7 +130,7 @@ export class IntegratedGradients extends GradientAttribution {
     inputs: tf.Tensor,
     options: IntegratedGradientsOptions = {},
   ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options.target);
+    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options?.target);
   }
 
   private compute(

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { PathAttributions } from "../attribution.ts";
 import type { ApproximationMethod, AttributionWithDelta, Baseline, Target } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -53,8 +54,22 @@ export interface LayerConductanceOptions {
  */
 export class LayerConductance extends LayerAttribution {
   /** Conductance in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerConductanceOptions = {}): Promise<tf.Tensor> {
+  attribute(inputs: tf.Tensor, options: LayerConductanceOptions = {}): Promise<tf.Tensor> {
+    return this.settle(() => this.#compute(inputs, options));
+  }
+
+  /**
+   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
+   * The caller owns both tensors.
+   */
+  attributeWithDelta(
+    inputs: tf.Tensor,
+    options: LayerConductanceOptions = {},
+  ): Promise<AttributionWithDelta> {
+    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
+  }
+
+  #compute(inputs: tf.Tensor, options: LayerConductanceOptions): PathAttributions {
     const method = this.methodName;
     const {
       target,
@@ -106,27 +121,12 @@ export class LayerConductance extends LayerAttribution {
         total = next.part;
         prev = { values: next.values, grads: next.grads };
       }
-      return total!.clone();
-    } finally {
-      tf.dispose([baselines, total!, prev?.values!, prev?.grads!]);
-    }
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  async attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerConductanceOptions = {},
-  ): Promise<AttributionWithDelta> {
-    const attributions = await this.attribute(inputs, options);
-    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
-    try {
-      const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
-      return { attributions, delta };
-    } finally {
+      return { attributions: total!.clone(), baselines };
+    } catch (error) {
       baselines.dispose();
+      throw error;
+    } finally {
+      tf.dispose([total!, prev?.values!, prev?.grads!]);
     }
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta, Baseline, Target } from "../types.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
@@ -105,14 +106,28 @@ export class LayerDeepLift extends LayerAttribution {
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerDeepLiftOptions = {}): Promise<tf.Tensor> {
+  attribute(inputs: tf.Tensor, options: LayerDeepLiftOptions = {}): Promise<tf.Tensor> {
+    return this.settle(() => this.#compute(inputs, options));
+  }
+
+  /**
+   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
+   * The caller owns both tensors.
+   */
+  attributeWithDelta(
+    inputs: tf.Tensor,
+    options: LayerDeepLiftOptions = {},
+  ): Promise<AttributionWithDelta> {
+    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
+  }
+
+  #compute(inputs: tf.Tensor, options: LayerDeepLiftOptions): PathAttributions {
     const { target, attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
     const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
     const tap = this.tap(attributeToLayerInput);
     try {
-      return tf.tidy(() => {
+      const attributions = tf.tidy(() => {
         const { multipliers, diff } = layerDeepLiftParts(
           this.methodName,
           tap,
@@ -123,26 +138,10 @@ export class LayerDeepLift extends LayerAttribution {
         );
         return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
       });
-    } finally {
+      return { attributions, baselines };
+    } catch (error) {
       baselines.dispose();
-    }
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  async attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerDeepLiftOptions = {},
-  ): Promise<AttributionWithDelta> {
-    const attributions = await this.attribute(inputs, options);
-    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
-    try {
-      const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
-      return { attributions, delta };
-    } finally {
-      baselines.dispose();
+      throw error;
     }
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta, Target } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
@@ -72,50 +73,22 @@ export class LayerGradientShap extends LayerAttribution {
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerGradientShapOptions): Promise<tf.Tensor> {
-    const samples = this.#samples(inputs, options);
-    try {
-      const n = inputs.shape[0];
-      const k = options.nSamples ?? 5;
-      const a = samples.attributions;
-      return tf.tidy(() => a.reshape([n, k, ...a.shape.slice(1)]).mean(1));
-    } finally {
-      tf.dispose(samples);
-    }
+  attribute(inputs: tf.Tensor, options: LayerGradientShapOptions): Promise<tf.Tensor> {
+    return this.settle(() => this.#samples(inputs, options));
   }
 
   /**
    * Attributions and Captum's convergence delta, one per sample (`[N · nSamples]`, example-major):
    * Σ contribution − (F(x̃)[t] − F(b)[t]). The caller owns both tensors.
    */
-  // deno-lint-ignore require-await
-  async attributeWithDelta(
+  attributeWithDelta(
     inputs: tf.Tensor,
     options: LayerGradientShapOptions,
   ): Promise<AttributionWithDelta> {
-    const samples = this.#samples(inputs, options);
-    try {
-      const n = inputs.shape[0];
-      const k = options.nSamples ?? 5;
-      const a = samples.attributions;
-      const delta = this.computeConvergenceDelta(
-        a,
-        samples.baselines,
-        samples.noisy,
-        repeatTarget(options.target, k),
-      );
-      const attributions = tf.tidy(() => a.reshape([n, k, ...a.shape.slice(1)]).mean(1));
-      return { attributions, delta };
-    } finally {
-      tf.dispose(samples);
-    }
+    return this.settleWithDelta(() => this.#samples(inputs, options), inputs, options?.target);
   }
 
-  #samples(
-    inputs: tf.Tensor,
-    options: LayerGradientShapOptions,
-  ): { attributions: tf.Tensor; noisy: tf.Tensor; baselines: tf.Tensor } {
+  #samples(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
     const method = this.methodName;
     const {
       target,
@@ -160,7 +133,7 @@ export class LayerGradientShap extends LayerAttribution {
         })
       );
       const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, noisy, baselines };
+      return { attributions, baselines, endPoints: noisy, pathsPerExample: nSamples };
     });
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { PathAttributions } from "../attribution.ts";
 import type { ApproximationMethod, AttributionWithDelta, Baseline, Target } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
@@ -83,11 +84,22 @@ export class LayerIntegratedGradients extends LayerAttribution {
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(
+  attribute(inputs: tf.Tensor, options: LayerIntegratedGradientsOptions = {}): Promise<tf.Tensor> {
+    return this.settle(() => this.#compute(inputs, options));
+  }
+
+  /**
+   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
+   * The caller owns both tensors.
+   */
+  attributeWithDelta(
     inputs: tf.Tensor,
     options: LayerIntegratedGradientsOptions = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<AttributionWithDelta> {
+    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
+  }
+
+  #compute(inputs: tf.Tensor, options: LayerIntegratedGradientsOptions): PathAttributions {
     const method = this.methodName;
     const {
       target,
@@ -121,29 +133,15 @@ export class LayerIntegratedGradients extends LayerAttribution {
         }
       }
       const integrated = total!;
-      return tf.tidy(() =>
+      const attributions = tf.tidy(() =>
         this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()
       );
-    } finally {
-      tf.dispose([baselines, end, start, total!]);
-    }
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  async attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerIntegratedGradientsOptions = {},
-  ): Promise<AttributionWithDelta> {
-    const attributions = await this.attribute(inputs, options);
-    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
-    try {
-      const delta = this.computeConvergenceDelta(attributions, baselines, inputs, options.target);
-      return { attributions, delta };
-    } finally {
+      return { attributions, baselines };
+    } catch (error) {
       baselines.dispose();
+      throw error;
+    } finally {
+      tf.dispose([end, start, total!]);
     }
   }
 }
