@@ -5,19 +5,8 @@
 import assert from "node:assert/strict";
 import { createClassifier, setBackend, tf } from "../../lib/mod.ts";
 import { WASM_KERNEL_CONFIGS } from "../../lib/backend/register_wasm_kernels.ts";
+import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
-
-/** Mulberry32: a small seeded generator of floats in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Input {
   values: Float32Array | Int32Array;
@@ -79,7 +68,7 @@ interface ConvCase {
 }
 
 function convCases(seed: number, count: number): ConvCase[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const cases: ConvCase[] = [
@@ -128,7 +117,7 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
 });
 
 Deno.test("Conv2DBackpropFilter on wasm equals cpu for random shapes", async () => {
-  const rand = rng(1);
+  const rand = mulberry32(1);
   for (const c of CASES) {
     const label = `Conv2DBackpropFilter ${JSON.stringify(c)}`;
     const x = normal(rand, [c.batch, ...c.size, c.inC]);
@@ -150,7 +139,7 @@ Deno.test("Conv2DBackpropFilter on wasm equals cpu for random shapes", async () 
 });
 
 Deno.test("Conv2DBackpropInput on wasm equals cpu for random shapes", async () => {
-  const rand = rng(2);
+  const rand = mulberry32(2);
   for (const c of CASES) {
     const label = `Conv2DBackpropInput ${JSON.stringify(c)}`;
     const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
@@ -173,7 +162,7 @@ Deno.test("Conv2DBackpropInput on wasm equals cpu for random shapes", async () =
 });
 
 Deno.test("BatchMatMul on wasm equals cpu with and without transposed operands", async () => {
-  const rand = rng(3);
+  const rand = mulberry32(3);
   for (let i = 0; i < 12; i++) {
     const batch = 1 + Math.floor(rand() * 3);
     const [m, k, n] = [
@@ -195,7 +184,7 @@ Deno.test("BatchMatMul on wasm equals cpu with and without transposed operands",
 });
 
 Deno.test("BatchMatMul on wasm equals cpu for a dense layer's shapes, direct and swapped", async () => {
-  const rand = rng(33);
+  const rand = mulberry32(33);
   // [m, k, n]: the tutorial CNN's dense layer (k = 10 classes, n = 12544 features) for the
   // backward dx = dy·Wᵀ (swapped when m is small) and other small-m, large-n products.
   const shapes: [number, number, number][] = [
@@ -230,7 +219,7 @@ Deno.test("BatchMatMul on wasm keeps a swapped operand's packing apart from the 
   // dy·Wᵀ (swapped: dy is the packed operand) followed by products that use dy itself as the
   // second operand with other shapes, as a dense layer's backward pass does.
   await setBackend("wasm");
-  const rand = rng(34);
+  const rand = mulberry32(34);
   const dyIn = normal(rand, [1, 10]);
   const wIn = normal(rand, [300, 10]);
   const xIn = normal(rand, [1, 300]);
@@ -256,7 +245,7 @@ Deno.test("BatchMatMul on wasm keeps a swapped operand's packing apart from the 
 });
 
 Deno.test("Identity and Cast on wasm equal cpu, with and without a dtype change", async () => {
-  const rand = rng(35);
+  const rand = mulberry32(35);
   const x = normal(rand, [3, 4, 5]);
   const ints: Input = {
     values: Int32Array.from([3, -1, 0, 7, 2, 9]),
@@ -288,7 +277,7 @@ Deno.test("Identity and Cast on wasm share the buffer: each tensor outlives the 
 });
 
 Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
-  const rand = rng(4);
+  const rand = mulberry32(4);
   const cases: [number[], number[], boolean][] = [
     [[8, 9, 9, 7], [0, 1, 2], false],
     [[8, 9, 9, 7], [0, 1, 2], true],
@@ -313,7 +302,7 @@ Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
 });
 
 Deno.test("UnsortedSegmentSum on wasm equals cpu (float32 and int32, ids out of range dropped)", async () => {
-  const rand = rng(5);
+  const rand = mulberry32(5);
   for (
     const [rows, inner, numSegments] of [[12, [3, 4]], [7, [5]], [40, []]].map(
       ([r, s], i) => [r, s, 3 + i * 4] as [number, number[], number],
@@ -350,7 +339,7 @@ Deno.test("gather's gradient runs on wasm and equals cpu", async () => {
 Deno.test("the tutorial CNN's weight and input gradients on wasm equal those on cpu", async () => {
   await setBackend("wasm");
   const model = createClassifier({ seed: 7 });
-  const rand = rng(6);
+  const rand = mulberry32(6);
   const xIn = normal(rand, [2, 28, 28, 1]);
   const x = tf.tensor4d(xIn.values, [2, 28, 28, 1]);
   const labels = tf.oneHot(tf.tensor1d([3, 1], "int32"), 10);
