@@ -7,17 +7,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { Baseline, Target } from "./types.ts";
-import { resolveBaselines } from "./_utils/baselines.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { Baseline } from "./types.ts";
 import { attributionRangeError, attributionTypeError } from "./_utils/errors.ts";
 import {
   evaluatePerturbations,
   evaluateTarget,
   resolvePerturbationsPerEval,
+  withBaselines,
 } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode Occlusion.attribute}. */
-export interface OcclusionOptions {
+export interface OcclusionOptions extends Omit<PerturbationOptions, "featureMask"> {
   /**
    * The window's extent along each non-batch axis (NHWC images: `[h, w, c]`, e.g. `[4, 4, 1]`).
    * Required; each entry at most the axis' length.
@@ -32,13 +33,6 @@ export interface OcclusionOptions {
   strides?: number | readonly number[];
   /** The values an occluded element takes. @default 0 */
   baselines?: Baseline;
-  /** The output to explain (a class index, one per example, or a function of the output). */
-  target?: Target;
-  /**
-   * Windows evaluated per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
-   */
-  perturbationsPerEval?: number;
 }
 
 /**
@@ -102,8 +96,7 @@ export class Occlusion extends PerturbationAttribution {
       };
       walk(0, 0);
     };
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    try {
+    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
       const initial = await evaluateTarget(method, this.forward, inputs, target);
       const outputs = await evaluatePerturbations({
         method,
@@ -139,9 +132,7 @@ export class Occlusion extends PerturbationAttribution {
         }
       }
       return tf.tensor(attr, inputs.shape);
-    } finally {
-      baselines.dispose();
-    }
+    });
   }
 }
 
