@@ -8,11 +8,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelLike, Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
-import {
-  assertMetricInteger,
-  metricError,
-  repeatInterleaveTarget,
-} from "../attr/_utils/metric_errors.ts";
+import { metricError, repeatInterleaveTarget } from "../attr/_utils/metric_errors.ts";
+import { perturbationChunks, repeatInterleave } from "../attr/_utils/metric_chunks.ts";
 import { selectTarget, validateTarget } from "../attr/_utils/target.ts";
 
 const METRIC = "infidelity";
@@ -127,30 +124,17 @@ export async function infidelity(
       "Pass e.g. tf.zerosLike(inputs).",
     );
   }
-  assertMetricInteger(METRIC, "nPerturbSamples", nPerturbSamples);
-  if (options.maxExamplesPerBatch !== undefined) {
-    assertMetricInteger(METRIC, "maxExamplesPerBatch", options.maxExamplesPerBatch);
-  }
-  const perChunk = options.maxExamplesPerBatch === undefined
-    ? nPerturbSamples
-    : Math.min(Math.max(Math.floor(options.maxExamplesPerBatch / n), 1), nPerturbSamples);
-  // Repeat each row k times in a row (Captum's repeat_interleave on axis 0).
-  const repeat = (t: tf.Tensor, k: number) =>
-    t.expandDims(1).tile([1, k, ...t.shape.slice(1).map(() => 1)]).reshape([
-      t.shape[0] * k,
-      ...t.shape.slice(1),
-    ]);
+  const chunks = perturbationChunks(METRIC, nPerturbSamples, options.maxExamplesPerBatch, n);
   const fx = tf.tidy(() => selectTarget(METRIC, forward(inputs), target));
   // Per example: Σ(a − b)², or Σa², Σab, Σb² when normalizing.
   const sums = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   try {
-    for (let done = 0, call = 0; done < nPerturbSamples; done += perChunk, call++) {
-      const k = Math.min(perChunk, nPerturbSamples - done);
-      const expanded = tf.tidy(() => repeat(inputs, k));
+    for (const [call, k] of chunks.entries()) {
+      const expanded = repeatInterleave(inputs, k);
       const expandedBaselines = baselines === undefined
         ? undefined
         : baselines.shape[0] === n && n > 1
-        ? tf.tidy(() => repeat(baselines, k))
+        ? repeatInterleave(baselines, k)
         : baselines;
       let pair: [tf.Tensor, tf.Tensor] | undefined;
       try {
@@ -169,8 +153,10 @@ export async function infidelity(
         const [perturbation, perturbed] = pair;
         const [a, b] = tf.tidy(() => {
           const fp = selectTarget(METRIC, forward(perturbed), repeatInterleaveTarget(target, n, k));
-          const change = repeat(fx, k).sub(fp);
-          const dot = repeat(attributions, k).mul(perturbation).reshape([n * k, -1]).sum(1);
+          const change = repeatInterleave(fx, k).sub(fp);
+          const dot = repeatInterleave(attributions, k).mul(perturbation).reshape([n * k, -1]).sum(
+            1,
+          );
           return [dot.reshape([n, k]), change.reshape([n, k])];
         });
         const [av, bv] = await Promise.all([a.data(), b.data()]);

@@ -7,11 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
-import {
-  assertMetricInteger,
-  metricError,
-  repeatInterleaveTarget,
-} from "../attr/_utils/metric_errors.ts";
+import { metricError, repeatInterleaveTarget } from "../attr/_utils/metric_errors.ts";
+import { perturbationChunks, repeatInterleave } from "../attr/_utils/metric_chunks.ts";
 import { validateTarget } from "../attr/_utils/target.ts";
 
 const METRIC = "sensitivityMax";
@@ -115,20 +112,7 @@ export async function sensitivityMax(
   if (normOrd !== "fro" && normOrd !== "inf") {
     throw metricError(METRIC, "normOrd", '"fro" or "inf"', normOrd, 'Pass "fro".', true);
   }
-  assertMetricInteger(METRIC, "nPerturbSamples", nPerturbSamples);
-  if (options.maxExamplesPerBatch !== undefined) {
-    assertMetricInteger(METRIC, "maxExamplesPerBatch", options.maxExamplesPerBatch);
-  }
-  const perChunk = options.maxExamplesPerBatch === undefined
-    ? nPerturbSamples
-    : Math.min(Math.max(Math.floor(options.maxExamplesPerBatch / n), 1), nPerturbSamples);
-  const repeat = (t: tf.Tensor, k: number) =>
-    tf.tidy(() =>
-      t.expandDims(1).tile([1, k, ...t.shape.slice(1).map(() => 1)]).reshape([
-        t.shape[0] * k,
-        ...t.shape.slice(1),
-      ])
-    );
+  const chunks = perturbationChunks(METRIC, nPerturbSamples, options.maxExamplesPerBatch, n);
   const norm = (t: tf.Tensor) =>
     normOrd === "fro"
       ? t.square().reshape([t.shape[0], -1]).sum(1).sqrt()
@@ -158,14 +142,13 @@ export async function sensitivityMax(
       return tf.where(v.equal(0), tf.onesLike(v), v);
     });
     try {
-      for (let done = 0, call = 0; done < nPerturbSamples; done += perChunk, call++) {
-        const k = Math.min(perChunk, nPerturbSamples - done);
-        const expanded = repeat(inputs, k);
+      for (const [call, k] of chunks.entries()) {
+        const expanded = repeatInterleave(inputs, k);
         let perturbed: tf.Tensor | undefined;
         let explainedPerturbed: tf.Tensor | undefined;
         const expandedBaselines = baselines instanceof tf.Tensor &&
             baselines.shape.join() === inputs.shape.join()
-          ? repeat(baselines, k)
+          ? repeatInterleave(baselines, k)
           : undefined;
         try {
           perturbed = options.perturbFn
@@ -198,8 +181,10 @@ export async function sensitivityMax(
           explainedPerturbed = await explain(perturbed, chunkArgs, n * k);
           const ep = explainedPerturbed;
           const ratios = tf.tidy(() => {
-            const diff = repeat(explained, k).sub(ep.reshape([n * k, ...explained.shape.slice(1)]));
-            return norm(diff).div(repeat(baseNorm, k));
+            const diff = repeatInterleave(explained, k).sub(
+              ep.reshape([n * k, ...explained.shape.slice(1)]),
+            );
+            return norm(diff).div(repeatInterleave(baseNorm, k));
           });
           const values = await ratios.data();
           ratios.dispose();
