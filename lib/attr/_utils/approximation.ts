@@ -25,29 +25,15 @@ export function gaussLegendre(n: number): { nodes: number[]; weights: number[] }
     let x = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
     let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? x : p1;
-      const pnm1 = n === 1 ? 1 : p0;
+      const [pn, pnm1] = legendre(n, x);
       dp = n * (x * pn - pnm1) / (x * x - 1);
       const dx = pn / dp;
       x -= dx;
       if (Math.abs(dx) < 1e-15) break;
     }
     // Recompute the derivative at the converged root for the weight.
-    let p0 = 1;
-    let p1 = x;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = n === 1 ? 1 : n * (x * p1 - p0) / (x * x - 1);
+    const [pn, pnm1] = legendre(n, x);
+    dp = n === 1 ? 1 : n * (x * pn - pnm1) / (x * x - 1);
     const w = 2 / ((1 - x * x) * dp * dp);
     nodes[i] = -x;
     nodes[n - 1 - i] = x;
@@ -105,4 +91,16 @@ export function approximationParameters(
       return { alphas: linspace(0, 1, n), weights };
     }
   }
+}
+
+/** `[P_n(x), P_{n−1}(x)]`, the Legendre polynomials by Bonnet's recurrence (`[x, 1]` for n = 1). */
+function legendre(n: number, x: number): [number, number] {
+  let p0 = 1;
+  let p1 = x;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return [p1, p0];
 }

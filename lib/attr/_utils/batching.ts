@@ -23,11 +23,7 @@ export function stepChunks(
   const perChunk = internalBatchSize === undefined
     ? nSteps
     : Math.max(1, Math.floor(internalBatchSize / numExamples));
-  const chunks: Array<[number, number]> = [];
-  for (let start = 0; start < nSteps; start += perChunk) {
-    chunks.push([start, Math.min(nSteps, start + perChunk)]);
-  }
-  return chunks;
+  return ranges(nSteps, perChunk);
 }
 
 /**
@@ -43,10 +39,14 @@ export function rowChunks(
   if (internalBatchSize !== undefined) {
     assertInteger(method, "internalBatchSize", internalBatchSize);
   }
-  const size = internalBatchSize ?? numRows;
+  return ranges(numRows, internalBatchSize ?? numRows);
+}
+
+/** `[start, end)` ranges of `size` consecutive indices (the last one shorter) covering `0..total-1`. */
+function ranges(total: number, size: number): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
-  for (let start = 0; start < numRows; start += size) {
-    chunks.push([start, Math.min(numRows, start + size)]);
+  for (let start = 0; start < total; start += size) {
+    chunks.push([start, Math.min(total, start + size)]);
   }
   return chunks;
 }

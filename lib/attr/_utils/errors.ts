@@ -30,6 +30,19 @@ export function errorPrefix(method: string): string {
   return `Cannot compute ${method} attributions`;
 }
 
+/** "Cannot compute M attributions: what must be expected, received …. fix" */
+function argumentMessage(
+  method: string,
+  what: string,
+  expected: string,
+  received: unknown,
+  fix: string,
+): string {
+  return `${errorPrefix(method)}: ${what} must be ${expected}, received ${
+    describeValue(received)
+  }. ${fix}`;
+}
+
 /** A `TypeError` for a wrong type or shape of argument `what`. */
 export function attributionTypeError(
   method: string,
@@ -38,11 +51,7 @@ export function attributionTypeError(
   received: unknown,
   fix: string,
 ): TypeError {
-  return new TypeError(
-    `${errorPrefix(method)}: ${what} must be ${expected}, received ${
-      describeValue(received)
-    }. ${fix}`,
-  );
+  return new TypeError(argumentMessage(method, what, expected, received, fix));
 }
 
 /** A `RangeError` for an argument `what` whose value is out of range. */
@@ -53,11 +62,7 @@ export function attributionRangeError(
   received: unknown,
   fix: string,
 ): RangeError {
-  return new RangeError(
-    `${errorPrefix(method)}: ${what} must be ${expected}, received ${
-      describeValue(received)
-    }. ${fix}`,
-  );
+  return new RangeError(argumentMessage(method, what, expected, received, fix));
 }
 
 /** Assert `value` is a `tf.Tensor`. */
