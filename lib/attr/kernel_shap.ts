@@ -8,9 +8,8 @@ import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
-import { assertInteger, assertNumber } from "./_utils/errors.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
-import { resolveFeaturePerturbation } from "./_utils/perturbation.ts";
+import { assertSamplingOptions, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { fitSurrogates } from "./_utils/surrogate.ts";
 
@@ -63,8 +62,7 @@ export class KernelShap extends PerturbationAttribution {
     const method = this.methodName;
     const { target, nSamples = 25, seed = 0 } = options;
     this.validateInputsAndTarget(inputs, target);
-    assertInteger(method, "nSamples", nSamples);
-    assertNumber(method, "seed", seed);
+    assertSamplingOptions(method, nSamples, seed);
     const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
       method,
       inputs,

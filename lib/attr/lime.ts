@@ -8,9 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
-import { assertInteger, assertNumber } from "./_utils/errors.ts";
+import { assertNumber } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
-import { resolveFeaturePerturbation } from "./_utils/perturbation.ts";
+import { assertSamplingOptions, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { fitSurrogates } from "./_utils/surrogate.ts";
 
@@ -60,8 +60,7 @@ export class Lime extends PerturbationAttribution {
     const method = this.methodName;
     const { target, nSamples = 25, seed = 0, alpha = 0.01, kernelWidth = 1 } = options;
     this.validateInputsAndTarget(inputs, target);
-    assertInteger(method, "nSamples", nSamples);
-    assertNumber(method, "seed", seed);
+    assertSamplingOptions(method, nSamples, seed);
     assertNumber(method, "alpha", alpha, 0);
     assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
     const { mask, perturbationsPerEval } = resolveFeaturePerturbation(

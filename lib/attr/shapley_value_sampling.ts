@@ -8,8 +8,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import { assertInteger, assertNumber } from "./_utils/errors.ts";
 import {
+  assertSamplingOptions,
   broadcastToFeatures,
   evaluatePerturbations,
   evaluateTarget,
@@ -51,8 +51,7 @@ export class ShapleyValueSampling extends PerturbationAttribution {
     const method = this.methodName;
     const { target, nSamples = 25, seed = 0 } = options;
     this.validateInputsAndTarget(inputs, target);
-    assertInteger(method, "nSamples", nSamples);
-    assertNumber(method, "seed", seed);
+    assertSamplingOptions(method, nSamples, seed);
     const n = inputs.shape[0];
     const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
     const { ids, maskBatch, present, starts, members } = mask;

@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Baseline, ForwardFunction, Target } from "../types.ts";
 import { resolveBaselines } from "./baselines.ts";
-import { assertInteger } from "./errors.ts";
+import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
 import { expandTarget, selectTarget } from "./target.ts";
 
@@ -204,4 +204,10 @@ export async function withBaselines<T>(
   } finally {
     resolved.dispose();
   }
+}
+
+/** Validate the sampling options of a random perturbation method: `nSamples` ≥ 1 and `seed`. */
+export function assertSamplingOptions(method: string, nSamples: number, seed: number): void {
+  assertInteger(method, "nSamples", nSamples);
+  assertNumber(method, "seed", seed);
 }
