@@ -13,6 +13,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
+import { run, type RunResult } from "./_jupyter.ts";
 
 /** The repository root (this file lives in `scripts/`). */
 export const REPO_ROOT: string = resolve(import.meta.dirname!, "..");
@@ -42,18 +43,9 @@ async function commandOutput(
   cmd: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<RunResult> {
   try {
-    const out = await new Deno.Command(cmd, {
-      args,
-      cwd: options.cwd,
-      env: { ...QUIET_PYTHON_ENV, ...options.env },
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    return await run(cmd, args, { cwd: options.cwd, env: { ...QUIET_PYTHON_ENV, ...options.env } });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       return { code: 127, stdout: "", stderr: `${cmd}: not found` };
