@@ -120,6 +120,14 @@ export type {
   ModelLike,
   Target,
 } from "./attr/types.ts";
+export type {
+  BaselineOptions,
+  IntegrationOptions,
+  LayerInputOptions,
+  NeuronOptions,
+  SamplingOptions,
+  TargetOptions,
+} from "./attr/options.ts";
 export { IntegratedGradients } from "./attr/integrated_gradients.ts";
 export type {
   IntegratedGradientsConfig,

@@ -4,17 +4,14 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type { Target } from "./types.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 import { withGradientOverrides } from "./_utils/gradient_override.ts";
 import { DECONVOLUTION_RELU } from "./_utils/relu_rules.ts";
 
 /** Options of {@linkcode Deconvolution.attribute}. */
-export interface DeconvolutionOptions {
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
-}
+export type DeconvolutionOptions = TargetOptions;
 
 /**
  * Deconvolution: the gradient of the target, except that every ReLU passes only the positive part

@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { BaselineOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type { AttributionWithDelta, Baseline, ModelLike, Target } from "./types.ts";
+import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { assertNumber } from "./_utils/errors.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
@@ -26,15 +27,7 @@ export interface DeepLiftConfig {
 }
 
 /** Options of {@linkcode DeepLift.attribute}. */
-export interface DeepLiftOptions {
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
-  /**
-   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1.
-   * @default 0
-   */
-  baselines?: Baseline;
-}
+export interface DeepLiftOptions extends TargetOptions, BaselineOptions {}
 
 /**
  * DeepLift (Rescale rule): gradients in which every nonlinearity (ReLU, ReLU6, Sigmoid, Tanh, ELU,

@@ -4,9 +4,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { TargetOptions } from "./options.ts";
 import { GradientAttribution, type PathAttributions } from "./attribution.ts";
 import type { DeepLiftConfig } from "./deep_lift.ts";
-import type { AttributionWithDelta, ModelLike, Target } from "./types.ts";
+import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
 import { assertNumber } from "./_utils/errors.ts";
@@ -15,14 +16,12 @@ import { repeatInterleave, repeatTarget, tileBatch } from "./_utils/repeat.ts";
 import { sliceTarget } from "./_utils/target.ts";
 
 /** Options of {@linkcode DeepLiftShap.attribute}. */
-export interface DeepLiftShapOptions {
+export interface DeepLiftShapOptions extends TargetOptions {
   /**
    * Required. The baseline distribution: a tensor of reference rows `[B, ...]` with the shape of
    * one example (B ≥ 1). Every example is explained against every row.
    */
   baselines: tf.Tensor;
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
   /**
    * At most this many (example, baseline) pairs per forward/backward pass (each pass runs twice
    * as many rows: inputs and baselines). Results do not depend on it.

@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { SamplingOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution, type PathAttributions } from "./attribution.ts";
-import type { AttributionWithDelta, ModelLike, Target } from "./types.ts";
+import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
 import { assertInteger, assertNumber } from "./_utils/errors.ts";
@@ -25,25 +26,12 @@ export interface GradientShapConfig {
 }
 
 /** Options of {@linkcode GradientShap.attribute}. */
-export interface GradientShapOptions {
+export interface GradientShapOptions extends TargetOptions, SamplingOptions {
   /**
    * Required. The baseline distribution: a tensor of reference rows `[B, ...]` with the shape of
    * one example (B ≥ 1); each sample draws one row uniformly, with replacement.
    */
   baselines: tf.Tensor;
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
-  /** Random samples per example. @default 5 */
-  nSamples?: number;
-  /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 0 */
-  stdevs?: number;
-  /** Seed of the noise, baseline and α draws (the same seed gives the same result). @default 0 */
-  seed?: number;
-  /**
-   * At most this many rows (examples × samples) per forward/backward pass. Results do not depend
-   * on it. @default undefined (all samples in one pass)
-   */
-  internalBatchSize?: number;
 }
 
 /**

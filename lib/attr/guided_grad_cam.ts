@@ -4,8 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type { Target } from "./types.ts";
 import { GuidedBackprop } from "./guided_backprop.ts";
 import { attributionTypeError } from "./_utils/errors.ts";
 import { assertOneOf } from "./_utils/errors.ts";
@@ -15,9 +15,7 @@ import type { InterpolateMode } from "./layer/layer_attribution.ts";
 import type { LayerRef } from "../models/layer_tap.ts";
 
 /** Options of {@linkcode GuidedGradCam.attribute}. */
-export interface GuidedGradCamOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
+export interface GuidedGradCamOptions extends TargetOptions {
   /** How the Grad-CAM map is resized to the input. @default "nearest" */
   interpolateMode?: InterpolateMode;
   /** Compute Grad-CAM on the layer's input instead of its output. @default false */

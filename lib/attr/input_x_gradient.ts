@@ -4,15 +4,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type { Target } from "./types.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
 /** Options of {@linkcode InputXGradient.attribute}. */
-export interface InputXGradientOptions {
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
-}
+export type InputXGradientOptions = TargetOptions;
 
 /**
  * Input × Gradient: `x ⊙ ∂F(x)[target]/∂x`.

@@ -4,15 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { BaselineOptions, IntegrationOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type {
-  ApproximationMethod,
-  AttributionWithDelta,
-  Baseline,
-  ForwardFunction,
-  ModelLike,
-  Target,
-} from "./types.ts";
+import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from "./types.ts";
 import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
@@ -30,25 +24,8 @@ export interface IntegratedGradientsConfig {
 }
 
 /** Options of {@linkcode IntegratedGradients.attribute}. */
-export interface IntegratedGradientsOptions {
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
-  /**
-   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1.
-   * @default 0
-   */
-  baselines?: Baseline;
-  /** Number of points on the path from the baselines to the inputs. @default 50 */
-  nSteps?: number;
-  /** How the path integral is approximated. @default "gausslegendre" */
-  method?: ApproximationMethod;
-  /**
-   * At most this many rows (examples × steps) per forward/backward pass; Captum's
-   * `internal_batch_size`. Results do not depend on it.
-   * @default undefined (all steps in one pass)
-   */
-  internalBatchSize?: number;
-}
+export interface IntegratedGradientsOptions
+  extends TargetOptions, BaselineOptions, IntegrationOptions {}
 
 /**
  * Σₖ wₖ ∂F/∂x at baselines + αₖ·(inputs − baselines), for the given steps, in one batched pass

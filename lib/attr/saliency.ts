@@ -4,15 +4,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
-import type { Target } from "./types.ts";
 import { attributionTypeError } from "./_utils/errors.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
 /** Options of {@linkcode Saliency.attribute}. */
-export interface SaliencyOptions {
-  /** The output to explain: a class index, one index per example, or a function of the output. */
-  target?: Target;
+export interface SaliencyOptions extends TargetOptions {
   /** Return the absolute value of the gradient. @default true */
   abs?: boolean;
 }

@@ -4,7 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ApproximationMethod, Baseline, Target } from "../types.ts";
+import type {
+  BaselineOptions,
+  IntegrationOptions,
+  LayerInputOptions,
+  TargetOptions,
+} from "../options.ts";
+import type { Baseline } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -13,23 +19,14 @@ import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode InternalInfluence.attribute}. */
-export interface InternalInfluenceOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
+export interface InternalInfluenceOptions
+  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
   /**
    * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
    * with batch size 1.
    * @default 0
    */
   baselines?: Baseline;
-  /** Number of integration steps. @default 50 */
-  nSteps?: number;
-  /** How the integral is approximated. @default "gausslegendre" */
-  method?: ApproximationMethod;
-  /** Most rows (examples × steps) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
 }
 
 /**

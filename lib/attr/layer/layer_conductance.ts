@@ -4,8 +4,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type {
+  BaselineOptions,
+  IntegrationOptions,
+  LayerInputOptions,
+  TargetOptions,
+} from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { ApproximationMethod, AttributionWithDelta, Baseline, Target } from "../types.ts";
+import type { ApproximationMethod, AttributionWithDelta, Baseline } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -14,9 +20,8 @@ import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients, pathPoints } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerConductance.attribute}. */
-export interface LayerConductanceOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
+export interface LayerConductanceOptions
+  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
   /**
    * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
    * with batch size 1.
@@ -32,8 +37,6 @@ export interface LayerConductanceOptions {
    * @default undefined (all points at once)
    */
   internalBatchSize?: number;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
 }
 
 /**

@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { BaselineOptions, LayerInputOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta, Baseline, Target } from "../types.ts";
+import type { AttributionWithDelta, Target } from "../types.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -16,14 +17,7 @@ import { selectTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
-export interface LayerDeepLiftOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
-  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
-  baselines?: Baseline;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
-}
+export interface LayerDeepLiftOptions extends TargetOptions, BaselineOptions, LayerInputOptions {}
 
 /**
  * DeepLift multipliers of the layer's activations, `[N, ...layer shape]`, for inputs paired

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
@@ -16,15 +16,11 @@ import { LayerAttribution } from "./layer_attribution.ts";
 import { layerDeepLiftParts } from "./layer_deep_lift.ts";
 
 /** Options of {@linkcode LayerDeepLiftShap.attribute}. */
-export interface LayerDeepLiftShapOptions {
+export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptions {
   /** A distribution of baselines, rows `[B, ...input shape]`; DeepLift is averaged over them. */
   baselines: tf.Tensor;
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
   /** Most rows (examples × baselines) evaluated at once. @default undefined (all at once) */
   internalBatchSize?: number;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
 }
 
 /**

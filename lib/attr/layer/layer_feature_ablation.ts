@@ -4,15 +4,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Baseline, Target } from "../types.ts";
+import type { TargetOptions } from "../options.ts";
+import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { tileRows } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerFeatureAblation.attribute}. */
-export interface LayerFeatureAblationOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
+export interface LayerFeatureAblationOptions extends TargetOptions {
   /**
    * What an ablated activation is set to: a number, a tensor of the layer's shape `[N, ...]`, or
    * one with batch size 1.

@@ -4,16 +4,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerGradCam.attribute}. */
-export interface LayerGradCamOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
+export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions {
   /** Pass the map through a ReLU (keep only evidence for the target). @default false */
   reluAttributions?: boolean;
   /**

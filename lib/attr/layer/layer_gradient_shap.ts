@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta, Target } from "../types.ts";
+import type { AttributionWithDelta } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
@@ -23,21 +24,10 @@ export interface LayerGradientShapConfig {
 }
 
 /** Options of {@linkcode LayerGradientShap.attribute}. */
-export interface LayerGradientShapOptions {
+export interface LayerGradientShapOptions
+  extends TargetOptions, SamplingOptions, LayerInputOptions {
   /** A distribution of baselines, rows `[B, ...input shape]` drawn uniformly with replacement. */
   baselines: tf.Tensor;
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
-  /** Random samples per example. @default 5 */
-  nSamples?: number;
-  /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 0 */
-  stdevs?: number;
-  /** Seed of the random draws (noise, baseline rows, α). @default 0 */
-  seed?: number;
-  /** Most rows (examples × samples) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
@@ -19,12 +19,7 @@ export interface LayerGradientXActivationConfig {
 }
 
 /** Options of {@linkcode LayerGradientXActivation.attribute}. */
-export interface LayerGradientXActivationOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
-}
+export interface LayerGradientXActivationOptions extends TargetOptions, LayerInputOptions {}
 
 /**
  * ∂F/∂A ⊙ A for the activations A of a layer, in the layer's shape.

@@ -4,8 +4,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type {
+  BaselineOptions,
+  IntegrationOptions,
+  LayerInputOptions,
+  TargetOptions,
+} from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { ApproximationMethod, AttributionWithDelta, Baseline, Target } from "../types.ts";
+import type { AttributionWithDelta, Baseline } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -25,27 +31,14 @@ export interface LayerIntegratedGradientsConfig {
 }
 
 /** Options of {@linkcode LayerIntegratedGradients.attribute}. */
-export interface LayerIntegratedGradientsOptions {
-  /** The output to explain. @default undefined (the model outputs one value per example) */
-  target?: Target;
+export interface LayerIntegratedGradientsOptions
+  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
   /**
    * Reference inputs whose layer activations start the path: a number, a tensor of the inputs'
    * shape, or one with batch size 1.
    * @default 0
    */
   baselines?: Baseline;
-  /** Number of integration steps. @default 50 */
-  nSteps?: number;
-  /** How the integral is approximated. @default "gausslegendre" */
-  method?: ApproximationMethod;
-  /**
-   * Most rows (examples × steps) evaluated at once; steps are processed in chunks of
-   * `max(1, floor(internalBatchSize / N))`.
-   * @default undefined (all steps at once)
-   */
-  internalBatchSize?: number;
-  /** Attribute to the layer's input instead of its output. @default false */
-  attributeToLayerInput?: boolean;
 }
 
 /**

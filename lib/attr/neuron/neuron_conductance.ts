@@ -4,7 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ApproximationMethod, Baseline, Target } from "../types.ts";
+import type {
+  BaselineOptions,
+  IntegrationOptions,
+  NeuronOptions,
+  TargetOptions,
+} from "../options.ts";
+import type { ApproximationMethod, Target } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -13,7 +19,6 @@ import { expandTarget } from "../_utils/target.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
 import { selectNeuron } from "./neuron_selector.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Constructor options of {@linkcode NeuronConductance}. */
 export interface NeuronConductanceConfig {
@@ -22,21 +27,12 @@ export interface NeuronConductanceConfig {
 }
 
 /** Options of {@linkcode NeuronConductance.attribute}. */
-export interface NeuronConductanceOptions {
-  /** The neuron whose conductance is computed: an index (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
+export interface NeuronConductanceOptions
+  extends NeuronOptions, TargetOptions, BaselineOptions, IntegrationOptions {
   /** The model output whose change flows through the neuron. @default undefined */
   target?: Target;
-  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
-  baselines?: Baseline;
-  /** Number of integration steps. @default 50 */
-  nSteps?: number;
   /** How the integral is approximated. @default "riemann_trapezoid" */
   method?: ApproximationMethod;
-  /** Most rows (examples × steps) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
 }
 
 /**

@@ -4,17 +4,12 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { NeuronOptions } from "../options.ts";
 import { Deconvolution } from "../deconvolution.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Options of {@linkcode NeuronDeconvolution.attribute}. */
-export interface NeuronDeconvolutionOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
-}
+export type NeuronDeconvolutionOptions = NeuronOptions;
 
 /**
  * The neuron's gradient with every ReLU before the layer passing only its positive gradients, whatever its

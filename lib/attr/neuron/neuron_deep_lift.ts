@@ -4,23 +4,15 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Baseline } from "../types.ts";
+import type { BaselineOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { DeepLift } from "../deep_lift.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Options of {@linkcode NeuronDeepLift.attribute}. */
-export interface NeuronDeepLiftOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
-  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
-  baselines?: Baseline;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
-}
+export interface NeuronDeepLiftOptions extends NeuronOptions, BaselineOptions {}
 
 /**
  * DeepLift (Rescale rule) of one neuron's value with respect to the inputs: the nonlinearities

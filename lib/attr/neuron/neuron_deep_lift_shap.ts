@@ -4,23 +4,19 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { DeepLiftShap } from "../deep_lift_shap.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Options of {@linkcode NeuronDeepLiftShap.attribute}. */
-export interface NeuronDeepLiftShapOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
+export interface NeuronDeepLiftShapOptions extends NeuronOptions {
   /** A distribution of baselines, rows `[B, ...input shape]`; DeepLift is averaged over them. */
   baselines: tf.Tensor;
   /** Most rows (examples × baselines) evaluated at once. @default undefined (all at once) */
   internalBatchSize?: number;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
 }
 
 /**

@@ -4,15 +4,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { NeuronOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Options of {@linkcode NeuronFeatureAblation.attribute}. */
-export interface NeuronFeatureAblationOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
+export interface NeuronFeatureAblationOptions extends NeuronOptions {
   /** What an ablated input is set to: a number, a tensor of the inputs' shape, or batch 1. @default 0 */
   baselines?: Baseline;
   /**
@@ -23,8 +21,6 @@ export interface NeuronFeatureAblationOptions {
   featureMask?: tf.Tensor;
   /** Perturbed copies evaluated per forward pass. @default 1 */
   perturbationsPerEval?: number;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
 }
 
 /**

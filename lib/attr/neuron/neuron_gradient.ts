@@ -4,17 +4,12 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { NeuronOptions } from "../options.ts";
 import { gradientsOfTarget } from "../_utils/gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Options of {@linkcode NeuronGradient.attribute}. */
-export interface NeuronGradientOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
-}
+export type NeuronGradientOptions = NeuronOptions;
 
 /**
  * ∂neuron/∂x for each example, in the inputs' shape.

@@ -4,11 +4,11 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { NeuronOptions, SamplingOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { GradientShap } from "../gradient_shap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Constructor options of {@linkcode NeuronGradientShap}. */
 export interface NeuronGradientShapConfig {
@@ -17,21 +17,9 @@ export interface NeuronGradientShapConfig {
 }
 
 /** Options of {@linkcode NeuronGradientShap.attribute}. */
-export interface NeuronGradientShapOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
+export interface NeuronGradientShapOptions extends NeuronOptions, SamplingOptions {
   /** A distribution of baselines, rows `[B, ...input shape]` drawn uniformly. */
   baselines: tf.Tensor;
-  /** Random samples per example. @default 5 */
-  nSamples?: number;
-  /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 0 */
-  stdevs?: number;
-  /** Seed of the random draws (noise, baseline rows, α). @default 0 */
-  seed?: number;
-  /** Most rows (examples × samples) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
 }
 
 /**

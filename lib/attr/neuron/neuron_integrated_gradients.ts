@@ -4,13 +4,12 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ApproximationMethod, Baseline } from "../types.ts";
+import type { BaselineOptions, IntegrationOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { IntegratedGradients } from "../integrated_gradients.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
 
 /** Constructor options of {@linkcode NeuronIntegratedGradients}. */
 export interface NeuronIntegratedGradientsConfig {
@@ -19,20 +18,8 @@ export interface NeuronIntegratedGradientsConfig {
 }
 
 /** Options of {@linkcode NeuronIntegratedGradients.attribute}. */
-export interface NeuronIntegratedGradientsOptions {
-  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
-  neuronSelector: NeuronSelector;
-  /** Reference inputs: a number, a tensor of the inputs' shape, or one with batch size 1. @default 0 */
-  baselines?: Baseline;
-  /** Number of integration steps. @default 50 */
-  nSteps?: number;
-  /** How the integral is approximated. @default "gausslegendre" */
-  method?: ApproximationMethod;
-  /** Most rows (examples × steps) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-  /** Select the neuron in the layer's input instead of its output. @default false */
-  attributeToNeuronInput?: boolean;
-}
+export interface NeuronIntegratedGradientsOptions
+  extends NeuronOptions, BaselineOptions, IntegrationOptions {}
 
 /**
  * Integrated Gradients of one neuron's value (instead of the model output) with respect to the

@@ -1,0 +1,142 @@
+/**
+ * The options the gradient methods (primary, layer and neuron) share. Each method's options
+ * interface extends the pieces it takes and re-documents a field where its meaning differs
+ * (e.g. `NeuronConductanceOptions`' `method` default).
+ *
+ * @module
+ */
+import type { ApproximationMethod, Baseline, Target } from "./types.ts";
+import type { NeuronSelector } from "./neuron/neuron_selector.ts";
+
+/**
+ * The model output an attribution explains.
+ *
+ * @example
+ * ```ts
+ * import { Saliency, type TargetOptions, tf } from "../mod.ts";
+ * const options: TargetOptions = { target: 1 };
+ * const saliency = new Saliency((x: tf.Tensor) => x.mul(tf.tensor2d([[1, 2]])));
+ * (await saliency.attribute(tf.tensor2d([[3, 4]]), options)).print(); // [[0, 2]]
+ * ```
+ */
+export interface TargetOptions {
+  /**
+   * The output to explain: a class index, one index per example, or a function of the output.
+   * @default undefined (the model outputs one value per example)
+   */
+  target?: Target;
+}
+
+/**
+ * The reference input a path or difference method starts from.
+ *
+ * @example
+ * ```ts
+ * import { type BaselineOptions, DeepLift, tf } from "../mod.ts";
+ * const options: BaselineOptions = { baselines: 1 };
+ * const deepLift = new DeepLift((x: tf.Tensor) => x.sum(1, true));
+ * (await deepLift.attribute(tf.tensor2d([[3, 4]]), options)).print(); // [[2, 3]]
+ * ```
+ */
+export interface BaselineOptions {
+  /**
+   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1.
+   * @default 0
+   */
+  baselines?: Baseline;
+}
+
+/**
+ * How a path integral is approximated and batched (Integrated Gradients and its relatives).
+ *
+ * @example
+ * ```ts
+ * import { IntegratedGradients, type IntegrationOptions, tf } from "../mod.ts";
+ * const options: IntegrationOptions = { nSteps: 20, method: "riemann_trapezoid" };
+ * const ig = new IntegratedGradients((x: tf.Tensor) => x.square().sum(1, true));
+ * (await ig.attribute(tf.tensor2d([[1, 2]]), options)).print(); // ≈ [[1, 4]]
+ * ```
+ */
+export interface IntegrationOptions {
+  /** Number of integration steps (points on the path from the baselines to the inputs). @default 50 */
+  nSteps?: number;
+  /** How the path integral is approximated. @default "gausslegendre" */
+  method?: ApproximationMethod;
+  /**
+   * At most this many rows (examples × steps) per forward/backward pass, in chunks of
+   * `max(1, floor(internalBatchSize / N))` steps; Captum's `internal_batch_size`. Results do not
+   * depend on it.
+   * @default undefined (all steps in one pass)
+   */
+  internalBatchSize?: number;
+}
+
+/**
+ * The random draws of GradientShap and its layer and neuron variants (the baseline distribution
+ * itself is documented by each method).
+ *
+ * @example
+ * ```ts
+ * import { GradientShap, type SamplingOptions, tf } from "../mod.ts";
+ * const options: SamplingOptions = { nSamples: 2, seed: 1 };
+ * const gs = new GradientShap((x: tf.Tensor) => x.sum(1, true));
+ * const attr = await gs.attribute(tf.tensor2d([[1, 2]]), { ...options, baselines: tf.zeros([1, 2]) });
+ * attr.print(); // [[1, 2]]
+ * ```
+ */
+export interface SamplingOptions {
+  /** Random samples per example. @default 5 */
+  nSamples?: number;
+  /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 0 */
+  stdevs?: number;
+  /** Seed of the random draws (noise, baseline rows, α); the same seed gives the same result. @default 0 */
+  seed?: number;
+  /**
+   * At most this many rows (examples × samples) per forward/backward pass. Results do not depend
+   * on it.
+   * @default undefined (all samples in one pass)
+   */
+  internalBatchSize?: number;
+}
+
+/**
+ * Layer methods: whether the layer's input or its output is attributed.
+ *
+ * @example
+ * ```ts
+ * import { LayerGradientXActivation, type LayerInputOptions, tf } from "../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const options: LayerInputOptions = { attributeToLayerInput: true };
+ * const lgxa = new LayerGradientXActivation(model, "hidden");
+ * (await lgxa.attribute(tf.tensor2d([[1, 2]]), options)).print(); // [[2, 4]]
+ * ```
+ */
+export interface LayerInputOptions {
+  /** Attribute to the layer's input instead of its output. @default false */
+  attributeToLayerInput?: boolean;
+}
+
+/**
+ * Neuron methods: the neuron explained, and whether it is selected in the layer's input.
+ *
+ * @example
+ * ```ts
+ * import { NeuronGradient, type NeuronOptions, tf } from "../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const options: NeuronOptions = { neuronSelector: [1] };
+ * (await new NeuronGradient(model, "hidden").attribute(tf.tensor2d([[1, 2]]), options)).print();
+ * // [[1, 1]]
+ * ```
+ */
+export interface NeuronOptions {
+  /** The neuron to explain: an index into the layer's value (NHWC `[h, w, c]`) or a function. */
+  neuronSelector: NeuronSelector;
+  /** Select the neuron in the layer's input instead of its output. @default false */
+  attributeToNeuronInput?: boolean;
+}
