@@ -54,6 +54,13 @@ const history = await trainClassifier(model, train, {
   learningRate: 1e-3,
   seed: 0,
   validationData: validation,
+  // One printed line per epoch, so a headless run (`deno task tutorial`) shows progress too.
+  onEpochEnd: (log) =>
+    console.log(
+      `epoch ${log.epoch}/${EPOCHS}: train loss ${log.trainLoss.toFixed(4)}, ` +
+        `validation loss ${log.valLoss.toFixed(4)}, accuracy ${log.valAccuracy.toFixed(4)} ` +
+        `(${log.seconds.toFixed(0)} s, ${log.batchesPerSecond.toFixed(1)} batches/s)`,
+    ),
 });
 
 // %% [markdown]
