@@ -7,13 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { SamplingOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution, type PathAttributions } from "./attribution.ts";
 import type { AttributionWithDelta, ModelLike } from "./types.ts";
-import { assertBaselineDistribution } from "./_utils/baselines.ts";
-import { rowChunks } from "./_utils/batching.ts";
-import { assertInteger, assertNumber } from "./_utils/errors.ts";
+import { gradientShapPaths, resolveSamplingOptions } from "./_utils/gradient_shap_paths.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
-import { seededRandom } from "./_utils/random.ts";
-import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
-import { sliceTarget } from "./_utils/target.ts";
 
 /** Constructor options of {@linkcode GradientShap}. */
 export interface GradientShapConfig {
@@ -100,45 +95,11 @@ export class GradientShap extends GradientAttribution {
   /** Per-sample contributions `[N·nSamples, ...]`, the noisy inputs and the drawn baselines. */
   private samples(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
     const name = this.methodName;
-    const { target, nSamples = 5, stdevs = 0, seed = 0, internalBatchSize } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
-    assertBaselineDistribution(name, inputs, options?.baselines);
-    assertInteger(name, "nSamples", nSamples);
-    assertNumber(name, "stdevs", stdevs, 0);
-    assertNumber(name, "seed", seed);
-    const rows = inputs.shape[0] * nSamples;
-    const chunks = rowChunks(name, rows, internalBatchSize);
-    const rowShape = inputs.shape.slice(1);
-    const rowSize = rowShape.reduce((a, b) => a * b, 1);
-    const random = seededRandom(seed);
-    const noise = random.normals(rows * rowSize, stdevs);
-    const numBaselines = options.baselines.shape[0];
-    const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
-    const alphas = Float32Array.from({ length: rows }, () => random.uniform());
-    return tf.tidy(() => {
-      const noisy = repeatInterleave(inputs, nSamples).add(tf.tensor(noise, [rows, ...rowShape]));
-      const baselines = tf.gather(options.baselines.toFloat(), tf.tensor1d(picks, "int32"));
-      const expandedTarget = repeatTarget(target, nSamples);
-      const parts = chunks.map(([start, end]) =>
-        tf.tidy(() => {
-          const size = end - start;
-          const begin = [start, ...rowShape.map(() => 0)];
-          const shape = [size, ...rowShape];
-          const x = noisy.slice(begin, shape);
-          const b = baselines.slice(begin, shape);
-          const a = tf.tensor(alphas.subarray(start, end), [size, ...rowShape.map(() => 1)]);
-          const diff = x.sub(b);
-          const grads = gradientsOfTarget(
-            name,
-            this.forward,
-            b.add(a.mul(diff)),
-            sliceTarget(expandedTarget, start, size),
-          );
-          return this.multiplyByInputs ? grads.mul(diff) : grads;
-        })
-      );
-      const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, baselines, endPoints: noisy, pathsPerExample: nSamples };
+    this.validateInputsAndTarget(inputs, options?.target);
+    const resolved = resolveSamplingOptions(name, inputs, options);
+    return gradientShapPaths(name, inputs, resolved, (x, b, point, target) => {
+      const grads = gradientsOfTarget(name, this.forward, point, target);
+      return this.multiplyByInputs ? grads.mul(x.sub(b)) : grads;
     });
   }
 }

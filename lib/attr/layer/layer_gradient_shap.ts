@@ -8,12 +8,7 @@ import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../optio
 import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
-import { assertBaselineDistribution } from "../_utils/baselines.ts";
-import { rowChunks } from "../_utils/batching.ts";
-import { assertInteger, assertNumber } from "../_utils/errors.ts";
-import { seededRandom } from "../_utils/random.ts";
-import { repeatInterleave, repeatTarget } from "../_utils/repeat.ts";
-import { sliceTarget } from "../_utils/target.ts";
+import { gradientShapPaths, resolveSamplingOptions } from "../_utils/gradient_shap_paths.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
@@ -80,50 +75,14 @@ export class LayerGradientShap extends LayerAttribution {
 
   #samples(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
     const method = this.methodName;
-    const {
-      target,
-      nSamples = 5,
-      stdevs = 0,
-      seed = 0,
-      internalBatchSize,
-      attributeToLayerInput = false,
-    } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
-    assertBaselineDistribution(method, inputs, options?.baselines);
-    assertInteger(method, "nSamples", nSamples);
-    assertNumber(method, "stdevs", stdevs, 0);
-    assertNumber(method, "seed", seed);
-    const tap = this.tap(attributeToLayerInput);
-    const rows = inputs.shape[0] * nSamples;
-    const chunks = rowChunks(method, rows, internalBatchSize);
-    const rowShape = inputs.shape.slice(1);
-    const rowSize = rowShape.reduce((a, b) => a * b, 1);
+    this.validateInputsAndTarget(inputs, options?.target);
+    const resolved = resolveSamplingOptions(method, inputs, options);
+    const tap = this.tap(options.attributeToLayerInput ?? false);
     // The same draws, in the same order, as GradientShap.
-    const random = seededRandom(seed);
-    const noise = random.normals(rows * rowSize, stdevs);
-    const numBaselines = options.baselines.shape[0];
-    const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
-    const alphas = Float32Array.from({ length: rows }, () => random.uniform());
-    return tf.tidy(() => {
-      const noisy = repeatInterleave(inputs, nSamples).add(tf.tensor(noise, [rows, ...rowShape]));
-      const baselines = tf.gather(options.baselines.toFloat(), tf.tensor1d(picks, "int32"));
-      const targets = repeatTarget(target, nSamples);
-      const parts = chunks.map(([start, end]) =>
-        tf.tidy(() => {
-          const size = end - start;
-          const begin = [start, ...rowShape.map(() => 0)];
-          const shape = [size, ...rowShape];
-          const x = noisy.slice(begin, shape);
-          const b = baselines.slice(begin, shape);
-          const a = tf.tensor(alphas.subarray(start, end), [size, ...rowShape.map(() => 1)]);
-          const t = sliceTarget(targets, start, size);
-          const { grads } = layerGradients(method, tap, b.add(a.mul(x.sub(b))), t);
-          if (!this.multiplyByInputs) return grads;
-          return grads.mul(tap.layerValue(x).sub(tap.layerValue(b)));
-        })
-      );
-      const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, baselines, endPoints: noisy, pathsPerExample: nSamples };
+    return gradientShapPaths(method, inputs, resolved, (x, b, point, target) => {
+      const { grads } = layerGradients(method, tap, point, target);
+      if (!this.multiplyByInputs) return grads;
+      return grads.mul(tap.layerValue(x).sub(tap.layerValue(b)));
     });
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * The random paths of GradientShap and LayerGradientShap: the same checks, the same draws in the
+ * same order, and the same chunking; only the per-path contribution differs.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { PathAttributions } from "../attribution.ts";
+import type { SamplingOptions, TargetOptions } from "../options.ts";
+import type { Target } from "../types.ts";
+import { assertBaselineDistribution } from "./baselines.ts";
+import { rowChunks } from "./batching.ts";
+import { assertInteger, assertNumber } from "./errors.ts";
+import { seededRandom } from "./random.ts";
+import { repeatInterleave, repeatTarget } from "./repeat.ts";
+import { sliceTarget } from "./target.ts";
+
+/** GradientShap's options with every default filled in. */
+export interface ResolvedSamplingOptions extends TargetOptions {
+  baselines: tf.Tensor;
+  nSamples: number;
+  stdevs: number;
+  seed: number;
+  internalBatchSize?: number;
+}
+
+/**
+ * Check GradientShap's baseline distribution, `nSamples`, `stdevs` and `seed` (the inputs and
+ * target are checked by the caller first) and fill in the defaults.
+ */
+export function resolveSamplingOptions(
+  method: string,
+  inputs: tf.Tensor,
+  options: SamplingOptions & TargetOptions & { baselines: tf.Tensor } | undefined,
+): ResolvedSamplingOptions {
+  const { target, nSamples = 5, stdevs = 0, seed = 0, internalBatchSize } = options ?? {};
+  assertBaselineDistribution(method, inputs, options?.baselines);
+  assertInteger(method, "nSamples", nSamples);
+  assertNumber(method, "stdevs", stdevs, 0);
+  assertNumber(method, "seed", seed);
+  return { baselines: options!.baselines, target, nSamples, stdevs, seed, internalBatchSize };
+}
+
+/**
+ * Draw `nSamples` paths per example (example-major): noisy inputs x̃ = x + N(0, stdevs²), a
+ * baseline row b picked uniformly with replacement and α ~ U(0, 1); then, chunk by chunk of
+ * `internalBatchSize` rows, `contribution(x̃, b, b + α(x̃ − b), target)`. Returns the
+ * contributions `[N·nSamples, ...]` with the baselines and noisy inputs as the paths' ends.
+ */
+export function gradientShapPaths(
+  method: string,
+  inputs: tf.Tensor,
+  options: ResolvedSamplingOptions,
+  contribution: (x: tf.Tensor, b: tf.Tensor, point: tf.Tensor, target?: Target) => tf.Tensor,
+): PathAttributions {
+  const { target, nSamples, stdevs, seed, internalBatchSize } = options;
+  const rows = inputs.shape[0] * nSamples;
+  const chunks = rowChunks(method, rows, internalBatchSize);
+  const rowShape = inputs.shape.slice(1);
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  const random = seededRandom(seed);
+  const noise = random.normals(rows * rowSize, stdevs);
+  const numBaselines = options.baselines.shape[0];
+  const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
+  const alphas = Float32Array.from({ length: rows }, () => random.uniform());
+  return tf.tidy(() => {
+    const noisy = repeatInterleave(inputs, nSamples).add(tf.tensor(noise, [rows, ...rowShape]));
+    const baselines = tf.gather(options.baselines.toFloat(), tf.tensor1d(picks, "int32"));
+    const expandedTarget = repeatTarget(target, nSamples);
+    const parts = chunks.map(([start, end]) =>
+      tf.tidy(() => {
+        const size = end - start;
+        const begin = [start, ...rowShape.map(() => 0)];
+        const shape = [size, ...rowShape];
+        const x = noisy.slice(begin, shape);
+        const b = baselines.slice(begin, shape);
+        const a = tf.tensor(alphas.subarray(start, end), [size, ...rowShape.map(() => 1)]);
+        return contribution(x, b, b.add(a.mul(x.sub(b))), sliceTarget(expandedTarget, start, size));
+      })
+    );
+    const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    return { attributions, baselines, endPoints: noisy, pathsPerExample: nSamples };
+  });
+}
