@@ -5,11 +5,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { GradientAttribution } from "../attribution.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
-import { LayerTap } from "../../models/layer_tap.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
+import { LayerTappedAttribution } from "./_layer_tapped_attribution.ts";
 
 /** How {@linkcode LayerAttribution.interpolate} resamples, as PyTorch's `interpolate` modes. */
 export type InterpolateMode = "nearest" | "bilinear";
@@ -28,34 +26,7 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = ["nearest", "biline
  * LayerAttribution.interpolate(cam, [4, 4]).print(); // each value repeated in a 2×2 block
  * ```
  */
-export abstract class LayerAttribution extends GradientAttribution {
-  /** The layer whose activations are attributed. */
-  readonly layer: tf.layers.Layer;
-  readonly #taps: { output: LayerTap; input?: LayerTap };
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    const output = new LayerTap(model, layer, { caller: this.methodName });
-    this.layer = output.layer;
-    this.#taps = { output };
-  }
-
-  /** The tap on the layer's output, or on its input with `attributeToLayerInput`. */
-  protected tap(attributeToLayerInput = false): LayerTap {
-    if (!attributeToLayerInput) return this.#taps.output;
-    this.#taps.input ??= new LayerTap(this.model as tf.LayersModel, this.layer, {
-      attributeToLayerInput: true,
-      caller: this.methodName,
-    });
-    return this.#taps.input;
-  }
-
+export abstract class LayerAttribution extends LayerTappedAttribution {
   /**
    * Resize a layer attribution `[N, h, w, c]` (NHWC) to `size` = `[height, width]`, as Captum's
    * `LayerAttribution.interpolate` (PyTorch's `interpolate` without corner alignment: "nearest"

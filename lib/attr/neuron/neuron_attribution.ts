@@ -5,10 +5,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { GradientAttribution } from "../attribution.ts";
+import { LayerTappedAttribution } from "../layer/_layer_tapped_attribution.ts";
 import type { ForwardFunction } from "../types.ts";
-import { LayerTap } from "../../models/layer_tap.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { selectNeuron, validateNeuronSelector } from "./neuron_selector.ts";
 import type { NeuronSelector } from "./neuron_selector.ts";
 
@@ -29,34 +27,7 @@ import type { NeuronSelector } from "./neuron_selector.ts";
  * attr.print(); // [[1, 1]]
  * ```
  */
-export abstract class NeuronAttribution extends GradientAttribution {
-  /** The layer holding the neuron. */
-  readonly layer: tf.layers.Layer;
-  readonly #taps: { output: LayerTap; input?: LayerTap };
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    const output = new LayerTap(model, layer, { caller: this.methodName });
-    this.layer = output.layer;
-    this.#taps = { output };
-  }
-
-  /** The tap on the layer's output, or on its input with `attributeToNeuronInput`. */
-  protected tap(attributeToNeuronInput = false): LayerTap {
-    if (!attributeToNeuronInput) return this.#taps.output;
-    this.#taps.input ??= new LayerTap(this.model as tf.LayersModel, this.layer, {
-      attributeToLayerInput: true,
-      caller: this.methodName,
-    });
-    return this.#taps.input;
-  }
-
+export abstract class NeuronAttribution extends LayerTappedAttribution {
   /**
    * Validate `neuronSelector` against the layer's shape and return the forward function
    * `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
