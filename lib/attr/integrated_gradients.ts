@@ -10,6 +10,7 @@ import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from ".
 import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
+import { sumOverChunks } from "./_utils/chunk_sum.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 import { expandTarget } from "./_utils/target.ts";
 
@@ -123,9 +124,8 @@ export class IntegratedGradients extends GradientAttribution {
     try {
       const attributions = tf.tidy(() => {
         const diff = inputs.sub(baselines);
-        let total: tf.Tensor | undefined;
-        for (const [start, end] of chunks) {
-          const part = integrateGradientsChunk(
+        const total = sumOverChunks(chunks, (start, end) =>
+          integrateGradientsChunk(
             name,
             this.forward,
             baselines,
@@ -133,15 +133,8 @@ export class IntegratedGradients extends GradientAttribution {
             alphas.slice(start, end),
             weights.slice(start, end),
             target,
-          );
-          if (total === undefined) total = part;
-          else {
-            const sum = total.add(part);
-            tf.dispose([total, part]);
-            total = sum;
-          }
-        }
-        return this.multiplyByInputs ? total!.mul(diff) : total!;
+          ));
+        return this.multiplyByInputs ? total.mul(diff) : total;
       });
       return { attributions, baselines };
     } catch (error) {

@@ -14,6 +14,7 @@ import type { Baseline } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "./_layer_gradients.ts";
@@ -62,21 +63,14 @@ export class InternalInfluence extends LayerAttribution {
     const chunks = stepChunks(method, nSteps, n, internalBatchSize);
     const baselines = resolveBaselines(method, inputs, options.baselines);
     const tap = this.tap(attributeToLayerInput);
-    let total: tf.Tensor | undefined;
     try {
-      for (const [s, e] of chunks) {
-        const next = tf.tidy(() => {
-          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
-          const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
-          const part = weightedStepSum(grads, weights.slice(s, e), n);
-          return total === undefined ? part : total.add(part);
-        });
-        total?.dispose();
-        total = next;
-      }
-      return total!.clone();
+      return sumOverChunks(chunks, (s, e) => {
+        const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+        const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
+        return weightedStepSum(grads, weights.slice(s, e), n);
+      });
     } finally {
-      tf.dispose([baselines, total!]);
+      baselines.dispose();
     }
   }
 }

@@ -16,6 +16,7 @@ import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget, selectTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
@@ -110,22 +111,14 @@ export class LayerIntegratedGradients extends LayerAttribution {
     const [end, start] = tf.tidy(() => [tap.layerValue(inputs), tap.layerValue(baselines)]);
     let total: tf.Tensor | undefined;
     try {
-      for (const [s, e] of chunks) {
-        const part = tf.tidy(() => {
-          const points = pathPoints(start, end, alphas.slice(s, e));
-          const xs = tileRows(inputs, e - s);
-          const t = expandTarget(target, e - s);
-          const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, xs), t).sum();
-          return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
-        });
-        if (total === undefined) total = part;
-        else {
-          const sum = total.add(part);
-          tf.dispose([total, part]);
-          total = sum;
-        }
-      }
-      const integrated = total!;
+      total = sumOverChunks(chunks, (s, e) => {
+        const points = pathPoints(start, end, alphas.slice(s, e));
+        const xs = tileRows(inputs, e - s);
+        const t = expandTarget(target, e - s);
+        const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, xs), t).sum();
+        return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
+      });
+      const integrated = total;
       const attributions = tf.tidy(() =>
         this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()
       );

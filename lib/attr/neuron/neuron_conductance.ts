@@ -15,6 +15,7 @@ import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
@@ -87,25 +88,18 @@ export class NeuronConductance extends NeuronAttribution {
     const baselines = resolveBaselines(method, inputs, options.baselines);
     let total: tf.Tensor | undefined;
     try {
-      for (const [s, e] of chunks) {
-        const next = tf.tidy(() => {
-          const k = e - s;
-          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
-          // ∂F[target]/∂neuron at each point, [k·N].
-          const { grads } = layerGradients(method, tap, points, expandTarget(target, k));
-          const mid = selectNeuron(method, grads, selector);
-          // ∂neuron/∂x at each point.
-          const inputGrads = tf.grad((x: tf.Tensor) => neuron(x).sum())(points);
-          const scaled = inputGrads.mul(
-            mid.reshape([k * n, ...inputs.shape.slice(1).map(() => 1)]),
-          );
-          const part = weightedStepSum(scaled, weights.slice(s, e), n);
-          return total === undefined ? part : total.add(part);
-        });
-        total?.dispose();
-        total = next;
-      }
-      const integrated = total!;
+      total = sumOverChunks(chunks, (s, e) => {
+        const k = e - s;
+        const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+        // ∂F[target]/∂neuron at each point, [k·N].
+        const { grads } = layerGradients(method, tap, points, expandTarget(target, k));
+        const mid = selectNeuron(method, grads, selector);
+        // ∂neuron/∂x at each point.
+        const inputGrads = tf.grad((x: tf.Tensor) => neuron(x).sum())(points);
+        const scaled = inputGrads.mul(mid.reshape([k * n, ...inputs.shape.slice(1).map(() => 1)]));
+        return weightedStepSum(scaled, weights.slice(s, e), n);
+      });
+      const integrated = total;
       return tf.tidy(() =>
         this.multiplyByInputs ? integrated.mul(inputs.sub(baselines)) : integrated.clone()
       );
