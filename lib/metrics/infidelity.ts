@@ -8,8 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelLike, Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
-import { metricError, repeatInterleaveTarget } from "../attr/_utils/metric_errors.ts";
-import { perturbationChunks, repeatInterleave } from "../attr/_utils/metric_chunks.ts";
+import { metricError } from "../attr/_utils/metric_errors.ts";
+import { perturbationChunks } from "../attr/_utils/metric_chunks.ts";
+import { repeatInterleave, repeatTarget } from "../attr/_utils/repeat.ts";
 import { selectTarget, validateTarget } from "../attr/_utils/target.ts";
 
 const METRIC = "infidelity";
@@ -152,7 +153,7 @@ export async function infidelity(
         }
         const [perturbation, perturbed] = pair;
         const [a, b] = tf.tidy(() => {
-          const fp = selectTarget(METRIC, forward(perturbed), repeatInterleaveTarget(target, n, k));
+          const fp = selectTarget(METRIC, forward(perturbed), repeatTarget(target, k));
           const change = repeatInterleave(fx, k).sub(fp);
           const dot = repeatInterleave(attributions, k).mul(perturbation).reshape([n * k, -1]).sum(
             1,

@@ -7,8 +7,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
-import { metricError, repeatInterleaveTarget } from "../attr/_utils/metric_errors.ts";
-import { perturbationChunks, repeatInterleave } from "../attr/_utils/metric_chunks.ts";
+import { metricError } from "../attr/_utils/metric_errors.ts";
+import { perturbationChunks } from "../attr/_utils/metric_chunks.ts";
+import { repeatInterleave, repeatTarget } from "../attr/_utils/repeat.ts";
 import { validateTarget } from "../attr/_utils/target.ts";
 
 const METRIC = "sensitivityMax";
@@ -176,7 +177,7 @@ export async function sensitivityMax(
             );
           }
           const chunkArgs: ExplanationArgs = {};
-          if (target !== undefined) chunkArgs.target = repeatInterleaveTarget(target, n, k);
+          if (target !== undefined) chunkArgs.target = repeatTarget(target, k);
           if (baselines !== undefined) chunkArgs.baselines = expandedBaselines ?? baselines;
           explainedPerturbed = await explain(perturbed, chunkArgs, n * k);
           const ep = explainedPerturbed;

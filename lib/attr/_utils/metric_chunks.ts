@@ -33,13 +33,3 @@ export function perturbationChunks(
   }
   return chunks;
 }
-
-/** Each row of `t` repeated `k` times in a row (`[N·k, ...]`, a new tensor). */
-export function repeatInterleave(t: tf.Tensor, k: number): tf.Tensor {
-  return tf.tidy(() =>
-    t.expandDims(1).tile([1, k, ...t.shape.slice(1).map(() => 1)]).reshape([
-      t.shape[0] * k,
-      ...t.shape.slice(1),
-    ])
-  );
-}

@@ -27,11 +27,3 @@ export function assertMetricInteger(metric: string, what: string, value: unknown
     throw metricError(metric, what, `an integer >= ${min}`, value, `Pass ${what} >= ${min}.`, true);
   }
 }
-
-/** Repeat each of `n` target indices `k` times (Captum's repeat_interleave expansion). */
-export function repeatInterleaveTarget<T>(target: T, n: number, k: number): T {
-  if (!Array.isArray(target)) return target;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out.push(target[i]);
-  return out as T;
-}
