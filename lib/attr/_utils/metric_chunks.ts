@@ -5,7 +5,6 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import { assertMetricInteger } from "./metric_errors.ts";
 
 /**
