@@ -42,7 +42,16 @@ export interface Batch {
   indices: Int32Array;
 }
 
-/** Number of batches {@linkcode batches} yields for `count` examples. */
+/**
+ * Number of batches {@linkcode batches} yields for `count` examples.
+ *
+ * @example
+ * ```ts
+ * import { numBatches } from "../mod.ts";
+ * console.log(numBatches(60000, 64)); // 938 (the last batch holds 32 examples)
+ * console.log(numBatches(60000, 64, true)); // 937
+ * ```
+ */
 export function numBatches(count: number, batchSize: number, dropRemainder = false): number {
   return dropRemainder ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
 }

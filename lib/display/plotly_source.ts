@@ -65,7 +65,15 @@ export function plotlySource(): string {
   return cached;
 }
 
-/** The plotly.js version of the installed bundle (from its banner), e.g. `"4.1.2"`. */
+/**
+ * The plotly.js version of the installed bundle (from its banner), e.g. `"4.1.2"`.
+ *
+ * @example
+ * ```ts
+ * import { plotlyVersion } from "../mod.ts";
+ * console.log(plotlyVersion()); // "4.1.2"
+ * ```
+ */
 export function plotlyVersion(): string {
   return /plotly\.js v([\w.-]+)/.exec(plotlySource().slice(0, 200))?.[1] ?? "unknown";
 }
