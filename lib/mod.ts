@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { tf } from "./lib/mod.ts";
+ * import { tf } from "./mod.ts";
  * console.log(tf.getBackend()); // "wasm"
  * ```
  *

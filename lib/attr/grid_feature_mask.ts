@@ -18,10 +18,10 @@ import * as tf from "@tensorflow/tfjs";
  *
  * @example
  * ```ts
- * import { gridFeatureMask } from "./lib/mod.ts";
+ * import { gridFeatureMask } from "../mod.ts";
  * const mask = gridFeatureMask([1, 5, 5, 1], 2); // 3 × 3 blocks, the last row/column 1 pixel wide
  * console.log(mask.shape); // [1, 5, 5, 1]
- * console.log(mask.squeeze().arraySync()[4]); // [6, 6, 7, 7, 8]
+ * console.log((mask.squeeze().arraySync() as number[][])[4]); // [6, 6, 7, 7, 8]
  * mask.dispose();
  * ```
  *

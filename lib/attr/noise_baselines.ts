@@ -43,7 +43,7 @@ export interface NoiseBaselinesOptions {
  *
  * @example
  * ```ts
- * import { noiseBaselines, tf } from "./lib/mod.ts";
+ * import { noiseBaselines, tf } from "../mod.ts";
  * const image = tf.zeros([1, 28, 28, 1]);
  * const baselines = noiseBaselines(image.shape, { count: 4, seed: 0 });
  * console.log(baselines.shape); // [5, 28, 28, 1]: black, then 4 noise images in [0, 1)

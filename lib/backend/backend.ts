@@ -23,7 +23,7 @@ export type BackendName = typeof BACKEND_NAMES[number];
  *
  * @example
  * ```ts
- * import { setBackend, tf } from "./lib/mod.ts";
+ * import { setBackend, tf } from "../mod.ts";
  * await setBackend("cpu");
  * console.log(tf.getBackend()); // "cpu"
  * await setBackend("wasm");

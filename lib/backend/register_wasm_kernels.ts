@@ -34,8 +34,8 @@ let registered = false;
  *
  * @example
  * ```ts
- * import { tf } from "./lib/mod.ts";
- * import { registerWasmKernels } from "./lib/backend/register_wasm_kernels.ts";
+ * import { tf } from "../mod.ts";
+ * import { registerWasmKernels } from "./register_wasm_kernels.ts";
  * registerWasmKernels();
  * console.log(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined); // true
  * ```

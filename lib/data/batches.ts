@@ -62,7 +62,7 @@ export function numBatches(count: number, batchSize: number, dropRemainder = fal
  *
  * @example
  * ```ts
- * import { batches, loadFashionMnist } from "./lib/mod.ts";
+ * import { batches, loadFashionMnist } from "../mod.ts";
  * const test = await loadFashionMnist({ split: "test", limit: 200 });
  * for (const { xs, ys } of batches(test, { batchSize: 64, shuffle: true, seed: 1 })) {
  *   console.log(xs.shape); // [64, 28, 28, 1] … then [8, 28, 28, 1]

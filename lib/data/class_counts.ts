@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { classCounts } from "./lib/mod.ts";
+ * import { classCounts } from "../mod.ts";
  * console.log(classCounts([0, 2, 2, 1, 2], 4)); // [1, 1, 3, 0]
  * ```
  *

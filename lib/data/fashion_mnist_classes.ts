@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { FASHION_MNIST_CLASSES } from "./lib/mod.ts";
+ * import { FASHION_MNIST_CLASSES } from "../mod.ts";
  * console.log(FASHION_MNIST_CLASSES[9]); // "Ankle boot"
  * ```
  */

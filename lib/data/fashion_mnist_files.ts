@@ -27,7 +27,7 @@ export interface FashionMnistFile {
  *
  * @example
  * ```ts
- * import { FASHION_MNIST_FILES } from "./lib/mod.ts";
+ * import { FASHION_MNIST_FILES } from "../mod.ts";
  * console.log(FASHION_MNIST_FILES.test.labels.name); // "t10k-labels-idx1-ubyte.gz"
  * ```
  */
@@ -75,7 +75,7 @@ export const FASHION_MNIST_IMAGE_SIZE = 28;
  *
  * @example
  * ```ts
- * import { FASHION_MNIST_MIRROR } from "./lib/mod.ts";
+ * import { FASHION_MNIST_MIRROR } from "../mod.ts";
  * console.log(`${FASHION_MNIST_MIRROR}t10k-labels-idx1-ubyte.gz`);
  * ```
  */
@@ -87,7 +87,7 @@ export const FASHION_MNIST_MIRROR = "http://fashion-mnist.s3-website.eu-central-
  *
  * @example
  * ```ts
- * import { FASHION_MNIST_DIR } from "./lib/mod.ts";
+ * import { FASHION_MNIST_DIR } from "../mod.ts";
  * console.log(FASHION_MNIST_DIR.endsWith("data/fashion-mnist")); // true
  * ```
  */

@@ -53,7 +53,7 @@ const UBYTE_TYPE_CODE = 0x08;
  *
  * @example
  * ```ts
- * import { parseIdx } from "./lib/mod.ts";
+ * import { parseIdx } from "../mod.ts";
  * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]);
  * const { magic, dims, data } = parseIdx(bytes);
  * console.log(magic, dims, data); // 2049 [3] Uint8Array(3) [7, 8, 9]
@@ -140,7 +140,7 @@ export interface ReadIdxFileOptions {
  *
  * @example
  * ```ts
- * import { readIdxFile } from "./lib/mod.ts";
+ * import { readIdxFile } from "../mod.ts";
  * const labels = await readIdxFile("data/fashion-mnist/t10k-labels-idx1-ubyte.gz", {
  *   expectedMagic: 2049,
  * });

@@ -163,7 +163,7 @@ async function loadFile(
  *
  * @example
  * ```ts
- * import { FASHION_MNIST_CLASSES, loadFashionMnist } from "./lib/mod.ts";
+ * import { FASHION_MNIST_CLASSES, loadFashionMnist } from "../mod.ts";
  * const test = await loadFashionMnist({ split: "test", limit: 100 });
  * console.log(test.count, FASHION_MNIST_CLASSES[test.labels[0]]); // 100 "Ankle boot"
  * ```

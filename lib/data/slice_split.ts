@@ -12,7 +12,7 @@ import type { FashionMnistSplit } from "./load_fashion_mnist.ts";
  *
  * @example
  * ```ts
- * import { loadFashionMnist, sliceSplit } from "./lib/mod.ts";
+ * import { loadFashionMnist, sliceSplit } from "../mod.ts";
  * const all = await loadFashionMnist();
  * const train = sliceSplit(all, 0, 55000);
  * const validation = sliceSplit(all, 55000);

@@ -21,7 +21,7 @@ export interface FashionMnistTensors {
  *
  * @example
  * ```ts
- * import { loadFashionMnist, toTensors } from "./lib/mod.ts";
+ * import { loadFashionMnist, toTensors } from "../mod.ts";
  * const { xs, ys } = toTensors(await loadFashionMnist({ split: "test", limit: 8 }));
  * console.log(xs.shape, ys.dtype); // [8, 28, 28, 1] "int32"
  * xs.dispose();

@@ -17,7 +17,7 @@ import { type DisplayableFigure, figureMimeBundle } from "./mime_bundle.ts";
  *
  * @example
  * ```ts
- * import { classProbabilitiesFigure, display } from "./lib/mod.ts";
+ * import { classProbabilitiesFigure, display } from "../mod.ts";
  * await display(classProbabilitiesFigure([0.1, 0.7, 0.2], ["cat", "dog", "bird"]));
  * ```
  */

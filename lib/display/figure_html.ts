@@ -22,7 +22,7 @@ function escapeHtml(s: string): string {
  *
  * @example
  * ```ts
- * import { figureHtml, trainingCurvesFigure } from "./lib/mod.ts";
+ * import { figureHtml, trainingCurvesFigure } from "../mod.ts";
  * const html = figureHtml(trainingCurvesFigure({ trainLoss: [1, 0.5] }));
  * console.log(html.startsWith("<!DOCTYPE html>")); // true
  * ```
@@ -54,7 +54,7 @@ ${specs.map((s) => figureDivHtml(s, newFigureId())).join("\n")}
  *
  * @example
  * ```ts
- * import { trainingCurvesFigure, writeFigureHtml } from "./lib/mod.ts";
+ * import { trainingCurvesFigure, writeFigureHtml } from "../mod.ts";
  * await writeFigureHtml(trainingCurvesFigure({ trainLoss: [1, 0.5] }), "out/curves.html");
  * ```
  */

@@ -45,7 +45,7 @@ let plotlySent = false;
  *
  * @example
  * ```ts
- * import { resetPlotlyInjection } from "./lib/mod.ts";
+ * import { resetPlotlyInjection } from "../mod.ts";
  * resetPlotlyInjection();
  * ```
  */
@@ -59,7 +59,7 @@ export function resetPlotlyInjection(): void {
  *
  * @example
  * ```ts
- * import { figureMimeBundle, trainingCurvesFigure } from "./lib/mod.ts";
+ * import { figureMimeBundle, trainingCurvesFigure } from "../mod.ts";
  * const fig = trainingCurvesFigure({ trainLoss: [1, 0.5], valLoss: [1.1, 0.6], valAccuracy: [0.6, 0.8] });
  * const bundle = figureMimeBundle(fig);
  * console.log(Object.keys(bundle));

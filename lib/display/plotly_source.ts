@@ -33,7 +33,7 @@ function candidates(): string[] {
  *
  * @example
  * ```ts
- * import { plotlyPath } from "./lib/mod.ts";
+ * import { plotlyPath } from "../mod.ts";
  * console.log(plotlyPath()); // .../node_modules/plotly.js-dist-min/plotly.min.js
  * ```
  *

@@ -18,7 +18,7 @@ export interface RgbaRaster {
  *
  * @example
  * ```ts
- * import { encodePng } from "./lib/mod.ts";
+ * import { encodePng } from "../mod.ts";
  * const png = encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) });
  * console.log(png.length > 0); // true
  * ```

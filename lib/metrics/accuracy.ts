@@ -25,7 +25,7 @@ export function checkLabelArrays(
  *
  * @example
  * ```ts
- * import { accuracy } from "./lib/mod.ts";
+ * import { accuracy } from "../mod.ts";
  * console.log(accuracy([0, 1, 2, 2], [0, 1, 1, 2])); // 0.75
  * ```
  *

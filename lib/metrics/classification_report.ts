@@ -54,7 +54,7 @@ export interface ClassificationReportOptions {
  *
  * @example
  * ```ts
- * import { classificationReport, formatClassificationReport } from "./lib/mod.ts";
+ * import { classificationReport, formatClassificationReport } from "../mod.ts";
  * const report = classificationReport([0, 1, 2, 2, 2], [0, 0, 2, 2, 1]);
  * console.log(report.classes[1].precision); // 0
  * console.log(formatClassificationReport(report));
@@ -127,7 +127,7 @@ export interface FormatClassificationReportOptions {
  *
  * @example
  * ```ts
- * import { classificationReport, formatClassificationReport } from "./lib/mod.ts";
+ * import { classificationReport, formatClassificationReport } from "../mod.ts";
  * console.log(formatClassificationReport(classificationReport([0, 1, 1], [0, 1, 0])));
  * //               precision    recall  f1-score   support
  * //

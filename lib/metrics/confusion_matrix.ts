@@ -23,7 +23,7 @@ export interface ConfusionMatrix {
  *
  * @example
  * ```ts
- * import { confusionMatrix } from "./lib/mod.ts";
+ * import { confusionMatrix } from "../mod.ts";
  * const { counts, normalized } = confusionMatrix([0, 0, 1, 2], [0, 1, 1, 2], 3);
  * console.log(counts); // [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
  * console.log(normalized[0]); // [0.5, 0.5, 0]

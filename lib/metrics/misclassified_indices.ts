@@ -20,7 +20,7 @@ export interface MisclassifiedIndicesOptions {
  *
  * @example
  * ```ts
- * import { misclassifiedIndices } from "./lib/mod.ts";
+ * import { misclassifiedIndices } from "../mod.ts";
  * console.log(misclassifiedIndices([0, 1, 2, 2, 1], [0, 2, 2, 0, 0])); // [1, 3, 4]
  * console.log(misclassifiedIndices([0, 1, 2, 2, 1], [0, 2, 2, 0, 0], { limit: 2 })); // [1, 3]
  * ```

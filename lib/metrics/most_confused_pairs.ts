@@ -43,7 +43,7 @@ export interface MostConfusedPairsOptions {
  *
  * @example
  * ```ts
- * import { confusionMatrix, mostConfusedPairs } from "./lib/mod.ts";
+ * import { confusionMatrix, mostConfusedPairs } from "../mod.ts";
  * const matrix = confusionMatrix([0, 0, 0, 1, 1, 2], [0, 1, 1, 0, 1, 2], 3);
  * console.log(mostConfusedPairs(matrix, { k: 2, classNames: ["a", "b", "c"] }));
  * // [{ trueClass: 0, predictedClass: 1, count: 2, rate: 0.666…, trueName: "a", predictedName: "b" },

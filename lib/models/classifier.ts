@@ -39,7 +39,7 @@ export type ClassifierLayerName = typeof CLASSIFIER_LAYER_NAMES[number];
  *
  * @example
  * ```ts
- * import { createClassifier, tf } from "./lib/mod.ts";
+ * import { createClassifier, tf } from "../mod.ts";
  * const model = createClassifier({ seed: 0 });
  * const logits = model.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor;
  * console.log(logits.shape); // [2, 10]

@@ -18,7 +18,7 @@ export const CHECKPOINT_WEIGHTS_FILE = "weights.bin";
  *
  * @example
  * ```ts
- * import { loadCheckpoint, PRETRAINED_CLASSIFIER_DIR } from "./lib/mod.ts";
+ * import { loadCheckpoint, PRETRAINED_CLASSIFIER_DIR } from "../mod.ts";
  * const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
  * console.log(model.layers.map((l) => l.name));
  * ```
@@ -43,7 +43,7 @@ function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
  *
  * @example
  * ```ts
- * import { createClassifier, directoryIOHandler, tf } from "./lib/mod.ts";
+ * import { createClassifier, directoryIOHandler, tf } from "../mod.ts";
  * await createClassifier().save(directoryIOHandler("/tmp/ckpt"));
  * const model = await tf.loadLayersModel(directoryIOHandler("/tmp/ckpt"));
  * ```
@@ -160,7 +160,7 @@ export function directoryIOHandler(dir: string): tf.io.IOHandler {
  *
  * @example
  * ```ts
- * import { createClassifier, saveCheckpoint } from "./lib/mod.ts";
+ * import { createClassifier, saveCheckpoint } from "../mod.ts";
  * await saveCheckpoint(createClassifier({ seed: 0 }), "/tmp/classifier");
  * ```
  */
@@ -177,7 +177,7 @@ export async function saveCheckpoint(
  *
  * @example
  * ```ts
- * import { loadCheckpoint, PRETRAINED_CLASSIFIER_DIR } from "./lib/mod.ts";
+ * import { loadCheckpoint, PRETRAINED_CLASSIFIER_DIR } from "../mod.ts";
  * const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
  * model.summary();
  * ```

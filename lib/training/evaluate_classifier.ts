@@ -36,7 +36,7 @@ export interface ClassifierEvaluation {
  *
  * @example
  * ```ts
- * import { evaluateClassifier, loadCheckpoint, loadFashionMnist, PRETRAINED_CLASSIFIER_DIR } from "./lib/mod.ts";
+ * import { evaluateClassifier, loadCheckpoint, loadFashionMnist, PRETRAINED_CLASSIFIER_DIR } from "../mod.ts";
  * const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
  * const { accuracy } = evaluateClassifier(model, await loadFashionMnist({ split: "test" }));
  * console.log(accuracy.toFixed(3));

@@ -121,7 +121,7 @@ function defaultWorkers(): number {
  *
  * @example
  * ```ts
- * import { createClassifier, ParallelGradients, tf } from "./lib/mod.ts";
+ * import { createClassifier, ParallelGradients, tf } from "../mod.ts";
  * const model = createClassifier({ seed: 0 });
  * const optimizer = tf.train.adam(1e-3);
  * using pool = await ParallelGradients.create(model, { workers: 1 });
@@ -243,7 +243,7 @@ export class ParallelGradients {
    *
    * @example
    * ```ts
-   * import { createClassifier, ParallelGradients } from "./lib/mod.ts";
+   * import { createClassifier, ParallelGradients } from "../mod.ts";
    * using pool = await ParallelGradients.create(createClassifier(), { workers: 1 });
    * console.log(pool.shareSizes(65)); // [32, 33]
    * ```

@@ -29,7 +29,7 @@ export function checkBatchSize(what: string, batchSize: number): void {
  *
  * @example
  * ```ts
- * import { createClassifier, predictClasses, tf } from "./lib/mod.ts";
+ * import { createClassifier, predictClasses, tf } from "../mod.ts";
  * const xs = tf.zeros([3, 28, 28, 1]) as tf.Tensor4D;
  * console.log(predictClasses(createClassifier({ seed: 0 }), xs).length); // 3
  * xs.dispose();

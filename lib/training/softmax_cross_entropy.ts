@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
  *
  * @example
  * ```ts
- * import { oneHotMask, tf } from "./lib/mod.ts";
+ * import { oneHotMask, tf } from "../mod.ts";
  * oneHotMask(tf.tensor1d([2, 0], "int32"), 3).print(); // [[0, 0, 1], [1, 0, 0]]
  * ```
  */
@@ -32,7 +32,7 @@ export function oneHotMask(labels: tf.Tensor1D, numClasses: number): tf.Tensor2D
  *
  * @example
  * ```ts
- * import { softmaxCrossEntropy, tf } from "./lib/mod.ts";
+ * import { softmaxCrossEntropy, tf } from "../mod.ts";
  * const loss = softmaxCrossEntropy(tf.zeros([2, 10]), tf.tensor1d([3, 7], "int32"));
  * console.log(loss.dataSync()[0]); // ln(10) ≈ 2.302585
  * ```

@@ -148,7 +148,7 @@ function positiveInteger(name: string, value: number): void {
  *
  * @example
  * ```ts
- * import { createClassifier, loadFashionMnist, trainClassifier } from "./lib/mod.ts";
+ * import { createClassifier, loadFashionMnist, trainClassifier } from "../mod.ts";
  * const model = createClassifier({ seed: 0 });
  * const train = await loadFashionMnist({ split: "train" });
  * const history = await trainClassifier(model, train, { epochs: 1, trainLimit: 2000 });

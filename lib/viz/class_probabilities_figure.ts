@@ -27,7 +27,7 @@ export interface ClassProbabilitiesFigureOptions {
  *
  * @example
  * ```ts
- * import { classProbabilitiesFigure } from "./lib/mod.ts";
+ * import { classProbabilitiesFigure } from "../mod.ts";
  * classProbabilitiesFigure([0.1, 0.7, 0.2], ["cat", "dog", "bird"], { trueLabel: 1 });
  * ```
  *

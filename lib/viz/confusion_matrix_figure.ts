@@ -26,7 +26,7 @@ export interface ConfusionMatrixFigureOptions {
  *
  * @example
  * ```ts
- * import { confusionMatrixFigure } from "./lib/mod.ts";
+ * import { confusionMatrixFigure } from "../mod.ts";
  * const fig = confusionMatrixFigure([[5, 1], [0, 7]], ["cat", "dog"], { normalize: true });
  * fig; // as a notebook cell's value, this shows the figure
  * ```

@@ -50,7 +50,7 @@ export interface FigureInit {
  *
  * @example
  * ```ts
- * import { Figure } from "./lib/mod.ts";
+ * import { Figure } from "../mod.ts";
  * const fig = new Figure({
  *   data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }],
  *   layout: { title: { text: "A line" } },

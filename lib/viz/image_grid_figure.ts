@@ -32,7 +32,7 @@ export interface ImageGridFigureOptions {
  *
  * @example
  * ```ts
- * import { imageGridFigure } from "./lib/mod.ts";
+ * import { imageGridFigure } from "../mod.ts";
  * const images = { data: new Float32Array(4 * 28 * 28).fill(0.5), shape: [4, 28, 28, 1] };
  * imageGridFigure(images, { labels: [0, 1, 2, 3], classNames: ["T-shirt", "Trouser", "Pullover", "Dress"] });
  * ```

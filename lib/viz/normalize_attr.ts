@@ -52,7 +52,7 @@ export interface NormalizedAttr {
  *
  * @example
  * ```ts
- * import { cumulativeSumThreshold } from "./lib/mod.ts";
+ * import { cumulativeSumThreshold } from "../mod.ts";
  * cumulativeSumThreshold([1, 2, 3, 4], 98); // 4: the sum reaches 98% of 10 only at 4
  * ```
  *
@@ -90,7 +90,7 @@ export function cumulativeSumThreshold(values: ArrayLike<number>, percentile: nu
  *
  * @example
  * ```ts
- * import { normalizeAttr } from "./lib/mod.ts";
+ * import { normalizeAttr } from "../mod.ts";
  * const n = normalizeAttr(new Float64Array([1, -2, 3, -4]), [2, 2, 1], { sign: "all" });
  * console.log(Array.from(n.values)); // [0.25, -0.5, 0.75, -1]
  * ```

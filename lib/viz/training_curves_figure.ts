@@ -45,7 +45,7 @@ const SERIES = [
  *
  * @example
  * ```ts
- * import { trainingCurvesFigure } from "./lib/mod.ts";
+ * import { trainingCurvesFigure } from "../mod.ts";
  * trainingCurvesFigure({ trainLoss: [0.9, 0.5, 0.4], valLoss: [0.7, 0.5, 0.45], valAccuracy: [0.75, 0.82, 0.85] });
  * ```
  *

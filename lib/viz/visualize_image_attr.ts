@@ -53,7 +53,7 @@ export interface VisualizeImageAttrOptions {
  *
  * @example
  * ```ts
- * import { visualizeImageAttr } from "./lib/mod.ts";
+ * import { visualizeImageAttr } from "../mod.ts";
  * const attr = [[[0.1], [0.5]], [[-0.2], [0.9]]]; // [H=2, W=2, C=1]
  * const image = [[[0.0], [0.5]], [[0.7], [1.0]]];
  * const fig = visualizeImageAttr(attr, image, { method: "blended_heat_map", sign: "all" });

@@ -54,7 +54,7 @@ function isLabeledList(x: unknown): x is readonly LabeledAttr[] {
  *
  * @example
  * ```ts
- * import { visualizeImageAttrMultiple } from "./lib/mod.ts";
+ * import { visualizeImageAttrMultiple } from "../mod.ts";
  * const attr = [[[0.1], [0.5]], [[-0.2], [0.9]]];
  * const image = [[[0.0], [0.5]], [[0.7], [1.0]]];
  * visualizeImageAttrMultiple(attr, image, ["original_image", "heat_map", "blended_heat_map"],

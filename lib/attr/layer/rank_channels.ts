@@ -40,7 +40,7 @@ export interface ChannelRank {
  *
  * @example
  * ```ts
- * import { rankChannels, tf } from "./lib/mod.ts";
+ * import { rankChannels, tf } from "../../mod.ts";
  * // 2 × 1 positions, 3 channels
  * const attr = tf.tensor4d([1, -4, 0.5, 2, 1, -0.5], [1, 2, 1, 3]);
  * console.log(rankChannels(attr, { k: 2 })); // [{ channel: 0, score: 3 }, { channel: 1, score: -3 }]
