@@ -266,10 +266,11 @@ export class ParallelGradients {
    */
   async computeGradients(xs: tf.Tensor, ys: tf.Tensor1D): Promise<LossAndGradients> {
     if (this.#closed) {
+      // After a crash, say the same as a call that was running when the worker crashed.
       throw new Error(
-        `Cannot compute gradients: the gradient worker pool is closed${
-          this.#crash === undefined ? "" : `: ${this.#crash.message}`
-        }. Create a new one with ParallelGradients.create().`,
+        this.#crash === undefined
+          ? "Cannot compute gradients: the gradient worker pool is closed. Create a new one with ParallelGradients.create()."
+          : `Cannot compute gradients: ${this.#crash.message}. Create a new pool with ParallelGradients.create().`,
       );
     }
     if (xs.rank < 2 || ys.rank !== 1 || xs.shape[0] !== ys.shape[0] || xs.shape[0] < 1) {
