@@ -11,9 +11,6 @@ import type {
   TargetOptions,
 } from "../options.ts";
 import type { Baseline } from "../types.ts";
-import { approximationParameters } from "../_utils/approximation.ts";
-import { resolveBaselines } from "../_utils/baselines.ts";
-import { stepChunks } from "../_utils/batching.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
@@ -50,19 +47,7 @@ export class InternalInfluence extends LayerAttribution {
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: InternalInfluenceOptions = {}): Promise<tf.Tensor> {
     const method = this.methodName;
-    const {
-      target,
-      nSteps = 50,
-      method: approx = "gausslegendre",
-      internalBatchSize,
-      attributeToLayerInput = false,
-    } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { alphas, weights } = approximationParameters(method, approx, nSteps);
-    const n = inputs.shape[0];
-    const chunks = stepChunks(method, nSteps, n, internalBatchSize);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    const tap = this.tap(attributeToLayerInput);
+    const { target, alphas, weights, n, chunks, baselines, tap } = this.pathSetup(inputs, options);
     try {
       return sumOverChunks(chunks, (s, e) => {
         const points = pathPoints(baselines, inputs, alphas.slice(s, e));

@@ -5,9 +5,42 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { LayerTap } from "../../models/layer_tap.ts";
+import type {
+  BaselineOptions,
+  IntegrationOptions,
+  LayerInputOptions,
+  TargetOptions,
+} from "../options.ts";
+import type { Target } from "../types.ts";
+import { approximationParameters } from "../_utils/approximation.ts";
+import { resolveBaselines } from "../_utils/baselines.ts";
+import { stepChunks } from "../_utils/batching.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
 import { LayerTappedAttribution } from "./_layer_tapped_attribution.ts";
+
+/** The options of the layer methods that integrate along the input path. */
+export type LayerPathOptions =
+  & TargetOptions
+  & BaselineOptions
+  & IntegrationOptions
+  & LayerInputOptions;
+
+/** What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathSetup}. */
+export interface LayerPath {
+  target: Target | undefined;
+  /** Points on [0, 1] and their weights. */
+  alphas: number[];
+  weights: number[];
+  /** Examples in the batch. */
+  n: number;
+  /** Ranges of points evaluated per pass (`internalBatchSize`). */
+  chunks: Array<[number, number]>;
+  /** The resolved baselines, inputs' shape; the caller disposes them. */
+  baselines: tf.Tensor;
+  tap: LayerTap;
+}
 
 /** How {@linkcode LayerAttribution.interpolate} resamples, as PyTorch's `interpolate` modes. */
 export type InterpolateMode = "nearest" | "bilinear";
@@ -27,6 +60,26 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = ["nearest", "biline
  * ```
  */
 export abstract class LayerAttribution extends LayerTappedAttribution {
+  /**
+   * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
+   * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.
+   */
+  protected pathSetup(
+    inputs: tf.Tensor,
+    options: LayerPathOptions,
+    points: (nSteps: number) => number = (nSteps) => nSteps,
+  ): LayerPath {
+    const method = this.methodName;
+    const { target, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
+    this.validateInputsAndTarget(inputs, target);
+    const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
+    const n = inputs.shape[0];
+    const chunks = stepChunks(method, points(nSteps), n, internalBatchSize);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    const tap = this.tap(options.attributeToLayerInput ?? false);
+    return { target, alphas, weights, n, chunks, baselines, tap };
+  }
+
   /**
    * Resize a layer attribution `[N, h, w, c]` (NHWC) to `size` = `[height, width]`, as Captum's
    * `LayerAttribution.interpolate` (PyTorch's `interpolate` without corner alignment: "nearest"

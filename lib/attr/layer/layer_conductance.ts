@@ -12,9 +12,6 @@ import type {
 } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
 import type { ApproximationMethod, AttributionWithDelta, Baseline } from "../types.ts";
-import { approximationParameters } from "../_utils/approximation.ts";
-import { resolveBaselines } from "../_utils/baselines.ts";
-import { stepChunks } from "../_utils/batching.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients, pathPoints } from "./_layer_gradients.ts";
@@ -74,19 +71,11 @@ export class LayerConductance extends LayerAttribution {
 
   #compute(inputs: tf.Tensor, options: LayerConductanceOptions): PathAttributions {
     const method = this.methodName;
-    const {
-      target,
-      nSteps = 50,
-      method: approx = "gausslegendre",
-      internalBatchSize,
-      attributeToLayerInput = false,
-    } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { alphas } = approximationParameters(method, approx, nSteps + 1);
-    const n = inputs.shape[0];
-    const chunks = stepChunks(method, nSteps + 1, n, internalBatchSize);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    const tap = this.tap(attributeToLayerInput);
+    const { target, alphas, n, chunks, baselines, tap } = this.pathSetup(
+      inputs,
+      options,
+      (nSteps) => nSteps + 1,
+    );
     let total: tf.Tensor | undefined;
     let prev: { values: tf.Tensor; grads: tf.Tensor } | undefined;
     try {

@@ -13,9 +13,6 @@ import type {
 import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta, Baseline } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
-import { approximationParameters } from "../_utils/approximation.ts";
-import { resolveBaselines } from "../_utils/baselines.ts";
-import { stepChunks } from "../_utils/batching.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget, selectTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
@@ -95,19 +92,7 @@ export class LayerIntegratedGradients extends LayerAttribution {
 
   #compute(inputs: tf.Tensor, options: LayerIntegratedGradientsOptions): PathAttributions {
     const method = this.methodName;
-    const {
-      target,
-      nSteps = 50,
-      method: approx = "gausslegendre",
-      internalBatchSize,
-      attributeToLayerInput = false,
-    } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { alphas, weights } = approximationParameters(method, approx, nSteps);
-    const n = inputs.shape[0];
-    const chunks = stepChunks(method, nSteps, n, internalBatchSize);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    const tap = this.tap(attributeToLayerInput);
+    const { target, alphas, weights, n, chunks, baselines, tap } = this.pathSetup(inputs, options);
     const [end, start] = tf.tidy(() => [tap.layerValue(inputs), tap.layerValue(baselines)]);
     let total: tf.Tensor | undefined;
     try {
