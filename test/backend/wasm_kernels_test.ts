@@ -244,6 +244,48 @@ Deno.test("BatchMatMul on wasm keeps a swapped operand's packing apart from the 
   });
 });
 
+Deno.test("BatchMatMul on wasm keeps a persistent matrix's transpose until the matrix goes", async () => {
+  // dy·Wᵀ for a layer kernel W: the transpose is derived once per buffer. A variable's new value
+  // is a new buffer, so results follow assignments, and disposing W frees what was derived.
+  await setBackend("wasm");
+  const backend = tf.backend();
+  const rand = mulberry32(35);
+  const dy = tf.tensor2d(normal(rand, [2, 10]).values, [2, 10]);
+  const w0 = normal(rand, [300, 10]).values as Float32Array;
+  const w1 = normal(rand, [300, 10]).values as Float32Array;
+  const dataIdsBefore = backend.numDataIds();
+  const initial = tf.tensor2d(w0, [300, 10]);
+  const w = tf.variable(initial);
+  initial.dispose();
+  const product = async () => {
+    const out = tf.matMul(dy, w, false, true);
+    const values = await out.data();
+    out.dispose();
+    return values;
+  };
+  const expected = async (values: Float32Array) => {
+    await setBackend("cpu");
+    const [d, m] = [tf.tensor2d(await dy.data(), [2, 10]), tf.tensor2d(values, [300, 10])];
+    const out = tf.matMul(d, m, false, true);
+    const result = await out.data();
+    tf.dispose([d, m, out]);
+    await setBackend("wasm");
+    return result;
+  };
+  const want0 = await expected(w0);
+  const want1 = await expected(w1);
+  for (let call = 0; call < 2; call++) {
+    assert.ok(relativeMaxError(await product(), want0) <= 1e-5, `call ${call} before assign`);
+  }
+  const next = tf.tensor2d(w1, [300, 10]);
+  w.assign(next);
+  next.dispose();
+  assert.ok(relativeMaxError(await product(), want1) <= 1e-5, "after assign");
+  w.dispose();
+  assert.equal(backend.numDataIds(), dataIdsBefore, "derived transposes freed with the matrix");
+  dy.dispose();
+});
+
 Deno.test("Identity and Cast on wasm equal cpu, with and without a dtype change", async () => {
   const rand = mulberry32(35);
   const x = normal(rand, [3, 4, 5]);

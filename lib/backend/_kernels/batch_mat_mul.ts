@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { derivedBuffer } from "./_derived_cache.ts";
 import { disposeAll, heapView, type KernelArgs, runKernel, transpose } from "./_wasm.ts";
 
 /** Swap the last two axes of `x`. */
@@ -82,6 +83,24 @@ function batchMatMul(
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const outShape = [...(outerA.length >= outerB.length ? outerA : outerB), m, n];
+  if (transposeB && !transposeA) {
+    // `A·Bᵀ` (a dense layer's input gradient): Bᵀ is derived once and kept while B's buffer
+    // lives, so the stock kernel also keeps its XNNPACK packing of it; for a persistent B (a
+    // layer's kernel) a call is the product alone (m = 1: 0.25 → 0.03 ms for W [12544, 10]).
+    const bT = derivedBuffer(
+      backend,
+      b,
+      `transpose ${n}x${k}`,
+      () => transpose2D(backend, b, n, k),
+    );
+    const a2 = view(backend, a, [m, k]);
+    const out = runKernel("BatchMatMul", backend, { a: a2, b: bT }, {
+      transposeA: false,
+      transposeB: false,
+    });
+    disposeAll(backend, a2);
+    return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
+  }
   // Values moved besides the product itself: transposes, copies and XNNPACK's packing of the
   // second operand. Measured for dy [m, 10] · Wᵀ, W [12544, 10]: m = 1, 0.70 → 0.16 ms; m = 8,
   // 0.73 → 0.22 ms swapped; m = 50, 1.2 ms direct vs 1.7 ms swapped (the output transpose).
