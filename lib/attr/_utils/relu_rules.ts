@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GradientOverride } from "./gradient_override.ts";
 import { attributionTypeError } from "./errors.ts";
+import { rescaledGradient } from "./rescaled_gradient.ts";
 
 type Attrs = Record<string, unknown>;
 
@@ -58,44 +59,20 @@ const ELEMENTWISE: readonly Elementwise[] = [
 ];
 
 /**
- * Δ of a `[2N, ...]` tensor laid out `[inputs; baselines]`: `t[:N] − t[N:]`, stacked twice so it
- * lines up with both halves (Captum's `_compute_diffs`).
+ * Whether `t` (a nonlinearity's input) has the `[inputs; baselines]` layout: an even batch axis.
+ * If not, the error goes to `fail`.
  */
-function doubledDelta(
-  method: string,
-  t: tf.Tensor,
-  fail: (error: unknown) => void,
-): tf.Tensor {
+function pairedBatch(method: string, t: tf.Tensor, fail: (error: unknown) => void): boolean {
   const rows = t.shape[0];
-  if (rows === undefined || rows % 2 !== 0) {
-    fail(attributionTypeError(
-      method,
-      "model",
-      "a network whose nonlinearities see the batch [inputs; baselines] along axis 0",
-      `a nonlinearity input of shape [${t.shape.join(", ")}]`,
-      "Keep the batch axis first through the model (no reshapes across examples).",
-    ));
-    return tf.zerosLike(t);
-  }
-  const half = rows / 2;
-  const rest = t.shape.slice(1).map(() => -1);
-  const d = t.slice([0, ...rest.map(() => 0)], [half, ...rest]).sub(
-    t.slice([half, ...rest.map(() => 0)], [half, ...rest]),
-  );
-  return tf.concat([d, d], 0);
-}
-
-/** dy·Δout/Δin, or the plain gradient where |Δin| < eps. */
-function rescale(
-  dy: tf.Tensor,
-  plain: tf.Tensor,
-  deltaIn: tf.Tensor,
-  deltaOut: tf.Tensor,
-  eps: number,
-): tf.Tensor {
-  const small = deltaIn.abs().less(eps);
-  const safeIn = tf.where(small, tf.onesLike(deltaIn), deltaIn);
-  return tf.where(small, plain, dy.mul(deltaOut).div(safeIn));
+  if (rows !== undefined && rows % 2 === 0) return true;
+  fail(attributionTypeError(
+    method,
+    "model",
+    "a network whose nonlinearities see the batch [inputs; baselines] along axis 0",
+    `a nonlinearity input of shape [${t.shape.join(", ")}]`,
+    "Keep the batch axis first through the model (no reshapes across examples).",
+  ));
+  return false;
 }
 
 /**
@@ -119,13 +96,9 @@ export function deepLiftOverrides(
       const g = dy as tf.Tensor;
       return {
         x: () =>
-          rescale(
-            g,
-            g.mul(derivative(x, y, attrs as Attrs)),
-            doubledDelta(method, x, fail),
-            doubledDelta(method, y, fail),
-            eps,
-          ),
+          pairedBatch(method, x, fail)
+            ? rescaledGradient(g, g.mul(derivative(x, y, attrs as Attrs)), x, y, eps)
+            : tf.zerosLike(x),
       };
     },
   }));
@@ -140,14 +113,9 @@ export function deepLiftOverrides(
         logits: () => {
           const dim = (attrs as Attrs).dim as number[] | number | undefined;
           const axis = Array.isArray(dim) ? dim : [dim ?? -1];
+          if (!pairedBatch(method, x, fail)) return tf.zerosLike(x);
           const plain = y.mul(g.sub(g.mul(y).sum(axis, true)));
-          const unnormalized = rescale(
-            g,
-            plain,
-            doubledDelta(method, x, fail),
-            doubledDelta(method, y, fail),
-            eps,
-          );
+          const unnormalized = rescaledGradient(g, plain, x, y, eps);
           return unnormalized.sub(unnormalized.sum().div(unnormalized.size));
         },
       };
