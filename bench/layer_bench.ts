@@ -101,7 +101,7 @@ const cases: Case[] = [
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const rows: string[][] = [];
 for (const c of cases) {
-  const single = await medianMs(() => c.run(one), 11);
+  const single = await medianMs(() => c.run(one), 21);
   const many = await medianMs(
     () => c.run(batch64),
     c.batchRuns ?? 5,

@@ -64,7 +64,9 @@ export function gradientShapPaths(
   const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
   const alphas = Float32Array.from({ length: rows }, () => random.uniform());
   return tf.tidy(() => {
-    const noisy = repeatInterleave(inputs, nSamples).add(tf.tensor(noise, [rows, ...rowShape]));
+    const repeated = repeatInterleave(inputs, nSamples);
+    // The draws are made either way, so a seed gives the same baselines and alphas for any stdevs.
+    const noisy = stdevs === 0 ? repeated : repeated.add(tf.tensor(noise, [rows, ...rowShape]));
     const baselines = tf.gather(options.baselines.toFloat(), tf.tensor1d(picks, "int32"));
     const expandedTarget = repeatTarget(target, nSamples);
     const parts = chunks.map(([start, end]) =>
@@ -72,8 +74,9 @@ export function gradientShapPaths(
         const size = end - start;
         const begin = [start, ...rowShape.map(() => 0)];
         const shape = [size, ...rowShape];
-        const x = noisy.slice(begin, shape);
-        const b = baselines.slice(begin, shape);
+        const whole = size === rows;
+        const x = whole ? noisy : noisy.slice(begin, shape);
+        const b = whole ? baselines : baselines.slice(begin, shape);
         const a = tf.tensor(alphas.subarray(start, end), [size, ...rowShape.map(() => 1)]);
         return contribution(x, b, b.add(a.mul(x.sub(b))), sliceTarget(expandedTarget, start, size));
       })
