@@ -11,6 +11,7 @@ import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
 import { castConfig } from "./_kernels/cast.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { identityConfig } from "./_kernels/identity.ts";
 import { sumConfig } from "./_kernels/sum.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
@@ -24,6 +25,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   sumConfig,
   identityConfig,
   castConfig,
+  fusedConv2DConfig,
+  conv2DConfig,
 ];
 
 let registered = false;

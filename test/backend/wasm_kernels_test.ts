@@ -104,8 +104,10 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
     [
       "BatchMatMul",
       "Cast",
+      "Conv2D",
       "Conv2DBackpropFilter",
       "Conv2DBackpropInput",
+      "FusedConv2D",
       "Identity",
       "Sum",
       "UnsortedSegmentSum",

@@ -1,13 +1,16 @@
 /**
  * `Conv2DBackpropInput` for the wasm backend, as one forward convolution on XNNPACK: dy (with
  * `stride − 1` zeros inserted between its pixels) convolved with the spatially flipped filter
- * whose channel axes are swapped. Falls back to the backend's own kernel for shapes this
- * formulation does not cover (negative effective padding, NCHW).
+ * whose channel axes are swapped (derived once per filter buffer, so XNNPACK's packed weights stay
+ * cached too). 3×3 stride-1 cases run that convolution as Winograd F(2×2, 3×3). Falls back to the
+ * backend's own kernel for shapes this formulation does not cover (negative effective padding,
+ * NCHW).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { derivedBuffer } from "./_derived_cache.ts";
 import { col2im, geometry } from "./_patches.ts";
 import {
   conv2d,
@@ -19,6 +22,7 @@ import {
   runKernel,
   transpose,
 } from "./_wasm.ts";
+import { winogradConv2d } from "./winograd/winograd_conv2d.ts";
 
 /**
  * Largest `filterHeight·filterWidth·inChannels` for which the patch path is used:
@@ -120,10 +124,20 @@ function conv2DBackpropInput(
     return viaPatches(backend, dy, filter, info);
   }
   const strided = strideHeight > 1 || strideWidth > 1;
+  if (!strided && filterHeight === 3 && filterWidth === 3) {
+    const dx = winogradConv2d(backend, dy, filter, null, [top, bottom, left, right], false, {
+      flipped: true,
+    });
+    if (dx !== null) return dx;
+  }
   const dyD = strided ? dilate(backend, dy, strideHeight, strideWidth) : dy;
-  const w = flipTranspose(backend, filter);
+  const w = derivedBuffer(
+    backend,
+    filter,
+    `flipTranspose ${filter.shape.join("x")}`,
+    () => flipTranspose(backend, filter),
+  );
   const dx = conv2d(backend, dyD, w, [top, bottom, left, right]);
-  disposeAll(backend, w);
   if (strided) disposeAll(backend, dyD);
   return dx;
 }

@@ -1,0 +1,191 @@
+/*
+ * Winograd F(2x2, 3x3) convolution for NHWC float32 tensors on a shared WebAssembly heap
+ * (the TensorFlow.js wasm backend's memory), stride 1, dilation 1.
+ *
+ * Build: `deno task build:wasm-kernels` (scripts/build_wasm_kernels.ts) compiles this file with
+ * clang for wasm32 + simd128, no libc, importing the memory, and writes winograd_wasm.ts.
+ * The code must need no stack and no static data: the memory belongs to the host backend.
+ *
+ * Layouts (all float32):
+ *   x       [n, h, w, ci]             input
+ *   u       [16, ci, co]              transformed filter U = G g Gᵀ (see winograd_conv2d.ts)
+ *   bias    [co] or absent            added to the output
+ *   y       [n, oh, ow, co]           output, oh = h + padTop + padBottom − 2 (same for ow)
+ *   scratch winograd_scratch_floats(ci, co) floats, 16-byte aligned
+ * ci and co must be multiples of 4.
+ */
+#include <wasm_simd128.h>
+
+/* Tiles transformed per block (a multiple of 4). */
+#define TB 32
+
+typedef unsigned int u32;
+
+static inline v128_t ld(const float *p) { return wasm_v128_load(p); }
+static inline void st(float *p, v128_t v) { wasm_v128_store(p, v); }
+
+/*
+ * Distance in floats between the 16 matrices of V (or M) in scratch: TB·c plus one cache line, so
+ * the 16 stores of a tile's transform do not all map to the same cache set (4 KiB aliasing).
+ */
+static inline u32 xi_stride(u32 c) { return TB * c + 16; }
+
+/* Floats of scratch needed: V [16][TB][ci], M [16][TB][co] (padded strides), a zero row [ci]. */
+__attribute__((export_name("winograd_scratch_floats"))) u32 winograd_scratch_floats(u32 ci, u32 co) {
+  return 16 * xi_stride(ci) + 16 * xi_stride(co) + ci;
+}
+
+/* V[ξ][t][·] = (Bᵀ d B)[ξ] for the 4x4 input tile whose 16 pixel rows start at p[0..15]. */
+static void input_transform(const float *const p[16], float *v, u32 ci, u32 stride) {
+  for (u32 c = 0; c < ci; c += 4) {
+    v128_t t[16];
+    for (u32 r = 0; r < 4; r++) {
+      v128_t d0 = ld(p[4 * r + 0] + c), d1 = ld(p[4 * r + 1] + c);
+      v128_t d2 = ld(p[4 * r + 2] + c), d3 = ld(p[4 * r + 3] + c);
+      t[4 * r + 0] = wasm_f32x4_sub(d0, d2);
+      t[4 * r + 1] = wasm_f32x4_add(d1, d2);
+      t[4 * r + 2] = wasm_f32x4_sub(d2, d1);
+      t[4 * r + 3] = wasm_f32x4_sub(d1, d3);
+    }
+    for (u32 j = 0; j < 4; j++) {
+      v128_t a0 = t[j], a1 = t[4 + j], a2 = t[8 + j], a3 = t[12 + j];
+      st(v + (0 * 4 + j) * stride + c, wasm_f32x4_sub(a0, a2));
+      st(v + (1 * 4 + j) * stride + c, wasm_f32x4_add(a1, a2));
+      st(v + (2 * 4 + j) * stride + c, wasm_f32x4_sub(a2, a1));
+      st(v + (3 * 4 + j) * stride + c, wasm_f32x4_sub(a1, a3));
+    }
+  }
+}
+
+/* m [rows, co] = v [rows, ci] · u [ci, co] for one ξ; rows a multiple of 4. */
+static void gemm(const float *v, const float *u, float *m, u32 rows, u32 ci, u32 co) {
+  u32 c = 0;
+  for (; c + 8 <= co; c += 8) {
+    for (u32 t = 0; t < rows; t += 4) {
+      const float *v0 = v + t * ci, *v1 = v0 + ci, *v2 = v1 + ci, *v3 = v2 + ci;
+      v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00;
+      v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      const float *up = u + c;
+      for (u32 k = 0; k < ci; k++, up += co) {
+        v128_t u0 = ld(up), u1 = ld(up + 4);
+        v128_t b0 = wasm_v128_load32_splat(v0 + k);
+        v128_t b1 = wasm_v128_load32_splat(v1 + k);
+        v128_t b2 = wasm_v128_load32_splat(v2 + k);
+        v128_t b3 = wasm_v128_load32_splat(v3 + k);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(b0, u0));
+        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(b0, u1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(b1, u0));
+        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(b1, u1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(b2, u0));
+        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(b2, u1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(b3, u0));
+        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(b3, u1));
+      }
+      float *mp = m + t * co + c;
+      st(mp, a00); st(mp + 4, a01); mp += co;
+      st(mp, a10); st(mp + 4, a11); mp += co;
+      st(mp, a20); st(mp + 4, a21); mp += co;
+      st(mp, a30); st(mp + 4, a31);
+    }
+  }
+  for (; c < co; c += 4) {
+    for (u32 t = 0; t < rows; t += 4) {
+      const float *v0 = v + t * ci, *v1 = v0 + ci, *v2 = v1 + ci, *v3 = v2 + ci;
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      const float *up = u + c;
+      for (u32 k = 0; k < ci; k++, up += co) {
+        v128_t u0 = ld(up);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(v0 + k), u0));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(v1 + k), u0));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(v2 + k), u0));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(v3 + k), u0));
+      }
+      float *mp = m + t * co + c;
+      st(mp, a0); st(mp + co, a1); st(mp + 2 * co, a2); st(mp + 3 * co, a3);
+    }
+  }
+}
+
+/* y (2x2 pixels starting at q[0..3], q null when outside) = Aᵀ M A + bias, optional relu. */
+static void output_transform(const float *m, u32 stride, float *const q[4], const float *bias,
+                             u32 co, int relu) {
+  v128_t zero = wasm_f32x4_splat(0);
+  for (u32 c = 0; c < co; c += 4) {
+    v128_t s[8];
+    for (u32 j = 0; j < 4; j++) {
+      v128_t m0 = ld(m + (0 * 4 + j) * stride + c), m1 = ld(m + (1 * 4 + j) * stride + c);
+      v128_t m2 = ld(m + (2 * 4 + j) * stride + c), m3 = ld(m + (3 * 4 + j) * stride + c);
+      s[j] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
+      s[4 + j] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
+    }
+    v128_t b = bias ? ld(bias + c) : zero;
+    for (u32 r = 0; r < 2; r++) {
+      v128_t s0 = s[4 * r], s1 = s[4 * r + 1], s2 = s[4 * r + 2], s3 = s[4 * r + 3];
+      v128_t y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s0, s1), s2), b);
+      v128_t y1 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s1, s2), s3), b);
+      if (relu) {
+        y0 = wasm_f32x4_max(y0, zero);
+        y1 = wasm_f32x4_max(y1, zero);
+      }
+      if (q[2 * r]) st(q[2 * r] + c, y0);
+      if (q[2 * r + 1]) st(q[2 * r + 1] + c, y1);
+    }
+  }
+}
+
+__attribute__((export_name("winograd_conv2d"))) void winograd_conv2d(
+    const float *x, const float *u, const float *bias, float *y, float *scratch, u32 n, u32 h,
+    u32 w, u32 ci, u32 co, u32 oh, u32 ow, u32 pad_top, u32 pad_left, u32 has_bias, u32 relu) {
+  const u32 th = (oh + 1) / 2, tw = (ow + 1) / 2;
+  const u32 tiles = n * th * tw;
+  float *vbuf = scratch;
+  const u32 vs = xi_stride(ci), ms = xi_stride(co);
+  float *mbuf = vbuf + 16 * vs;
+  float *zeros = mbuf + 16 * ms;
+  for (u32 c = 0; c < ci; c += 4) st(zeros + c, wasm_f32x4_splat(0));
+  const float *b = has_bias ? bias : 0;
+  u32 in = 0, ty = 0, tx = 0; /* position of the block's first tile */
+  for (u32 t0 = 0; t0 < tiles; t0 += TB) {
+    const u32 nt = tiles - t0 < TB ? tiles - t0 : TB;
+    const u32 rows = (nt + 3) & ~3u;
+    /* Input transform. */
+    u32 bn = in, by = ty, bx = tx;
+    for (u32 t = 0; t < rows; t++) {
+      const float *p[16];
+      if (t < nt) {
+        const float *img = x + (unsigned long)bn * h * w * ci;
+        for (u32 i = 0; i < 4; i++) {
+          int r = (int)(2 * by + i) - (int)pad_top;
+          for (u32 j = 0; j < 4; j++) {
+            int col = (int)(2 * bx + j) - (int)pad_left;
+            p[4 * i + j] = (r >= 0 && r < (int)h && col >= 0 && col < (int)w)
+                               ? img + ((u32)r * w + (u32)col) * ci
+                               : zeros;
+          }
+        }
+        if (++bx == tw) { bx = 0; if (++by == th) { by = 0; bn++; } }
+      } else {
+        for (u32 i = 0; i < 16; i++) p[i] = zeros;
+      }
+      input_transform(p, vbuf + t * ci, ci, vs);
+    }
+    /* 16 GEMMs. */
+    for (u32 xi = 0; xi < 16; xi++) {
+      gemm(vbuf + xi * vs, u + xi * ci * co, mbuf + xi * ms, rows, ci, co);
+    }
+    /* Output transform. */
+    for (u32 t = 0; t < nt; t++) {
+      float *img = y + (unsigned long)in * oh * ow * co;
+      float *q[4];
+      for (u32 i = 0; i < 2; i++) {
+        u32 r = 2 * ty + i;
+        for (u32 j = 0; j < 2; j++) {
+          u32 col = 2 * tx + j;
+          q[2 * i + j] = (r < oh && col < ow) ? img + (r * ow + col) * co : 0;
+        }
+      }
+      output_transform(mbuf + t * co, ms, q, b, co, (int)relu);
+      if (++tx == tw) { tx = 0; if (++ty == th) { ty = 0; in++; } }
+    }
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The Winograd F(2×2, 3×3) convolutions behind `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput` on
+ * the `wasm` backend agree with the `cpu` backend on random (seeded) shapes, fall back where not
+ * eligible, leak no backend memory and follow filter changes.
+ */
+import assert from "node:assert/strict";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { setBackend, tf } from "../../lib/mod.ts";
+import { winogradConv2d } from "../../lib/backend/_kernels/winograd/winograd_conv2d.ts";
+import { mulberry32 } from "../../lib/data/_prng.ts";
+import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+
+type Pad = "same" | "valid" | [
+  [number, number],
+  [number, number],
+  [number, number],
+  [number, number],
+];
+
+interface Case {
+  batch: number;
+  size: [number, number];
+  inC: number;
+  outC: number;
+  pad: Pad;
+  bias: boolean;
+  relu: boolean;
+}
+
+function uniform(rand: () => number, shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = 2 * rand() - 1;
+  return tf.tensor(values, shape);
+}
+
+function cases(seed: number, count: number): Case[] {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const out: Case[] = [
+    // The tutorial CNN's second layer, and its input gradient's shape.
+    { batch: 1, size: [28, 28], inC: 32, outC: 16, pad: "same", bias: true, relu: true },
+    { batch: 2, size: [28, 28], inC: 16, outC: 32, pad: "same", bias: false, relu: false },
+    // Asymmetric explicit padding up to 2, odd sizes (partial tiles).
+    {
+      batch: 2,
+      size: [5, 7],
+      inC: 8,
+      outC: 12,
+      pad: [[0, 0], [2, 0], [1, 2], [0, 0]],
+      bias: true,
+      relu: false,
+    },
+    { batch: 3, size: [1, 1], inC: 12, outC: 8, pad: "same", bias: true, relu: true },
+    { batch: 1, size: [2, 3], inC: 8, outC: 8, pad: "same", bias: false, relu: true },
+  ];
+  const sizes: [number, number][] = [[28, 28], [5, 7], [1, 1], [2, 3], [9, 4], [6, 6]];
+  const channels = [4, 6, 8, 12, 16, 20, 32];
+  while (out.length < count) {
+    const size = pick(sizes);
+    const pad = pick(["same", "valid"] as const);
+    if (pad === "valid" && (size[0] < 3 || size[1] < 3)) continue;
+    out.push({
+      batch: 1 + Math.floor(rand() * 3),
+      size,
+      inC: pick(channels),
+      outC: pick(channels),
+      pad,
+      bias: rand() < 0.5,
+      relu: rand() < 0.5,
+    });
+  }
+  return out;
+}
+
+const CASES = cases(7, 18);
+
+/** Run `name` on the active backend; the values and shape of its output. */
+function run(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, unknown>,
+): { values: Float32Array; shape: number[] } {
+  const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  out.dispose();
+  return result;
+}
+
+/**
+ * Kernel `name` on wasm equals it on cpu within 1e-4 relative, and leaves no tensor and no wasm
+ * buffer behind once its inputs are disposed (cached filter transforms included).
+ */
+async function assertMatchesCpu(
+  name: string,
+  make: () => Record<string, tf.Tensor>,
+  attrs: Record<string, unknown>,
+  label: string,
+): Promise<void> {
+  await setBackend("wasm");
+  const backend = tf.backend();
+  const dataIdsBefore = backend.numDataIds();
+  const tensorsBefore = tf.memory().numTensors;
+  let inputs = make();
+  const wasm = run(name, inputs, attrs);
+  const again = run(name, inputs, attrs); // the cached filter transform
+  tf.dispose(Object.values(inputs));
+  assert.equal(tf.memory().numTensors, tensorsBefore, `${label}: leaked tensors`);
+  assert.equal(backend.numDataIds(), dataIdsBefore, `${label}: leaked wasm data`);
+  assert.deepEqual(again.values, wasm.values, `${label}: second call differs`);
+  await setBackend("cpu");
+  inputs = make();
+  const cpu = run(name, inputs, attrs);
+  tf.dispose(Object.values(inputs));
+  await setBackend("wasm");
+  assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
+  const err = relativeMaxError(wasm.values, cpu.values);
+  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
+}
+
+const label = (kernel: string, c: Case) => `${kernel} ${JSON.stringify(c)}`;
+
+Deno.test("FusedConv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
+  for (const [i, c] of CASES.entries()) {
+    const make = () => {
+      const rand = mulberry32(100 + i);
+      const inputs: Record<string, tf.Tensor> = {
+        x: uniform(rand, [c.batch, ...c.size, c.inC]),
+        filter: uniform(rand, [3, 3, c.inC, c.outC]),
+      };
+      if (c.bias) inputs.bias = uniform(rand, [c.outC]);
+      return inputs;
+    };
+    await assertMatchesCpu("FusedConv2D", make, {
+      strides: [1, 1],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      dilations: [1, 1],
+      dimRoundingMode: undefined,
+      activation: c.relu ? "relu" : "linear",
+    }, label("FusedConv2D", c));
+  }
+});
+
+Deno.test("Conv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
+  for (const [i, c] of CASES.slice(0, 8).entries()) {
+    const make = () => {
+      const rand = mulberry32(200 + i);
+      return {
+        x: uniform(rand, [c.batch, ...c.size, c.inC]),
+        filter: uniform(rand, [3, 3, c.inC, c.outC]),
+      };
+    };
+    await assertMatchesCpu("Conv2D", make, {
+      strides: [1, 1],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      dilations: [1, 1],
+      dimRoundingMode: undefined,
+    }, label("Conv2D", c));
+  }
+});
+
+Deno.test("Conv2DBackpropInput on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
+  for (const [i, c] of CASES.entries()) {
+    const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      [3, 3, c.inC, c.outC],
+      [1, 1],
+      1,
+      c.pad,
+    );
+    const make = () => {
+      const rand = mulberry32(300 + i);
+      return {
+        dy: uniform(rand, [c.batch, info.outHeight, info.outWidth, c.outC]),
+        filter: uniform(rand, [3, 3, c.inC, c.outC]),
+      };
+    };
+    await assertMatchesCpu("Conv2DBackpropInput", make, {
+      strides: [1, 1],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      dimRoundingMode: undefined,
+      inputShape,
+    }, label("Conv2DBackpropInput", c));
+  }
+});
+
+Deno.test("winogradConv2d() takes eligible shapes and declines the others", async () => {
+  await setBackend("wasm");
+  const backend = tf.backend() as BackendWasm;
+  const rand = mulberry32(5);
+  const x8 = uniform(rand, [1, 5, 5, 8]);
+  const x6 = uniform(rand, [1, 5, 5, 6]);
+  const f88 = uniform(rand, [3, 3, 8, 8]);
+  const f66 = uniform(rand, [3, 3, 6, 6]);
+  const f55 = uniform(rand, [5, 5, 8, 8]);
+  const y = winogradConv2d(backend, x8, f88, null, [1, 1, 1, 1], false);
+  assert.ok(y !== null, "8→8 channels, 3x3, same padding is eligible");
+  assert.deepEqual(y.shape, [1, 5, 5, 8]);
+  backend.disposeData(y.dataId);
+  assert.equal(winogradConv2d(backend, x6, f66, null, [1, 1, 1, 1], false), null, "6 channels");
+  assert.equal(winogradConv2d(backend, x8, f55, null, [2, 2, 2, 2], false), null, "5x5 filter");
+  assert.equal(winogradConv2d(backend, x8, f88, null, [3, 0, 0, 0], false), null, "pad 3");
+  assert.equal(
+    winogradConv2d(backend, x8, f88, null, [1, 1, 1, 1], false, { minChannelProduct: 65 }),
+    null,
+    "below minChannelProduct",
+  );
+  tf.dispose([x8, x6, f88, f66, f55]);
+});
+
+Deno.test("FusedConv2D on wasm follows a new filter tensor (no stale filter transform)", async () => {
+  await setBackend("wasm");
+  const rand = mulberry32(9);
+  const x = uniform(rand, [1, 7, 7, 8]) as tf.Tensor4D;
+  const conv = (f: tf.Tensor4D) => tf.fused.conv2d({ x, filter: f, strides: 1, pad: "same" });
+  const fA = uniform(rand, [3, 3, 8, 8]) as tf.Tensor4D;
+  const yA = conv(fA);
+  fA.dispose();
+  const fB = uniform(rand, [3, 3, 8, 8]) as tf.Tensor4D;
+  const yB = conv(fB);
+  const expectedB = tf.tidy(() => {
+    // The same convolution as a sum of 9 shifted 1×1 products, which Winograd never runs.
+    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    let sum = tf.zeros([1, 7, 7, 8]);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const patch = tf.slice(padded, [0, i, j, 0], [1, 7, 7, 8]).reshape([49, 8]);
+        const w = tf.slice(fB, [i, j, 0, 0], [1, 1, 8, 8]).reshape([8, 8]);
+        sum = sum.add(tf.matMul(patch, w).reshape([1, 7, 7, 8]));
+      }
+    }
+    return sum;
+  });
+  assert.ok(relativeMaxError(yA, yB) > 0.1, "a new filter changes the result");
+  assert.ok(relativeMaxError(yB, expectedB) <= 1e-5, "the result is the new filter's");
+  tf.dispose([x, fB, yA, yB, expectedB]);
+});
