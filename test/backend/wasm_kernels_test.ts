@@ -334,6 +334,11 @@ Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
     [[3, 784, 5], [0, 1], false],
     [[2, 3, 4, 5, 6], [0, 1, 2, 3], true],
     [[64, 28, 28, 16], [0, 1, 2], false],
+    // Wide rows: pooled in channel blocks (more than ~16k channels would overflow XNNPACK's
+    // stack), including a prime width (blocks of one channel).
+    [[50, 28, 28, 32], [0], false],
+    [[7, 9, 25088], [0, 1], false],
+    [[3, 20011], [0], true],
   ];
   for (const [shape, axis, keepDims] of cases) {
     await assertMatchesCpu(
