@@ -100,17 +100,18 @@ export function pruneSteps(steps: GraphStep[], targetId: number, fed?: GraphStep
 }
 
 /**
- * Run `steps` on `inputs` (fed as tensor `inputId`) and return every computed tensor by id.
+ * Run `steps` on `inputs` (fed as tensor `inputId`; undefined when no step reads it) and return
+ * every computed tensor by id.
  * Tensors created on the way are left to the caller's `tf.tidy`.
  */
 export function runSteps(
   steps: GraphStep[],
   inputId: number,
-  inputs: tf.Tensor,
+  inputs: tf.Tensor | undefined,
   substitution?: Substitution,
 ): Map<number, tf.Tensor> {
   const values = new Map<number, tf.Tensor>();
-  values.set(inputId, inputs);
+  if (inputs !== undefined) values.set(inputId, inputs);
   for (const step of steps) {
     if (substitution?.step === step && !substitution.atInput) {
       values.set(step.outputIds[0], substitution.value);

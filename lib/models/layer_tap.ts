@@ -75,6 +75,8 @@ export class LayerTap {
   readonly #all: GraphStep[];
   // Steps needed for the output when the tapped value is given.
   readonly #fromTap: GraphStep[];
+  /** Whether a step after the tap reads the model's input (a branch bypassing the layer). */
+  readonly #fromTapReadsInputs: boolean;
 
   /**
    * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
@@ -153,6 +155,10 @@ export class LayerTap {
     this.#toTap = pruneSteps(all.slice(0, attributeToLayerInput ? index : index + 1), tapped[0]);
     // Output from a given tapped value: drop what only fed the tapped value.
     this.#fromTap = pruneSteps(all, this.#outputId, tapStep);
+    // The tapped step itself is fed (its output, or its input when tapping the input).
+    this.#fromTapReadsInputs = this.#fromTap.some((step) =>
+      step !== tapStep && step.inputIds.includes(this.#inputId)
+    );
   }
 
   /** The layer's name. */
@@ -181,15 +187,22 @@ export class LayerTap {
   /**
    * The model's output when the tapped value is replaced by `layerValue`. Layers on branches that
    * bypass the tapped layer are computed from `inputs` (which must have `layerValue`'s batch size).
+   * `inputs` may be a function returning them: it is called only if such a branch exists (so a
+   * caller can skip tiling inputs that a Sequential model never reads past the tapped layer).
    */
-  forwardFrom(layerValue: tf.Tensor, inputs: tf.Tensor): tf.Tensor {
-    const values = this.#run(this.#fromTap, inputs, layerValue);
+  forwardFrom(layerValue: tf.Tensor, inputs: tf.Tensor | (() => tf.Tensor)): tf.Tensor {
+    const needed = typeof inputs !== "function"
+      ? inputs
+      : this.#fromTapReadsInputs
+      ? inputs()
+      : undefined;
+    const values = this.#run(this.#fromTap, needed, layerValue);
     return values.get(this.#outputId)!;
   }
 
   #run(
     steps: GraphStep[],
-    inputs: tf.Tensor,
+    inputs: tf.Tensor | undefined,
     substitute: tf.Tensor | undefined,
   ): Map<number, tf.Tensor> {
     return runSteps(

@@ -96,6 +96,25 @@ Deno.test("`LayerTap.forwardFrom()` substitutes the layer output and keeps the b
   assertAllClose(same, model.predict(x) as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
 });
 
+Deno.test("`LayerTap.forwardFrom()` calls an inputs function only when a branch reads the inputs", () => {
+  tf.tidy(() => {
+    let calls = 0;
+    const lazy = () => {
+      calls++;
+      return x;
+    };
+    // conv_b's output: the add also reads conv_a, which reads the model input.
+    const bypassed = new LayerTap(model, "conv_b");
+    const viaFunction = bypassed.forwardFrom(bypassed.layerValue(x), lazy);
+    assert.equal(calls, 1);
+    assertAllClose(viaFunction, model.predict(x) as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
+    // The merge's output: nothing after it reads the input.
+    const merged = new LayerTap(model, "add");
+    merged.forwardFrom(merged.layerValue(x), lazy);
+    assert.equal(calls, 1);
+  });
+});
+
 Deno.test("`LayerTap.forwardFrom()` with attributeToLayerInput replaces only that layer's input", () => {
   // relu_a's input is conv_a's output, which also feeds the add: that branch keeps conv_a(x).
   const tap = new LayerTap(model, "relu_a", { attributeToLayerInput: true });

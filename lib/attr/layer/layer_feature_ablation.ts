@@ -59,7 +59,7 @@ export class LayerFeatureAblation extends LayerAttribution {
     const values = tf.tidy(() => tap.layerValue(inputs).clone());
     try {
       // Perturbed activation batches are perturbation-major, so the inputs are tiled to match.
-      const forward = (a: tf.Tensor) => tap.forwardFrom(a, tileRows(inputs, a.shape[0] / n));
+      const forward = (a: tf.Tensor) => tap.forwardFrom(a, () => tileRows(inputs, a.shape[0] / n));
       const ablation = new FeatureAblation(forward);
       return await ablation.attribute(values, {
         target,

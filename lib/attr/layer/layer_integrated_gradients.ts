@@ -98,7 +98,7 @@ export class LayerIntegratedGradients extends LayerAttribution {
     try {
       total = sumOverChunks(chunks, (s, e) => {
         const points = pathPoints(start, end, alphas.slice(s, e));
-        const xs = tileRows(inputs, e - s);
+        const xs = () => tileRows(inputs, e - s);
         const t = expandTarget(target, e - s);
         const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, xs), t).sum();
         return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
