@@ -209,7 +209,30 @@ Deno.test("winogradConv2d() takes eligible shapes and declines the others", asyn
     null,
     "below minChannelProduct",
   );
-  tf.dispose([x8, x6, f88, f66, f55]);
+  const x1 = uniform(rand, [1, 1, 1, 8]);
+  assert.equal(winogradConv2d(backend, x1, f88, null, [1, 1, 1, 1], false), null, "one tile");
+  tf.dispose([x8, x6, f88, f66, f55, x1]);
+});
+
+Deno.test("winogradConv2d() on tiny images equals tf.conv2d when forced", async () => {
+  await setBackend("wasm");
+  const backend = tf.backend() as BackendWasm;
+  const rand = mulberry32(11);
+  for (const [n, h, w, ci, co] of [[1, 1, 1, 4, 4], [2, 2, 3, 4, 8], [1, 3, 1, 8, 4]]) {
+    const x = uniform(rand, [n, h, w, ci]) as tf.Tensor4D;
+    const f = uniform(rand, [3, 3, ci, co]) as tf.Tensor4D;
+    const b = uniform(rand, [co]);
+    // The reference runs on XNNPACK: these channel counts are below the default minimum.
+    const info = winogradConv2d(backend, x, f, b, [1, 1, 1, 1], true, {
+      minChannelProduct: 0,
+      minTiles: 0,
+    });
+    assert.ok(info !== null, `${[n, h, w, ci, co]} is eligible when forced`);
+    const y = tf.engine().makeTensorFromTensorInfo(info);
+    const expected = tf.tidy(() => tf.relu(tf.add(tf.conv2d(x, f, 1, "same"), b)));
+    assert.ok(relativeMaxError(y, expected) <= 1e-5, `${[n, h, w, ci, co]}`);
+    tf.dispose([x, f, b, y, expected]);
+  }
 });
 
 Deno.test("FusedConv2D on wasm follows a new filter tensor (no stale filter transform)", async () => {

@@ -57,8 +57,12 @@ static void input_transform(const float *const p[16], float *v, u32 ci, u32 stri
   }
 }
 
-/* m [rows, co] = v [rows, ci] · u [ci, co] for one ξ; rows a multiple of 4. */
-static void gemm(const float *v, const float *u, float *m, u32 rows, u32 ci, u32 co) {
+/*
+ * m [rows, co] = v [rows, ci] · u [ci, co] for one ξ; rows a multiple of 4. Inlined so that calls
+ * with constant channel counts (the tutorial CNN's) get constant strides.
+ */
+static inline __attribute__((always_inline)) void gemm(const float *v, const float *u, float *m,
+                                                       u32 rows, u32 ci, u32 co) {
   u32 c = 0;
   for (; c + 8 <= co; c += 8) {
     for (u32 t = 0; t < rows; t += 4) {
@@ -171,7 +175,14 @@ __attribute__((export_name("winograd_conv2d"))) void winograd_conv2d(
     }
     /* 16 GEMMs. */
     for (u32 xi = 0; xi < 16; xi++) {
-      gemm(vbuf + xi * vs, u + xi * ci * co, mbuf + xi * ms, rows, ci, co);
+      const float *gv = vbuf + xi * vs, *gu = u + xi * ci * co;
+      float *gm = mbuf + xi * ms;
+      /* Constant channel counts for common shapes (~7% faster than the generic loop). */
+      if (ci == 16 && co == 32) gemm(gv, gu, gm, rows, 16, 32);
+      else if (ci == 32 && co == 16) gemm(gv, gu, gm, rows, 32, 16);
+      else if (ci == 16) gemm(gv, gu, gm, rows, 16, co);
+      else if (ci == 32) gemm(gv, gu, gm, rows, 32, co);
+      else gemm(gv, gu, gm, rows, ci, co);
     }
     /* Output transform. */
     for (u32 t = 0; t < nt; t++) {
