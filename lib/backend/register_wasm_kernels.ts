@@ -12,8 +12,10 @@ import { castConfig } from "./_kernels/cast.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
 import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
+import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
 import { sumConfig } from "./_kernels/sum.ts";
+import { tileConfig } from "./_kernels/tile.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
 
 /** The kernels this library registers on the `wasm` backend. */
@@ -27,6 +29,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   castConfig,
   fusedConv2DConfig,
   conv2DConfig,
+  tileConfig,
+  gatherV2Config,
 ];
 
 let registered = false;

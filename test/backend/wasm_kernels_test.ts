@@ -108,8 +108,10 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "Conv2DBackpropFilter",
       "Conv2DBackpropInput",
       "FusedConv2D",
+      "GatherV2",
       "Identity",
       "Sum",
+      "Tile",
       "UnsortedSegmentSum",
     ],
   );
@@ -346,6 +348,58 @@ Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
       { x: normal(rand, shape) },
       { axis, keepDims },
       `Sum ${shape} ${axis}`,
+    );
+  }
+});
+
+Deno.test("Tile on wasm equals cpu for float32, int32 and bool, any axes repeated", async () => {
+  const rand = mulberry32(6);
+  const cases: [number[], number[]][] = [
+    [[1, 28, 28, 1], [5, 1, 1, 1]],
+    [[2, 1, 3, 4, 1], [1, 5, 1, 1, 1]],
+    [[3, 4], [2, 3]],
+    [[2, 3, 2], [3, 1, 2]],
+    [[5], [4]],
+    [[2, 0, 3], [2, 2, 1]],
+    [[1, 1], [1, 1]],
+  ];
+  for (const [shape, reps] of cases) {
+    await assertMatchesCpu("Tile", { x: normal(rand, shape) }, { reps }, `Tile ${shape} × ${reps}`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const ints: Input = {
+      values: Int32Array.from({ length: n }, () => Math.floor(rand() * 100) - 50),
+      shape,
+      dtype: "int32",
+    };
+    await assertMatchesCpu("Tile", { x: ints }, { reps }, `Tile int32 ${shape} × ${reps}`);
+  }
+  await setBackend("wasm");
+  const flags = tf.tensor2d([true, false, false, true, true, false], [2, 3], "bool");
+  const tiled = tf.tile(flags, [2, 2]);
+  assert.deepEqual(Array.from(await tiled.data()), [
+    ...[1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0],
+    ...[1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0],
+  ]);
+  tf.dispose([flags, tiled]);
+});
+
+Deno.test("GatherV2 on wasm equals cpu on any axis, with repeated and 2-D indices", async () => {
+  const rand = mulberry32(7);
+  const cases: [number[], number[], number[], number][] = [
+    [[1, 28, 28, 1], [0, 0, 0, 0, 0], [5], 0],
+    [[4, 3, 2], [3, 0, 3, 1], [4], 0],
+    [[4, 3, 2], [2, 0], [2], 1],
+    [[4, 3, 2], [1, 1, 0, 1], [2, 2], 2],
+    [[4, 3, 2], [1, 0], [2], -1],
+    [[6], [5, 4, 0], [3], 0],
+  ];
+  for (const [shape, picks, indexShape, axis] of cases) {
+    const indices: Input = { values: Int32Array.from(picks), shape: indexShape, dtype: "int32" };
+    await assertMatchesCpu(
+      "GatherV2",
+      { x: normal(rand, shape), indices },
+      { axis, batchDims: 0 },
+      `GatherV2 ${shape} axis ${axis} indices ${picks}`,
     );
   }
 });
