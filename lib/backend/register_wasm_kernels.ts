@@ -14,6 +14,7 @@ import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
 import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
+import { sliceConfig } from "./_kernels/slice.ts";
 import { sumConfig } from "./_kernels/sum.ts";
 import { tileConfig } from "./_kernels/tile.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
@@ -31,6 +32,7 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   conv2DConfig,
   tileConfig,
   gatherV2Config,
+  sliceConfig,
 ];
 
 let registered = false;

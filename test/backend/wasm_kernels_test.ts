@@ -110,6 +110,7 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "FusedConv2D",
       "GatherV2",
       "Identity",
+      "Slice",
       "Sum",
       "Tile",
       "UnsortedSegmentSum",
@@ -381,6 +382,31 @@ Deno.test("Tile on wasm equals cpu for float32, int32 and bool, any axes repeate
     ...[1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0],
   ]);
   tf.dispose([flags, tiled]);
+});
+
+Deno.test("Slice on wasm equals cpu for runs of every length, float32 and int32", async () => {
+  const rand = mulberry32(8);
+  const cases: [number[], number[], number[]][] = [
+    [[2, 28, 28, 32], [0, 0, 0, 0], [1, -1, -1, -1]],
+    [[2, 28, 28, 32], [1, 0, 0, 0], [1, 28, 28, 32]],
+    [[4, 5, 6], [1, 2, 3], [2, 3, 2]],
+    [[4, 5, 6], [0, 1, 0], [4, 3, 6]],
+    [[4, 5, 6], [3, 4, 5], [1, 1, 1]],
+    [[7], [2], [4]],
+    [[3, 4], [0, 0], [3, 4]],
+    [[3, 4, 2, 5], [1, 0, 1, 2], [2, 4, 1, 3]],
+    [[3, 4], [1, 0], [0, 4]],
+  ];
+  for (const [shape, begin, size] of cases) {
+    await assertMatchesCpu("Slice", { x: normal(rand, shape) }, { begin, size }, `Slice ${shape}`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const ints: Input = {
+      values: Int32Array.from({ length: n }, (_, i) => i),
+      shape,
+      dtype: "int32",
+    };
+    await assertMatchesCpu("Slice", { x: ints }, { begin, size }, `Slice int32 ${shape}`);
+  }
 });
 
 Deno.test("GatherV2 on wasm equals cpu on any axis, with repeated and 2-D indices", async () => {
