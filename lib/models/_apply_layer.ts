@@ -5,17 +5,13 @@
  * tfjs-layers runs `Conv2D` and `Dense` through `tf.fused.conv2d` / `tf.fused.matMul`, whose custom
  * gradient computes the gradients of *all* operands eagerly — the filter gradient included, which
  * attribution (gradients with respect to inputs or activations) never uses and which costs about as
- * much as the rest of the backward pass. Here those layers run as the plain ops they are made of
- * (`tf.conv2d`/`tf.matMul`, bias add, activation): same values, but each operand's gradient is only
- * computed when something asks for it. Any other layer (or configuration) uses `layer.apply`.
- * A Dense layer with a bias runs as one fused matmul + bias kernel with a gradient with respect
- * to its input only, like the convolution below.
- *
- * A Conv2D with a bias runs as XNNPACK's fused convolution + bias (one pass; a separate broadcast
- * add costs ~1 ms per layer on the tutorial CNN for 50 images) wrapped in a custom gradient with
- * respect to its input only — `conv2dTranspose(dy, kernel)`, computed when asked. The kernel and
- * bias enter as constants, so gradients with respect to the weights are not available through
- * this path (attribution never takes them; training uses the model itself).
+ * much as the rest of the backward pass. Here a Conv2D or Dense layer with a bias runs as one fused
+ * kernel (convolution or matmul, plus bias) called directly (the ops' wrappers cost ~30 µs a call),
+ * wrapped in a custom gradient with respect to its input only — `conv2dTranspose(dy, kernel)` or
+ * `dy·kernelᵀ`, computed when asked; without a bias, as the plain op. The activation follows as its
+ * own op, so gradient overrides (guided backpropagation, DeepLift) reach it. The weights enter as
+ * constants: gradients with respect to them are not available through this path (attribution never
+ * takes them; training uses the model itself). Any other layer or configuration uses `layer.apply`.
  *
  * @module
  */
