@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { tf } from "../lib/mod.ts";
+import { tf } from "../lib/mod.ts";
+import { originalKernels } from "../lib/backend/_kernels/_wasm.ts";
 
 /**
  * Median wall-clock milliseconds of `runs` calls of `fn` (each awaited until its result's data is
@@ -31,4 +32,45 @@ export async function medianMs(
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+/**
+ * The machine's speed right now: median milliseconds of the stock XNNPACK convolution (the
+ * backend's own kernel, untouched by this library) of a `[1, 28, 28, 32]` input by a 3×3×32×16
+ * filter, 3.6 M multiply-adds — the tutorial CNN's conv2 for one image. On the development machine
+ * it takes {@linkcode QUIET_PROBE_MS} when nothing else runs; the shared host can make it ~1.8×
+ * slower for minutes at a time, and every timing of the run with it.
+ */
+export function machineProbeMs(): number {
+  const backend = tf.backend();
+  const stock = originalKernels.get("FusedConv2D") ?? tf.getKernel("FusedConv2D", "wasm")!;
+  const [x, filter, bias] = [tf.ones([1, 28, 28, 32]), tf.ones([3, 3, 32, 16]), tf.ones([16])];
+  const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
+  const times: number[] = [];
+  for (let r = 0; r < 40; r++) {
+    const t0 = performance.now();
+    const out = stock.kernelFunc({
+      inputs: { x, filter, bias },
+      backend,
+      attrs: { ...attrs, activation: "linear" } as unknown as tf.NamedAttrMap,
+    }) as tf.TensorInfo;
+    times.push(performance.now() - t0);
+    backend.disposeData(out.dataId);
+  }
+  tf.dispose([x, filter, bias]);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** {@linkcode machineProbeMs} on the development machine when quiet (2026-11-25). */
+export const QUIET_PROBE_MS = 0.3;
+
+/** A line saying how fast the machine ran the probe, before and after a run's measurements. */
+export function machineLine(beforeMs: number, afterMs: number): string {
+  const ms = (beforeMs + afterMs) / 2;
+  return `machine check: stock XNNPACK conv (conv2, one image) ${beforeMs.toFixed(2)} ms before, ${
+    afterMs.toFixed(2)
+  } ms after (${QUIET_PROBE_MS.toFixed(2)} when the machine is quiet: this run ran ~${
+    (ms / QUIET_PROBE_MS).toFixed(1)
+  }× that)`;
 }

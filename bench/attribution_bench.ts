@@ -21,7 +21,7 @@ import {
   tf,
 } from "../lib/mod.ts";
 import { loadCaptumFixture } from "../test/_helpers/captum_fixture.ts";
-import { medianMs } from "./_timing.ts";
+import { machineLine, machineProbeMs, medianMs } from "./_timing.ts";
 import { printTable, ratio } from "./_report.ts";
 
 const fx = loadCaptumFixture();
@@ -107,6 +107,7 @@ const cases: Case[] = [
 
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const rows: string[][] = [];
+const probeBefore = machineProbeMs();
 for (const c of cases) {
   const single = await medianMs(() => c.run(c.image), 21);
   const many = await medianMs(
@@ -135,7 +136,9 @@ const header = [
   "Captum ms",
   "ratio",
 ];
+const probeAfter = machineProbeMs();
 printTable(header, rows);
+console.log(machineLine(probeBefore, probeAfter));
 console.log("ratio = ours / Captum's captum_ms (target: within 2x)\n");
 
 // ---- deno bench's own timings ----------------------------------------------------------------

@@ -19,7 +19,7 @@ import {
   tf,
 } from "../lib/mod.ts";
 import { loadCaptumFixture } from "../test/_helpers/captum_fixture.ts";
-import { medianMs } from "./_timing.ts";
+import { machineLine, machineProbeMs, medianMs } from "./_timing.ts";
 import { printTable, ratio } from "./_report.ts";
 
 const fx = loadCaptumFixture();
@@ -100,6 +100,7 @@ const cases: Case[] = [
 
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
 const rows: string[][] = [];
+const probeBefore = machineProbeMs();
 for (const c of cases) {
   const single = await medianMs(() => c.run(one), 21);
   const many = await medianMs(
@@ -117,7 +118,9 @@ for (const c of cases) {
   ]);
 }
 const header = ["tutorial CNN, wasm", "1 image ms", "Captum ms", "ratio", "batch 64 ms"];
+const probeAfter = machineProbeMs();
 printTable(header, rows);
+console.log(machineLine(probeBefore, probeAfter));
 console.log("ratio = ours / Captum's captum_ms for one image (target: within 2x)\n");
 
 // ---- deno bench's own timings (one image; the batch is in the summary above) ------------------
