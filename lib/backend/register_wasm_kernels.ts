@@ -15,7 +15,7 @@ import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
 import { sliceConfig } from "./_kernels/slice.ts";
-import { sumConfig } from "./_kernels/sum.ts";
+import { meanConfig, sumConfig } from "./_kernels/sum_mean.ts";
 import { tileConfig } from "./_kernels/tile.ts";
 import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
 
@@ -26,6 +26,7 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   batchMatMulConfig,
   sumConfig,
+  meanConfig,
   identityConfig,
   castConfig,
   fusedConv2DConfig,

@@ -110,6 +110,7 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "FusedConv2D",
       "GatherV2",
       "Identity",
+      "Mean",
       "Slice",
       "Sum",
       "Tile",
@@ -323,7 +324,7 @@ Deno.test("Identity and Cast on wasm share the buffer: each tensor outlives the 
   assert.equal(backend.numDataIds(), idsBefore, "the buffer is freed with its last tensor");
 });
 
-Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
+Deno.test("Sum and Mean on wasm equal cpu over leading, inner and other axes", async () => {
   const rand = mulberry32(4);
   const cases: [number[], number[], boolean][] = [
     [[8, 9, 9, 7], [0, 1, 2], false],
@@ -342,14 +343,20 @@ Deno.test("Sum on wasm equals cpu over leading and other axes", async () => {
     [[50, 28, 28, 32], [0], false],
     [[7, 9, 25088], [0, 1], false],
     [[3, 20011], [0], true],
+    // Consecutive axes inside (not leading), and long reductions over several axes.
+    [[2, 28, 28, 16], [1, 2], true],
+    [[3, 5, 7, 600], [1, 2], false],
+    [[2, 70, 70, 3], [0, 1, 2], false],
   ];
   for (const [shape, axis, keepDims] of cases) {
-    await assertMatchesCpu(
-      "Sum",
-      { x: normal(rand, shape) },
-      { axis, keepDims },
-      `Sum ${shape} ${axis}`,
-    );
+    for (const kernel of ["Sum", "Mean"]) {
+      await assertMatchesCpu(
+        kernel,
+        { x: normal(rand, shape) },
+        { axis, keepDims },
+        `${kernel} ${shape} ${axis}`,
+      );
+    }
   }
 });
 
