@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, Target } from "../types.ts";
 import { withGradientOverrides } from "./gradient_override.ts";
 import { deepLiftOverrides } from "./relu_rules.ts";
-import { selectTarget } from "./target.ts";
+import { targetSum } from "./gradients.ts";
 
 /**
  * DeepLIFT multipliers (`multiplyByInputs` false) or attributions for `inputs` against
@@ -37,7 +37,7 @@ export function deepLiftMultipliers(
           const out = forward(tf.concat([x, baselines], 0));
           const own = out.slice(0, n);
           try {
-            return selectTarget(method, own, target).sum();
+            return targetSum(method, own, target);
           } catch (error) {
             fail(error);
             return own.sum().mul(0);

@@ -26,10 +26,7 @@ export function gradientsOfTarget(
     const f = (x: tf.Tensor) => {
       const output = forward(x);
       try {
-        if (typeof target === "number" || Array.isArray(target)) {
-          return sumOfMasked(output, targetMask(method, output, target));
-        }
-        return selectTarget(method, output, target).sum();
+        return targetSum(method, output, target);
       } catch (error) {
         failure = error;
         return output.sum().mul(0);
@@ -42,6 +39,22 @@ export function gradientsOfTarget(
     throw failure;
   }
   return grads;
+}
+
+/**
+ * The sum over the batch of the selected output values, as the objective of a gradient: a class
+ * index (or one per example) selects through a one-hot mask in one differentiable op, a function
+ * target through the ops it runs. Throws on a bad target (callers inside `tf.grad` catch it).
+ */
+export function targetSum(
+  method: string,
+  output: tf.Tensor,
+  target: Target | undefined,
+): tf.Scalar {
+  if (typeof target === "number" || Array.isArray(target)) {
+    return sumOfMasked(output, targetMask(method, output, target));
+  }
+  return selectTarget(method, output, target).sum();
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Target } from "../types.ts";
-import { selectTarget } from "../_utils/target.ts";
+import { targetSum } from "../_utils/gradients.ts";
 import type { LayerTap } from "../../models/layer_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
@@ -31,7 +31,7 @@ export function layerGradients(
   const f = (a: tf.Tensor) => {
     const out = tap.forwardFrom(a, inputs);
     try {
-      return selectTarget(method, out, target).sum();
+      return targetSum(method, out, target);
     } catch (error) {
       failure ??= error;
       return out.sum().mul(0);

@@ -13,7 +13,7 @@ import { resolveBaselines } from "../_utils/baselines.ts";
 import { assertNumber } from "../_utils/errors.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
-import { selectTarget } from "../_utils/target.ts";
+import { targetSum } from "../_utils/gradients.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
@@ -49,7 +49,7 @@ export function layerDeepLiftParts(
       tf.grad((a: tf.Tensor) => {
         const out = tap.forwardFrom(a, both).slice(0, n);
         try {
-          return selectTarget(method, out, target).sum();
+          return targetSum(method, out, target);
         } catch (error) {
           fail(error);
           return out.sum().mul(0);

@@ -14,7 +14,8 @@ import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta, Baseline } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
-import { expandTarget, selectTarget } from "../_utils/target.ts";
+import { expandTarget } from "../_utils/target.ts";
+import { targetSum } from "../_utils/gradients.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
 
@@ -100,7 +101,7 @@ export class LayerIntegratedGradients extends LayerAttribution {
         const points = pathPoints(start, end, alphas.slice(s, e));
         const xs = () => tileRows(inputs, e - s);
         const t = expandTarget(target, e - s);
-        const f = (a: tf.Tensor) => selectTarget(method, tap.forwardFrom(a, xs), t).sum();
+        const f = (a: tf.Tensor) => targetSum(method, tap.forwardFrom(a, xs), t);
         return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
       });
       const integrated = total;
