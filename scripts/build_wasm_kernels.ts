@@ -25,6 +25,10 @@ const KERNELS: Kernel[] = [{
   source: "lib/backend/_kernels/winograd/winograd.c",
   output: "lib/backend/_kernels/winograd/winograd_wasm.ts",
   constant: "WINOGRAD_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/direct_conv/direct_conv.c",
+  output: "lib/backend/_kernels/direct_conv/direct_conv_wasm.ts",
+  constant: "DIRECT_CONV_WASM_BASE64",
 }];
 
 for (const kernel of KERNELS) {

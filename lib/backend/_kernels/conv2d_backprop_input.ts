@@ -2,9 +2,10 @@
  * `Conv2DBackpropInput` for the wasm backend, as one forward convolution on XNNPACK: dy (with
  * `stride − 1` zeros inserted between its pixels) convolved with the spatially flipped filter
  * whose channel axes are swapped (derived once per filter buffer, so XNNPACK's packed weights stay
- * cached too). 3×3 stride-1 cases run that convolution as Winograd F(2×2, 3×3). Falls back to the
- * backend's own kernel for shapes this formulation does not cover (negative effective padding,
- * NCHW).
+ * cached too). 3×3 stride-1 cases run that convolution as Winograd F(2×2, 3×3); stride-1 cases
+ * whose input has 1–4 channels run a direct SIMD convolution vectorized over dy's channels.
+ * Falls back to the backend's own kernel for shapes this formulation does not cover (negative
+ * effective padding, NCHW).
  *
  * @module
  */
@@ -22,6 +23,7 @@ import {
   runKernel,
   transpose,
 } from "./_wasm.ts";
+import { fewInChannelsConv2dBackpropInput } from "./direct_conv/direct_conv2d.ts";
 import { winogradConv2d } from "./winograd/winograd_conv2d.ts";
 
 /**
@@ -120,10 +122,14 @@ function conv2DBackpropInput(
     }
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
+  const strided = strideHeight > 1 || strideWidth > 1;
+  if (!strided && info.inChannels <= 4) {
+    const dx = fewInChannelsConv2dBackpropInput(backend, dy, filter, [top, bottom, left, right]);
+    if (dx !== null) return dx;
+  }
   if (filterHeight * filterWidth * info.inChannels <= MAX_PATCH_LEN) {
     return viaPatches(backend, dy, filter, info);
   }
-  const strided = strideHeight > 1 || strideWidth > 1;
   if (!strided && filterHeight === 3 && filterWidth === 3) {
     const dx = winogradConv2d(backend, dy, filter, null, [top, bottom, left, right], false, {
       flipped: true,

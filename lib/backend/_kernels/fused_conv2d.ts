@@ -1,20 +1,23 @@
 /**
- * `FusedConv2D` and `Conv2D` for the wasm backend: 3×3, stride-1, undilated NHWC convolutions with
- * at most a bias and a relu run as Winograd F(2×2, 3×3) (2.25× fewer multiplies than XNNPACK's
- * direct convolution); every other call goes to the backend's own kernel.
+ * `FusedConv2D` and `Conv2D` for the wasm backend: stride-1, undilated NHWC convolutions with at
+ * most a bias and a relu run on our own WebAssembly SIMD kernels: a direct convolution for 1–4
+ * input channels (XNNPACK handles those poorly), Winograd F(2×2, 3×3) for 3×3 filters on more
+ * channels (2.25× fewer multiplies than XNNPACK's direct convolution); every other call goes to
+ * the backend's own kernel.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type KernelArgs, originalKernels } from "./_wasm.ts";
+import { fewInChannelsConv2d } from "./direct_conv/direct_conv2d.ts";
 import { winogradConv2d } from "./winograd/winograd_conv2d.ts";
 
 /** Attributes shared by `Conv2D` and `FusedConv2D`. */
 type ConvAttrs = tf.Conv2DAttrs & Partial<Pick<tf.FusedConv2DAttrs, "activation">>;
 
-/** Winograd's output for an eligible call, or `null`. */
-function tryWinograd(
+/** Our own kernels' output for an eligible call (direct or Winograd), or `null`. */
+function tryOwnKernels(
   backend: BackendWasm,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
@@ -24,7 +27,6 @@ function tryWinograd(
   const activation = attrs.activation ?? "linear";
   if (activation !== "linear" && activation !== "relu") return null;
   if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  if (filter.shape[0] !== 3 || filter.shape[1] !== 3) return null;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (dataFormat !== "channelsLast") return null;
   const info = tf.backend_util.computeConv2DInfo(
@@ -40,8 +42,21 @@ function tryWinograd(
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return null;
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   const { top, bottom, left, right } = info.padInfo;
-  if (info.outHeight !== info.inHeight + top + bottom - 2) return null;
-  if (info.outWidth !== info.inWidth + left + right - 2) return null;
+  const { filterHeight, filterWidth } = info;
+  if (info.outHeight !== info.inHeight + top + bottom - filterHeight + 1) return null;
+  if (info.outWidth !== info.inWidth + left + right - filterWidth + 1) return null;
+  if (info.inChannels <= 4) {
+    const y = fewInChannelsConv2d(
+      backend,
+      x,
+      filter,
+      bias,
+      [top, bottom, left, right],
+      activation === "relu",
+    );
+    if (y !== null) return y;
+  }
+  if (filterHeight !== 3 || filterWidth !== 3) return null;
   return winogradConv2d(
     backend,
     x,
@@ -70,7 +85,7 @@ function fusedConv2D(args: KernelArgs): tf.TensorInfo {
   };
   if (preluActivationWeights == null) {
     const attrs = args.attrs as unknown as ConvAttrs;
-    const y = tryWinograd(args.backend as BackendWasm, x, filter, bias ?? null, attrs);
+    const y = tryOwnKernels(args.backend as BackendWasm, x, filter, bias ?? null, attrs);
     if (y !== null) return y;
   }
   return original("FusedConv2D", args);
@@ -79,18 +94,18 @@ function fusedConv2D(args: KernelArgs): tf.TensorInfo {
 function conv2D(args: KernelArgs): tf.TensorInfo {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = { ...(args.attrs as unknown as tf.Conv2DAttrs), activation: "linear" as const };
-  return tryWinograd(args.backend as BackendWasm, x, filter, null, attrs) ??
+  return tryOwnKernels(args.backend as BackendWasm, x, filter, null, attrs) ??
     original("Conv2D", args);
 }
 
-/** Kernel config: `FusedConv2D` on `wasm` (Winograd for eligible 3×3 stride-1 calls). */
+/** Kernel config: `FusedConv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
 export const fusedConv2DConfig: tf.KernelConfig = {
   kernelName: "FusedConv2D",
   backendName: "wasm",
   kernelFunc: fusedConv2D as unknown as tf.KernelFunc,
 };
 
-/** Kernel config: `Conv2D` on `wasm` (Winograd for eligible 3×3 stride-1 calls). */
+/** Kernel config: `Conv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
 export const conv2DConfig: tf.KernelConfig = {
   kernelName: "Conv2D",
   backendName: "wasm",
