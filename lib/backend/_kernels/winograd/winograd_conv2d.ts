@@ -12,6 +12,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
+import { heapModule } from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
 import { WINOGRAD_WASM_BASE64 } from "./winograd_wasm.ts";
 
@@ -38,48 +39,7 @@ interface WinogradExports {
   ): void;
 }
 
-/** Emscripten's exports of the wasm backend that this file uses. */
-interface EmscriptenModule {
-  asm: { memory: WebAssembly.Memory };
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
-}
-
-/** The compiled module; `null` when this runtime cannot compile it (no wasm SIMD). */
-let compiled: WebAssembly.Module | null | undefined;
-/** One instance per heap (instances are bound to the memory they import). */
-const instances = new WeakMap<WebAssembly.Memory, WinogradExports>();
-
-function instanceFor(memory: WebAssembly.Memory): WinogradExports | null {
-  if (compiled === undefined) {
-    const bytes = Uint8Array.from(atob(WINOGRAD_WASM_BASE64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
-  if (compiled === null) return null;
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    try {
-      const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-      exports = instance.exports as unknown as WinogradExports;
-    } catch {
-      compiled = null;
-      return null;
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
-}
-
-/** Whether the backend's heap is reachable and the module runs on it. */
-function moduleOf(
-  backend: BackendWasm,
-): { exports: WinogradExports; wasm: EmscriptenModule } | null {
-  const wasm = backend.wasm as unknown as EmscriptenModule;
-  const memory = wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  const exports = instanceFor(memory);
-  return exports === null ? null : { exports, wasm };
-}
+const MODULE = heapModule<WinogradExports>(WINOGRAD_WASM_BASE64);
 
 /** Winograd's filter transform matrix G (4×3). */
 const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
@@ -187,7 +147,7 @@ export function winogradConv2d(
     const size = bias.shape.reduce((a, b) => a * b, 1);
     if (bias.dtype !== "float32" || size !== co) return null;
   }
-  const mod = moduleOf(backend);
+  const mod = MODULE.on(backend);
   if (mod === null) return null;
   const u = derivedBuffer(
     backend,
