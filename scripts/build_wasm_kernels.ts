@@ -19,12 +19,22 @@ interface Kernel {
   source: string;
   output: string;
   constant: string;
+  /**
+   * Extra clang arguments; `-mrelaxed-simd` also rewrites clang 14's prototype `f32x4.fma` opcodes
+   * to the final `f32x4.relaxed_madd` (see {@linkcode patchRelaxedMadd}).
+   */
+  flags?: string[];
 }
 
 const KERNELS: Kernel[] = [{
   source: "lib/backend/_kernels/winograd/winograd.c",
   output: "lib/backend/_kernels/winograd/winograd_wasm.ts",
   constant: "WINOGRAD_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/winograd/winograd.c",
+  output: "lib/backend/_kernels/winograd/winograd_relaxed_wasm.ts",
+  constant: "WINOGRAD_RELAXED_WASM_BASE64",
+  flags: ["-mrelaxed-simd", "-DWINOGRAD_RELAXED"],
 }, {
   source: "lib/backend/_kernels/direct_conv/direct_conv.c",
   output: "lib/backend/_kernels/direct_conv/direct_conv_wasm.ts",
@@ -36,6 +46,7 @@ for (const kernel of KERNELS) {
   const args = [
     "--target=wasm32",
     "-msimd128",
+    ...(kernel.flags ?? []),
     "-O3",
     "-fno-builtin",
     "-nostdlib",
@@ -53,7 +64,10 @@ for (const kernel of KERNELS) {
         new TextDecoder().decode(result.stderr),
     );
   }
-  const bytes = await Deno.readFile(wasmPath);
+  let bytes = await Deno.readFile(wasmPath);
+  if (kernel.flags?.includes("-mrelaxed-simd")) {
+    bytes = await patchRelaxedMadd(wasmPath, bytes, kernel.source);
+  }
   await assertNoStackOrData(wasmPath, bytes, kernel.source);
   await Deno.remove(wasmPath);
   const base64 = Buffer.from(bytes).toString("base64");
@@ -67,6 +81,46 @@ for (const kernel of KERNELS) {
     }\n].join("");\n`;
   await Deno.writeTextFile(join(root, kernel.output), text);
   console.log(`${kernel.output}: ${bytes.length} bytes`);
+}
+
+/**
+ * clang 14 encodes `__builtin_wasm_fma_f32x4` as the relaxed-SIMD prototype's `f32x4.fma`
+ * (`0xfd 0xaf 0x01`), which engines no longer accept; the final proposal's `f32x4.relaxed_madd`
+ * (`0xfd 0x85 0x02`, `a·b + c` of its three operands in push order) has the same length, so each
+ * occurrence is rewritten in place. The rewrite is checked: `wasm-objdump` must then decode an
+ * `f32x4.relaxed_madd` instruction at exactly the rewritten offsets (a match inside an immediate
+ * would not start an instruction) and the module must validate.
+ */
+async function patchRelaxedMadd(
+  path: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  source: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const out = bytes.slice();
+  const offsets: number[] = [];
+  for (let i = 0; i + 2 < out.length; i++) {
+    if (out[i] === 0xfd && out[i + 1] === 0xaf && out[i + 2] === 0x01) {
+      out[i + 1] = 0x85;
+      out[i + 2] = 0x02;
+      offsets.push(i);
+    }
+  }
+  if (offsets.length === 0) throw new Error(`${source}: no f32x4.fma to rewrite.`);
+  await Deno.writeFile(path, out);
+  const dump = await new Deno.Command("wasm-objdump", { args: ["-d", path] }).output();
+  if (!dump.success) throw new Error(`${source}: wasm-objdump cannot decode the rewritten module.`);
+  const decoded = [
+    ...new TextDecoder().decode(dump.stdout).matchAll(
+      /^ ([0-9a-f]+): fd 85 02 +\| +f32x4\.relaxed_madd$/gm,
+    ),
+  ].map((m) => parseInt(m[1], 16));
+  if (decoded.join() !== offsets.join() || !WebAssembly.validate(out)) {
+    throw new Error(
+      `${source}: rewriting f32x4.fma to f32x4.relaxed_madd failed (rewrote ${offsets.length} ` +
+        `byte sequences, decoded ${decoded.length} instructions).`,
+    );
+  }
+  return out;
 }
 
 /**

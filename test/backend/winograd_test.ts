@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { setBackend, tf } from "../../lib/mod.ts";
 import { winogradConv2d } from "../../lib/backend/_kernels/winograd/winograd_conv2d.ts";
+import { WINOGRAD_RELAXED_WASM_BASE64 } from "../../lib/backend/_kernels/winograd/winograd_relaxed_wasm.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 
@@ -261,4 +262,36 @@ Deno.test("FusedConv2D on wasm follows a new filter tensor (no stale filter tran
   assert.ok(relativeMaxError(yA, yB) > 0.1, "a new filter changes the result");
   assert.ok(relativeMaxError(yB, expectedB) <= 1e-5, "the result is the new filter's");
   tf.dispose([x, fB, yA, yB, expectedB]);
+});
+
+Deno.test("winogradConv2d() relaxed-SIMD and plain SIMD128 builds both equal cpu on the tutorial shapes", async () => {
+  const bytes = Uint8Array.from(atob(WINOGRAD_RELAXED_WASM_BASE64), (c) => c.charCodeAt(0));
+  assert.ok(WebAssembly.validate(bytes), "Deno compiles the relaxed-SIMD build (the fast path)");
+  const rand = mulberry32(13);
+  for (const [ci, co, flipped] of [[32, 16, false], [16, 32, true], [8, 12, false]] as const) {
+    const x = uniform(rand, [2, 28, 28, ci]).mul(4) as tf.Tensor4D;
+    const f = uniform(rand, [3, 3, flipped ? co : ci, flipped ? ci : co]) as tf.Tensor4D;
+    await setBackend("cpu");
+    const filter = flipped ? tf.reverse(tf.transpose(f, [0, 1, 3, 2]), [0, 1]) : f;
+    const expected = tf.conv2d(x, filter as tf.Tensor4D, 1, "same").dataSync() as Float32Array;
+    if (flipped) filter.dispose();
+    await setBackend("wasm");
+    const backend = tf.backend() as BackendWasm;
+    const results = [true, false].map((relaxedSimd) => {
+      const info = winogradConv2d(backend, x, f, null, [1, 1, 1, 1], false, {
+        flipped,
+        relaxedSimd,
+      });
+      assert.ok(info !== null, `${[ci, co]} is eligible`);
+      const y = tf.engine().makeTensorFromTensorInfo(info);
+      const values = y.dataSync() as Float32Array;
+      y.dispose();
+      return values;
+    });
+    for (const [i, values] of results.entries()) {
+      const err = relativeMaxError(values, expected);
+      assert.ok(err <= 1e-4, `${[ci, co, flipped]} ${i === 0 ? "relaxed" : "plain"}: ${err}`);
+    }
+    tf.dispose([x, f]);
+  }
 });

@@ -15,6 +15,7 @@ import { derivedBuffer } from "../_derived_cache.ts";
 import { heapModule } from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
 import { WINOGRAD_WASM_BASE64 } from "./winograd_wasm.ts";
+import { WINOGRAD_RELAXED_WASM_BASE64 } from "./winograd_relaxed_wasm.ts";
 
 /** The module's exports. */
 interface WinogradExports {
@@ -39,7 +40,12 @@ interface WinogradExports {
   ): void;
 }
 
-const MODULE = heapModule<WinogradExports>(WINOGRAD_WASM_BASE64);
+/**
+ * The same kernel built twice: with relaxed SIMD (its GEMMs use `f32x4.relaxed_madd`, a fused
+ * multiply-add where the CPU has one) and with plain SIMD128 for runtimes without relaxed SIMD.
+ */
+const RELAXED = heapModule<WinogradExports>(WINOGRAD_RELAXED_WASM_BASE64);
+const PLAIN = heapModule<WinogradExports>(WINOGRAD_WASM_BASE64);
 
 /** Winograd's filter transform matrix G (4×3). */
 const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
@@ -105,6 +111,12 @@ export interface WinogradOptions {
    * @default 4
    */
   minTiles?: number;
+  /**
+   * Run the relaxed-SIMD build (fused multiply-adds) where the runtime can compile it; `false`
+   * runs the plain SIMD128 build, which is otherwise only the fallback (for tests).
+   * @default true
+   */
+  relaxedSimd?: boolean;
 }
 
 /**
@@ -128,7 +140,8 @@ export function winogradConv2d(
   bias: tf.TensorInfo | null,
   pads: [number, number, number, number],
   relu: boolean,
-  { flipped = false, minChannelProduct = 64, minTiles = 4 }: WinogradOptions = {},
+  { flipped = false, minChannelProduct = 64, minTiles = 4, relaxedSimd = true }: WinogradOptions =
+    {},
 ): tf.TensorInfo | null {
   if (x.dtype !== "float32" || filter.dtype !== "float32") return null;
   if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
@@ -147,7 +160,7 @@ export function winogradConv2d(
     const size = bias.shape.reduce((a, b) => a * b, 1);
     if (bias.dtype !== "float32" || size !== co) return null;
   }
-  const mod = MODULE.on(backend);
+  const mod = (relaxedSimd ? RELAXED.on(backend) : null) ?? PLAIN.on(backend);
   if (mod === null) return null;
   const u = derivedBuffer(
     backend,
