@@ -1,5 +1,5 @@
 /**
- * Winograd F(2×2, 3×3) vs XNNPACK on the tutorial CNN's second convolution (3×3, "same",
+ * Winograd (F(4×4, 3×3) on these shapes; F(2×2, 3×3) beside it) vs XNNPACK on the tutorial CNN's second convolution (3×3, "same",
  * `[n, 28, 28, 32] → 16` channels) and on its input gradient (`[n, 28, 28, 16] → 32` channels,
  * the flipped filter), batch 1 and 64. Both run at the kernel level on the wasm heap, interleaved
  * in rounds; the table prints the min and median per-call time over rounds and XNNPACK / Winograd.
@@ -24,6 +24,7 @@ interface Shape {
   batch: number;
   xnnpack: () => tf.TensorInfo;
   winograd: () => tf.TensorInfo;
+  winograd2: () => tf.TensorInfo;
   inputs: tf.Tensor[];
 }
 
@@ -51,12 +52,15 @@ function shapes(batch: number): Shape[] {
     batch,
     xnnpack: () => runKernel("FusedConv2D", backend, { x, filter, bias }, fused),
     winograd: () => need(winogradConv2d(backend, x, filter, bias, SAME, true)),
+    winograd2: () => need(winogradConv2d(backend, x, filter, bias, SAME, true, { tile: 2 })),
     inputs: [x, filter, bias],
   }, {
     name: `conv2 input gradient, batch ${batch}`,
     batch,
     xnnpack: () => conv2d(backend, dy, flipped, SAME),
     winograd: () => need(winogradConv2d(backend, dy, filter, null, SAME, false, { flipped: true })),
+    winograd2: () =>
+      need(winogradConv2d(backend, dy, filter, null, SAME, false, { flipped: true, tile: 2 })),
     inputs: [dy, flipped],
   }];
 }
@@ -78,24 +82,36 @@ const rows: string[][] = [];
 for (const s of all) {
   const reps = s.batch === 1 ? 100 : 3;
   const warm = performance.now();
-  while (performance.now() - warm < 500) perCall(s.xnnpack, reps), perCall(s.winograd, reps);
+  while (performance.now() - warm < 500) {
+    perCall(s.xnnpack, reps), perCall(s.winograd2, reps), perCall(s.winograd, reps);
+  }
   const xs: number[] = [];
+  const w2s: number[] = [];
   const ws: number[] = [];
   for (let round = 0; round < 11; round++) {
     xs.push(perCall(s.xnnpack, reps));
+    w2s.push(perCall(s.winograd2, reps));
     ws.push(perCall(s.winograd, reps));
   }
   const x = stats(xs);
+  const w2 = stats(w2s);
   const w = stats(ws);
   rows.push([
     s.name,
     `${x.min.toFixed(3)} / ${x.median.toFixed(3)}`,
+    `${w2.min.toFixed(3)} / ${w2.median.toFixed(3)}`,
     `${w.min.toFixed(3)} / ${w.median.toFixed(3)}`,
     `${(x.min / w.min).toFixed(2)}x / ${(x.median / w.median).toFixed(2)}x`,
   ]);
 }
 printTable(
-  ["shape (ms per call: min / median)", "XNNPACK", "Winograd", "XNNPACK / Winograd"],
+  [
+    "shape (ms per call: min / median)",
+    "XNNPACK",
+    "Winograd F(2x2)",
+    "Winograd",
+    "XNNPACK / Winograd",
+  ],
   rows,
 );
 

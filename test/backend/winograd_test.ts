@@ -1,5 +1,5 @@
 /**
- * The Winograd F(2×2, 3×3) convolutions behind `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput` on
+ * The Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions behind `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput` on
  * the `wasm` backend agree with the `cpu` backend on random (seeded) shapes, fall back where not
  * eligible, leak no backend memory and follow filter changes.
  */
@@ -264,34 +264,87 @@ Deno.test("FusedConv2D on wasm follows a new filter tensor (no stale filter tran
   tf.dispose([x, fB, yA, yB, expectedB]);
 });
 
-Deno.test("winogradConv2d() relaxed-SIMD and plain SIMD128 builds both equal cpu on the tutorial shapes", async () => {
+Deno.test("winogradConv2d() F(2x2) and F(4x4), relaxed-SIMD and plain SIMD128 builds, equal cpu", async () => {
   const bytes = Uint8Array.from(atob(WINOGRAD_RELAXED_WASM_BASE64), (c) => c.charCodeAt(0));
   assert.ok(WebAssembly.validate(bytes), "Deno compiles the relaxed-SIMD build (the fast path)");
   const rand = mulberry32(13);
-  for (const [ci, co, flipped] of [[32, 16, false], [16, 32, true], [8, 12, false]] as const) {
-    const x = uniform(rand, [2, 28, 28, ci]).mul(4) as tf.Tensor4D;
+  // [batch, height, width, inC, outC, flipped, input magnitude]: the tutorial's shapes, partial
+  // tiles, a single pixel, inputs up to ±100.
+  const shapes = [
+    [2, 28, 28, 32, 16, false, 1],
+    [2, 28, 28, 16, 32, true, 1],
+    [1, 28, 28, 32, 16, false, 100],
+    [2, 5, 7, 8, 12, false, 1],
+    [3, 9, 4, 20, 12, true, 10],
+    [1, 1, 1, 8, 8, false, 1],
+    [1, 6, 6, 4, 4, false, 1],
+  ] as const;
+  for (const [n, h, w, ci, co, flipped, scale] of shapes) {
+    const x = uniform(rand, [n, h, w, ci]).mul(scale) as tf.Tensor4D;
     const f = uniform(rand, [3, 3, flipped ? co : ci, flipped ? ci : co]) as tf.Tensor4D;
+    const b = uniform(rand, [co]);
     await setBackend("cpu");
-    const filter = flipped ? tf.reverse(tf.transpose(f, [0, 1, 3, 2]), [0, 1]) : f;
-    const expected = tf.conv2d(x, filter as tf.Tensor4D, 1, "same").dataSync() as Float32Array;
-    if (flipped) filter.dispose();
+    const expected = tf.tidy(() => {
+      const filter = flipped ? tf.reverse(tf.transpose(f, [0, 1, 3, 2]), [0, 1]) : f;
+      return tf.relu(tf.add(tf.conv2d(x, filter as tf.Tensor4D, 1, "same"), b));
+    });
+    const want = expected.dataSync() as Float32Array;
+    expected.dispose();
     await setBackend("wasm");
     const backend = tf.backend() as BackendWasm;
-    const results = [true, false].map((relaxedSimd) => {
-      const info = winogradConv2d(backend, x, f, null, [1, 1, 1, 1], false, {
-        flipped,
-        relaxedSimd,
-      });
-      assert.ok(info !== null, `${[ci, co]} is eligible`);
-      const y = tf.engine().makeTensorFromTensorInfo(info);
-      const values = y.dataSync() as Float32Array;
-      y.dispose();
-      return values;
-    });
-    for (const [i, values] of results.entries()) {
-      const err = relativeMaxError(values, expected);
-      assert.ok(err <= 1e-4, `${[ci, co, flipped]} ${i === 0 ? "relaxed" : "plain"}: ${err}`);
+    for (const tile of [2, 4] as const) {
+      for (const relaxedSimd of [true, false]) {
+        const label = `${[n, h, w, ci, co, flipped, scale]} F(${tile}x${tile}) ` +
+          (relaxedSimd ? "relaxed" : "plain");
+        const info = winogradConv2d(backend, x, f, b, [1, 1, 1, 1], true, {
+          flipped,
+          relaxedSimd,
+          tile,
+          minChannelProduct: 0,
+          minTiles: 0,
+        });
+        assert.ok(info !== null, `${label}: eligible when forced`);
+        const y = tf.engine().makeTensorFromTensorInfo(info);
+        const err = relativeMaxError(y.dataSync() as Float32Array, want);
+        y.dispose();
+        assert.ok(err <= 1e-5, `${label}: relative error ${err} > 1e-5`);
+      }
     }
-    tf.dispose([x, f]);
+    tf.dispose([x, f, b]);
   }
+});
+
+Deno.test("winogradConv2d() leaves output pixels with an all-zero 3x3 input window exactly at the bias", async () => {
+  // A sparse input (e.g. the gradient of one neuron): a direct convolution gives exactly the bias
+  // outside the nonzero pixel's 3x3 neighbourhood, and so must Winograd (no rounding noise).
+  await setBackend("wasm");
+  const backend = tf.backend() as BackendWasm;
+  const rand = mulberry32(17);
+  const [h, w, ci, co] = [28, 28, 16, 32];
+  const values = new Float32Array(h * w * ci);
+  for (let c = 0; c < ci; c++) values[(15 * w + 15) * ci + c] = 2 * rand() - 1;
+  const x = tf.tensor4d(values, [1, h, w, ci]);
+  const f = uniform(rand, [3, 3, ci, co]) as tf.Tensor4D;
+  const b = uniform(rand, [co]);
+  const bias = b.dataSync();
+  for (const tile of [2, 4] as const) {
+    const info = winogradConv2d(backend, x, f, b, [1, 1, 1, 1], false, { tile });
+    assert.ok(info !== null);
+    const y = tf.engine().makeTensorFromTensorInfo(info);
+    const out = y.dataSync();
+    y.dispose();
+    let checked = 0;
+    for (let r = 0; r < h; r++) {
+      for (let col = 0; col < w; col++) {
+        if (Math.abs(r - 15) <= 1 && Math.abs(col - 15) <= 1) continue;
+        for (let c = 0; c < co; c++) {
+          const got = out[(r * w + col) * co + c];
+          assert.equal(got, bias[c], `F(${tile}x${tile}) pixel ${[r, col, c]}: ${got} ≠ bias`);
+          checked++;
+        }
+      }
+    }
+    assert.equal(checked, (h * w - 9) * co);
+  }
+  tf.dispose([x, f, b]);
 });
