@@ -13,36 +13,19 @@ import {
 } from "../../lib/backend/_kernels/direct_conv/direct_conv2d.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+import {
+  assertConv2DBackpropInputMatchesCpu,
+  assertConv2DMatchesCpu,
+  assertFusedConv2DMatchesCpu,
+  assertKernelMatchesCpu,
+  type ConvCase,
+  uniformTensor,
+} from "../_helpers/conv_kernels.ts";
 
-type Pad = "same" | "valid" | [
-  [number, number],
-  [number, number],
-  [number, number],
-  [number, number],
-];
-
-interface Case {
-  batch: number;
-  size: [number, number];
-  kernel: [number, number];
-  inC: number;
-  outC: number;
-  pad: Pad;
-  bias: boolean;
-  relu: boolean;
-}
-
-function uniform(rand: () => number, shape: number[]): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = 2 * rand() - 1;
-  return tf.tensor(values, shape);
-}
-
-function cases(seed: number, count: number): Case[] {
+function cases(seed: number, count: number): ConvCase[] {
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const out: Case[] = [
+  const out: ConvCase[] = [
     // The tutorial CNN's first layer (its input gradient has the same shape).
     {
       batch: 1,
@@ -134,121 +117,17 @@ function cases(seed: number, count: number): Case[] {
 
 const CASES = cases(13, 30);
 
-/** Run `name` on the active backend; the values and shape of its output. */
-function run(
-  name: string,
-  inputs: Record<string, tf.Tensor>,
-  attrs: Record<string, unknown>,
-): { values: Float32Array; shape: number[] } {
-  const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
-  out.dispose();
-  return result;
-}
+Deno.test("FusedConv2D on wasm (direct for 1-4 input channels) equals cpu for random shapes", () =>
+  assertFusedConv2DMatchesCpu(CASES));
 
-/**
- * Kernel `name` on wasm equals it on cpu within 1e-4 relative, and leaves no tensor and no wasm
- * buffer behind once its inputs are disposed (cached filter layouts included).
- */
-async function assertMatchesCpu(
-  name: string,
-  make: () => Record<string, tf.Tensor>,
-  attrs: Record<string, unknown>,
-  label: string,
-): Promise<void> {
-  await setBackend("wasm");
-  const backend = tf.backend();
-  const dataIdsBefore = backend.numDataIds();
-  const tensorsBefore = tf.memory().numTensors;
-  let inputs = make();
-  const wasm = run(name, inputs, attrs);
-  const again = run(name, inputs, attrs); // the cached filter layout
-  tf.dispose(Object.values(inputs));
-  assert.equal(tf.memory().numTensors, tensorsBefore, `${label}: leaked tensors`);
-  assert.equal(backend.numDataIds(), dataIdsBefore, `${label}: leaked wasm data`);
-  assert.deepEqual(again.values, wasm.values, `${label}: second call differs`);
-  await setBackend("cpu");
-  inputs = make();
-  const cpu = run(name, inputs, attrs);
-  tf.dispose(Object.values(inputs));
-  await setBackend("wasm");
-  assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
-  const err = relativeMaxError(wasm.values, cpu.values);
-  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
-}
+Deno.test("Conv2D on wasm (direct for 1-4 input channels) equals cpu for random shapes", () =>
+  assertConv2DMatchesCpu(CASES.slice(0, 12)));
 
-const label = (kernel: string, c: Case) => `${kernel} ${JSON.stringify(c)}`;
-
-Deno.test("FusedConv2D on wasm (direct for 1-4 input channels) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.entries()) {
-    const make = () => {
-      const rand = mulberry32(100 + i);
-      const inputs: Record<string, tf.Tensor> = {
-        x: uniform(rand, [c.batch, ...c.size, c.inC]),
-        filter: uniform(rand, [...c.kernel, c.inC, c.outC]),
-      };
-      if (c.bias) inputs.bias = uniform(rand, [c.outC]);
-      return inputs;
-    };
-    await assertMatchesCpu("FusedConv2D", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-      dimRoundingMode: undefined,
-      activation: c.relu ? "relu" : "linear",
-    }, label("FusedConv2D", c));
-  }
-});
-
-Deno.test("Conv2D on wasm (direct for 1-4 input channels) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.slice(0, 12).entries()) {
-    const make = () => {
-      const rand = mulberry32(200 + i);
-      return {
-        x: uniform(rand, [c.batch, ...c.size, c.inC]),
-        filter: uniform(rand, [...c.kernel, c.inC, c.outC]),
-      };
-    };
-    await assertMatchesCpu("Conv2D", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-      dimRoundingMode: undefined,
-    }, label("Conv2D", c));
-  }
-});
-
-Deno.test("Conv2DBackpropInput on wasm (direct for 1-4 input channels) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.entries()) {
-    const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      [...c.kernel, c.inC, c.outC],
-      [1, 1],
-      1,
-      c.pad,
-    );
-    const make = () => {
-      const rand = mulberry32(300 + i);
-      return {
-        dy: uniform(rand, [c.batch, info.outHeight, info.outWidth, c.outC]),
-        filter: uniform(rand, [...c.kernel, c.inC, c.outC]),
-      };
-    };
-    await assertMatchesCpu("Conv2DBackpropInput", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dimRoundingMode: undefined,
-      inputShape,
-    }, label("Conv2DBackpropInput", c));
-  }
-});
+Deno.test("Conv2DBackpropInput on wasm (direct for 1-4 input channels) equals cpu for random shapes", () =>
+  assertConv2DBackpropInputMatchesCpu(CASES));
 
 Deno.test("Strided few-channel convolutions fall back and still equal cpu", async () => {
-  const c: Case = {
+  const c: ConvCase = {
     batch: 2,
     size: [9, 8],
     kernel: [3, 3],
@@ -260,12 +139,12 @@ Deno.test("Strided few-channel convolutions fall back and still equal cpu", asyn
   };
   const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo(inputShape, [3, 3, 1, 8], [2, 2], 1, "same");
-  await assertMatchesCpu("FusedConv2D", () => {
+  await assertKernelMatchesCpu("FusedConv2D", () => {
     const rand = mulberry32(400);
     return {
-      x: uniform(rand, inputShape),
-      filter: uniform(rand, [3, 3, 1, 8]),
-      bias: uniform(rand, [8]),
+      x: uniformTensor(rand, inputShape),
+      filter: uniformTensor(rand, [3, 3, 1, 8]),
+      bias: uniformTensor(rand, [8]),
     };
   }, {
     strides: [2, 2],
@@ -274,12 +153,12 @@ Deno.test("Strided few-channel convolutions fall back and still equal cpu", asyn
     dilations: [1, 1],
     dimRoundingMode: undefined,
     activation: "relu",
-  }, label("FusedConv2D strided", c));
-  await assertMatchesCpu("Conv2DBackpropInput", () => {
+  }, `FusedConv2D strided ${JSON.stringify(c)}`);
+  await assertKernelMatchesCpu("Conv2DBackpropInput", () => {
     const rand = mulberry32(401);
     return {
-      dy: uniform(rand, [2, info.outHeight, info.outWidth, 8]),
-      filter: uniform(rand, [3, 3, 1, 8]),
+      dy: uniformTensor(rand, [2, info.outHeight, info.outWidth, 8]),
+      filter: uniformTensor(rand, [3, 3, 1, 8]),
     };
   }, {
     strides: [2, 2],
@@ -287,20 +166,20 @@ Deno.test("Strided few-channel convolutions fall back and still equal cpu", asyn
     dataFormat: "NHWC",
     dimRoundingMode: undefined,
     inputShape,
-  }, label("Conv2DBackpropInput strided", c));
+  }, `Conv2DBackpropInput strided ${JSON.stringify(c)}`);
 });
 
 Deno.test("fewInChannelsConv2d() and its input gradient take eligible shapes and decline the others", async () => {
   await setBackend("wasm");
   const backend = tf.backend() as BackendWasm;
   const rand = mulberry32(5);
-  const x1 = uniform(rand, [1, 6, 6, 1]);
-  const x5 = uniform(rand, [1, 6, 6, 5]);
-  const f1 = uniform(rand, [3, 3, 1, 8]);
-  const f1x6 = uniform(rand, [3, 3, 1, 6]);
-  const f5 = uniform(rand, [3, 3, 5, 8]);
-  const f9 = uniform(rand, [9, 9, 1, 8]);
-  const dy = uniform(rand, [1, 6, 6, 8]);
+  const x1 = uniformTensor(rand, [1, 6, 6, 1]);
+  const x5 = uniformTensor(rand, [1, 6, 6, 5]);
+  const f1 = uniformTensor(rand, [3, 3, 1, 8]);
+  const f1x6 = uniformTensor(rand, [3, 3, 1, 6]);
+  const f5 = uniformTensor(rand, [3, 3, 5, 8]);
+  const f9 = uniformTensor(rand, [9, 9, 1, 8]);
+  const dy = uniformTensor(rand, [1, 6, 6, 8]);
   const int = tf.zeros([1, 6, 6, 1], "int32");
   const same: [number, number, number, number] = [1, 1, 1, 1];
   const y = fewInChannelsConv2d(backend, x1, f1, null, same, false);
@@ -325,15 +204,15 @@ Deno.test("fewInChannelsConv2d() and its input gradient take eligible shapes and
 Deno.test("Few-channel convolutions on wasm follow a new filter tensor (no stale filter layout)", async () => {
   await setBackend("wasm");
   const rand = mulberry32(9);
-  const x = uniform(rand, [1, 7, 7, 1]) as tf.Tensor4D;
-  const dy = uniform(rand, [1, 7, 7, 8]) as tf.Tensor4D;
+  const x = uniformTensor(rand, [1, 7, 7, 1]) as tf.Tensor4D;
+  const dy = uniformTensor(rand, [1, 7, 7, 8]) as tf.Tensor4D;
   const conv = (f: tf.Tensor4D) => tf.fused.conv2d({ x, filter: f, strides: 1, pad: "same" });
   const grad = (f: tf.Tensor4D) => tf.conv2dTranspose(dy, f, [1, 7, 7, 1], 1, "same");
-  const fA = uniform(rand, [3, 3, 1, 8]) as tf.Tensor4D;
+  const fA = uniformTensor(rand, [3, 3, 1, 8]) as tf.Tensor4D;
   const yA = conv(fA);
   const dxA = grad(fA);
   fA.dispose();
-  const fB = uniform(rand, [3, 3, 1, 8]) as tf.Tensor4D;
+  const fB = uniformTensor(rand, [3, 3, 1, 8]) as tf.Tensor4D;
   const yB = conv(fB);
   const dxB = grad(fB);
   // References as sums of shifted 1×1 products, which the direct kernels never run.

@@ -10,35 +10,18 @@ import { winogradConv2d } from "../../lib/backend/_kernels/winograd/winograd_con
 import { WINOGRAD_RELAXED_WASM_BASE64 } from "../../lib/backend/_kernels/winograd/winograd_relaxed_wasm.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+import {
+  assertConv2DBackpropInputMatchesCpu,
+  assertConv2DMatchesCpu,
+  assertFusedConv2DMatchesCpu,
+  type ConvCase,
+  uniformTensor,
+} from "../_helpers/conv_kernels.ts";
 
-type Pad = "same" | "valid" | [
-  [number, number],
-  [number, number],
-  [number, number],
-  [number, number],
-];
-
-interface Case {
-  batch: number;
-  size: [number, number];
-  inC: number;
-  outC: number;
-  pad: Pad;
-  bias: boolean;
-  relu: boolean;
-}
-
-function uniform(rand: () => number, shape: number[]): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = 2 * rand() - 1;
-  return tf.tensor(values, shape);
-}
-
-function cases(seed: number, count: number): Case[] {
+function cases(seed: number, count: number): ConvCase[] {
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const out: Case[] = [
+  const out: ConvCase[] = [
     // The tutorial CNN's second layer, and its input gradient's shape.
     { batch: 1, size: [28, 28], inC: 32, outC: 16, pad: "same", bias: true, relu: true },
     { batch: 2, size: [28, 28], inC: 16, outC: 32, pad: "same", bias: false, relu: false },
@@ -76,128 +59,24 @@ function cases(seed: number, count: number): Case[] {
 
 const CASES = cases(7, 18);
 
-/** Run `name` on the active backend; the values and shape of its output. */
-function run(
-  name: string,
-  inputs: Record<string, tf.Tensor>,
-  attrs: Record<string, unknown>,
-): { values: Float32Array; shape: number[] } {
-  const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
-  out.dispose();
-  return result;
-}
+Deno.test("FusedConv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", () =>
+  assertFusedConv2DMatchesCpu(CASES));
 
-/**
- * Kernel `name` on wasm equals it on cpu within 1e-4 relative, and leaves no tensor and no wasm
- * buffer behind once its inputs are disposed (cached filter transforms included).
- */
-async function assertMatchesCpu(
-  name: string,
-  make: () => Record<string, tf.Tensor>,
-  attrs: Record<string, unknown>,
-  label: string,
-): Promise<void> {
-  await setBackend("wasm");
-  const backend = tf.backend();
-  const dataIdsBefore = backend.numDataIds();
-  const tensorsBefore = tf.memory().numTensors;
-  let inputs = make();
-  const wasm = run(name, inputs, attrs);
-  const again = run(name, inputs, attrs); // the cached filter transform
-  tf.dispose(Object.values(inputs));
-  assert.equal(tf.memory().numTensors, tensorsBefore, `${label}: leaked tensors`);
-  assert.equal(backend.numDataIds(), dataIdsBefore, `${label}: leaked wasm data`);
-  assert.deepEqual(again.values, wasm.values, `${label}: second call differs`);
-  await setBackend("cpu");
-  inputs = make();
-  const cpu = run(name, inputs, attrs);
-  tf.dispose(Object.values(inputs));
-  await setBackend("wasm");
-  assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
-  const err = relativeMaxError(wasm.values, cpu.values);
-  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
-}
+Deno.test("Conv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", () =>
+  assertConv2DMatchesCpu(CASES.slice(0, 8)));
 
-const label = (kernel: string, c: Case) => `${kernel} ${JSON.stringify(c)}`;
-
-Deno.test("FusedConv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.entries()) {
-    const make = () => {
-      const rand = mulberry32(100 + i);
-      const inputs: Record<string, tf.Tensor> = {
-        x: uniform(rand, [c.batch, ...c.size, c.inC]),
-        filter: uniform(rand, [3, 3, c.inC, c.outC]),
-      };
-      if (c.bias) inputs.bias = uniform(rand, [c.outC]);
-      return inputs;
-    };
-    await assertMatchesCpu("FusedConv2D", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-      dimRoundingMode: undefined,
-      activation: c.relu ? "relu" : "linear",
-    }, label("FusedConv2D", c));
-  }
-});
-
-Deno.test("Conv2D on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.slice(0, 8).entries()) {
-    const make = () => {
-      const rand = mulberry32(200 + i);
-      return {
-        x: uniform(rand, [c.batch, ...c.size, c.inC]),
-        filter: uniform(rand, [3, 3, c.inC, c.outC]),
-      };
-    };
-    await assertMatchesCpu("Conv2D", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-      dimRoundingMode: undefined,
-    }, label("Conv2D", c));
-  }
-});
-
-Deno.test("Conv2DBackpropInput on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", async () => {
-  for (const [i, c] of CASES.entries()) {
-    const inputShape = [c.batch, ...c.size, c.inC] as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      [3, 3, c.inC, c.outC],
-      [1, 1],
-      1,
-      c.pad,
-    );
-    const make = () => {
-      const rand = mulberry32(300 + i);
-      return {
-        dy: uniform(rand, [c.batch, info.outHeight, info.outWidth, c.outC]),
-        filter: uniform(rand, [3, 3, c.inC, c.outC]),
-      };
-    };
-    await assertMatchesCpu("Conv2DBackpropInput", make, {
-      strides: [1, 1],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dimRoundingMode: undefined,
-      inputShape,
-    }, label("Conv2DBackpropInput", c));
-  }
-});
+Deno.test("Conv2DBackpropInput on wasm (Winograd for 3x3 stride 1) equals cpu for random shapes", () =>
+  assertConv2DBackpropInputMatchesCpu(CASES));
 
 Deno.test("winogradConv2d() takes eligible shapes and declines the others", async () => {
   await setBackend("wasm");
   const backend = tf.backend() as BackendWasm;
   const rand = mulberry32(5);
-  const x8 = uniform(rand, [1, 5, 5, 8]);
-  const x6 = uniform(rand, [1, 5, 5, 6]);
-  const f88 = uniform(rand, [3, 3, 8, 8]);
-  const f66 = uniform(rand, [3, 3, 6, 6]);
-  const f55 = uniform(rand, [5, 5, 8, 8]);
+  const x8 = uniformTensor(rand, [1, 5, 5, 8]);
+  const x6 = uniformTensor(rand, [1, 5, 5, 6]);
+  const f88 = uniformTensor(rand, [3, 3, 8, 8]);
+  const f66 = uniformTensor(rand, [3, 3, 6, 6]);
+  const f55 = uniformTensor(rand, [5, 5, 8, 8]);
   const y = winogradConv2d(backend, x8, f88, null, [1, 1, 1, 1], false);
   assert.ok(y !== null, "8→8 channels, 3x3, same padding is eligible");
   assert.deepEqual(y.shape, [1, 5, 5, 8]);
@@ -210,7 +89,7 @@ Deno.test("winogradConv2d() takes eligible shapes and declines the others", asyn
     null,
     "below minChannelProduct",
   );
-  const x1 = uniform(rand, [1, 1, 1, 8]);
+  const x1 = uniformTensor(rand, [1, 1, 1, 8]);
   assert.equal(winogradConv2d(backend, x1, f88, null, [1, 1, 1, 1], false), null, "one tile");
   tf.dispose([x8, x6, f88, f66, f55, x1]);
 });
@@ -220,9 +99,9 @@ Deno.test("winogradConv2d() on tiny images equals tf.conv2d when forced", async 
   const backend = tf.backend() as BackendWasm;
   const rand = mulberry32(11);
   for (const [n, h, w, ci, co] of [[1, 1, 1, 4, 4], [2, 2, 3, 4, 8], [1, 3, 1, 8, 4]]) {
-    const x = uniform(rand, [n, h, w, ci]) as tf.Tensor4D;
-    const f = uniform(rand, [3, 3, ci, co]) as tf.Tensor4D;
-    const b = uniform(rand, [co]);
+    const x = uniformTensor(rand, [n, h, w, ci]) as tf.Tensor4D;
+    const f = uniformTensor(rand, [3, 3, ci, co]) as tf.Tensor4D;
+    const b = uniformTensor(rand, [co]);
     // The reference runs on XNNPACK: these channel counts are below the default minimum.
     const info = winogradConv2d(backend, x, f, b, [1, 1, 1, 1], true, {
       minChannelProduct: 0,
@@ -239,12 +118,12 @@ Deno.test("winogradConv2d() on tiny images equals tf.conv2d when forced", async 
 Deno.test("FusedConv2D on wasm follows a new filter tensor (no stale filter transform)", async () => {
   await setBackend("wasm");
   const rand = mulberry32(9);
-  const x = uniform(rand, [1, 7, 7, 8]) as tf.Tensor4D;
+  const x = uniformTensor(rand, [1, 7, 7, 8]) as tf.Tensor4D;
   const conv = (f: tf.Tensor4D) => tf.fused.conv2d({ x, filter: f, strides: 1, pad: "same" });
-  const fA = uniform(rand, [3, 3, 8, 8]) as tf.Tensor4D;
+  const fA = uniformTensor(rand, [3, 3, 8, 8]) as tf.Tensor4D;
   const yA = conv(fA);
   fA.dispose();
-  const fB = uniform(rand, [3, 3, 8, 8]) as tf.Tensor4D;
+  const fB = uniformTensor(rand, [3, 3, 8, 8]) as tf.Tensor4D;
   const yB = conv(fB);
   const expectedB = tf.tidy(() => {
     // The same convolution as a sum of 9 shifted 1×1 products, which Winograd never runs.
@@ -280,9 +159,9 @@ Deno.test("winogradConv2d() F(2x2) and F(4x4), relaxed-SIMD and plain SIMD128 bu
     [1, 6, 6, 4, 4, false, 1],
   ] as const;
   for (const [n, h, w, ci, co, flipped, scale] of shapes) {
-    const x = uniform(rand, [n, h, w, ci]).mul(scale) as tf.Tensor4D;
-    const f = uniform(rand, [3, 3, flipped ? co : ci, flipped ? ci : co]) as tf.Tensor4D;
-    const b = uniform(rand, [co]);
+    const x = uniformTensor(rand, [n, h, w, ci]).mul(scale) as tf.Tensor4D;
+    const f = uniformTensor(rand, [3, 3, flipped ? co : ci, flipped ? ci : co]) as tf.Tensor4D;
+    const b = uniformTensor(rand, [co]);
     await setBackend("cpu");
     const expected = tf.tidy(() => {
       const filter = flipped ? tf.reverse(tf.transpose(f, [0, 1, 3, 2]), [0, 1]) : f;
@@ -324,8 +203,8 @@ Deno.test("winogradConv2d() leaves output pixels with an all-zero 3x3 input wind
   const values = new Float32Array(h * w * ci);
   for (let c = 0; c < ci; c++) values[(15 * w + 15) * ci + c] = 2 * rand() - 1;
   const x = tf.tensor4d(values, [1, h, w, ci]);
-  const f = uniform(rand, [3, 3, ci, co]) as tf.Tensor4D;
-  const b = uniform(rand, [co]);
+  const f = uniformTensor(rand, [3, 3, ci, co]) as tf.Tensor4D;
+  const b = uniformTensor(rand, [co]);
   const bias = b.dataSync();
   for (const tile of [2, 4] as const) {
     const info = winogradConv2d(backend, x, f, b, [1, 1, 1, 1], false, { tile });
