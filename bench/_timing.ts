@@ -74,3 +74,17 @@ export function machineLine(beforeMs: number, afterMs: number): string {
     (ms / QUIET_PROBE_MS).toFixed(1)
   }× that)`;
 }
+
+/** Mean milliseconds per call of `reps` calls of a wasm kernel-level `fn` (its output freed). */
+export function kernelCallMs(fn: () => tf.TensorInfo, reps: number): number {
+  const backend = tf.backend();
+  const t0 = performance.now();
+  for (let r = 0; r < reps; r++) backend.disposeData(fn().dataId);
+  return (performance.now() - t0) / reps;
+}
+
+/** The minimum and the median of `xs`. */
+export function minMedian(xs: number[]): { min: number; median: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)] };
+}

@@ -22,6 +22,7 @@ import {
   fewInChannelsConv2dBackpropInput,
 } from "../lib/backend/_kernels/direct_conv/direct_conv2d.ts";
 import { printTable } from "./_report.ts";
+import { kernelCallMs, minMedian } from "./_timing.ts";
 
 const backend = tf.backend() as BackendWasm;
 const SAME: [number, number, number, number] = [1, 1, 1, 1];
@@ -86,18 +87,6 @@ function shapes(batch: number, size: number, ci: number, co: number): Shape[] {
   }];
 }
 
-/** Mean ms per call of `reps` calls. */
-function perCall(fn: () => tf.TensorInfo, reps: number): number {
-  const t0 = performance.now();
-  for (let r = 0; r < reps; r++) disposeAll(backend, fn());
-  return (performance.now() - t0) / reps;
-}
-
-function stats(xs: number[]): { min: number; median: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)] };
-}
-
 const all = [
   ...shapes(1, 28, 1, 32),
   ...shapes(64, 28, 1, 32),
@@ -108,15 +97,15 @@ const rows: string[][] = [];
 for (const s of all) {
   const reps = s.batch === 1 ? 200 : 4;
   const warm = performance.now();
-  while (performance.now() - warm < 400) perCall(s.old, reps), perCall(s.direct, reps);
+  while (performance.now() - warm < 400) kernelCallMs(s.old, reps), kernelCallMs(s.direct, reps);
   const os: number[] = [];
   const ds: number[] = [];
   for (let round = 0; round < 15; round++) {
-    os.push(perCall(s.old, reps));
-    ds.push(perCall(s.direct, reps));
+    os.push(kernelCallMs(s.old, reps));
+    ds.push(kernelCallMs(s.direct, reps));
   }
-  const o = stats(os);
-  const d = stats(ds);
+  const o = minMedian(os);
+  const d = minMedian(ds);
   const us = (v: number) => (v * 1000).toFixed(1);
   rows.push([
     s.name,

@@ -15,6 +15,7 @@ import { tf } from "../lib/mod.ts";
 import { conv2d, disposeAll, runKernel } from "../lib/backend/_kernels/_wasm.ts";
 import { winogradConv2d } from "../lib/backend/_kernels/winograd/winograd_conv2d.ts";
 import { printTable } from "./_report.ts";
+import { kernelCallMs, minMedian } from "./_timing.ts";
 
 const backend = tf.backend() as BackendWasm;
 const SAME: [number, number, number, number] = [1, 1, 1, 1];
@@ -65,37 +66,25 @@ function shapes(batch: number): Shape[] {
   }];
 }
 
-/** Mean ms per call of `reps` calls. */
-function perCall(fn: () => tf.TensorInfo, reps: number): number {
-  const t0 = performance.now();
-  for (let r = 0; r < reps; r++) disposeAll(backend, fn());
-  return (performance.now() - t0) / reps;
-}
-
-function stats(xs: number[]): { min: number; median: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)] };
-}
-
 const all = [...shapes(1), ...shapes(64)];
 const rows: string[][] = [];
 for (const s of all) {
   const reps = s.batch === 1 ? 100 : 3;
   const warm = performance.now();
   while (performance.now() - warm < 500) {
-    perCall(s.xnnpack, reps), perCall(s.winograd2, reps), perCall(s.winograd, reps);
+    kernelCallMs(s.xnnpack, reps), kernelCallMs(s.winograd2, reps), kernelCallMs(s.winograd, reps);
   }
   const xs: number[] = [];
   const w2s: number[] = [];
   const ws: number[] = [];
   for (let round = 0; round < 11; round++) {
-    xs.push(perCall(s.xnnpack, reps));
-    w2s.push(perCall(s.winograd2, reps));
-    ws.push(perCall(s.winograd, reps));
+    xs.push(kernelCallMs(s.xnnpack, reps));
+    w2s.push(kernelCallMs(s.winograd2, reps));
+    ws.push(kernelCallMs(s.winograd, reps));
   }
-  const x = stats(xs);
-  const w2 = stats(w2s);
-  const w = stats(ws);
+  const x = minMedian(xs);
+  const w2 = minMedian(w2s);
+  const w = minMedian(ws);
   rows.push([
     s.name,
     `${x.min.toFixed(3)} / ${x.median.toFixed(3)}`,
