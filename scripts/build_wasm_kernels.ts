@@ -4,7 +4,8 @@
  * toolchain. Needs clang (14 or later) with the wasm32 target.
  *
  * ```sh
- * deno task build:wasm-kernels
+ * deno task build:wasm-kernels                                # rewrite the generated modules
+ * deno run -A scripts/build_wasm_kernels.ts --check           # exit 1 if they are out of date
  * ```
  *
  * @module
@@ -40,6 +41,10 @@ const KERNELS: Kernel[] = [{
   output: "lib/backend/_kernels/direct_conv/direct_conv_wasm.ts",
   constant: "DIRECT_CONV_WASM_BASE64",
 }];
+
+/** `--check`: compare with the committed modules instead of writing them (exit 1 if stale). */
+const CHECK = Deno.args.includes("--check");
+const stale: string[] = [];
 
 for (const kernel of KERNELS) {
   const wasmPath = await Deno.makeTempFile({ suffix: ".wasm" });
@@ -79,8 +84,23 @@ for (const kernel of KERNELS) {
     `export const ${kernel.constant}: string = [\n${
       lines.map((l) => `  "${l}",`).join("\n")
     }\n].join("");\n`;
+  if (CHECK) {
+    const committed = await Deno.readTextFile(join(root, kernel.output)).catch(() => "");
+    if (committed !== text) stale.push(kernel.output);
+    continue;
+  }
   await Deno.writeTextFile(join(root, kernel.output), text);
   console.log(`${kernel.output}: ${bytes.length} bytes`);
+}
+if (CHECK) {
+  if (stale.length > 0) {
+    console.error(
+      `Out of date with their C sources: ${stale.join(", ")}. ` +
+        "Run `deno task build:wasm-kernels` and commit the result.",
+    );
+    Deno.exit(1);
+  }
+  console.log(`All ${KERNELS.length} generated modules match their C sources.`);
 }
 
 /**
