@@ -52,7 +52,12 @@ function threadCpuMs(): Map<string, number> | undefined {
     const self = Deno.readLinkSync("/proc/thread-self").split("/").pop();
     const threads = new Map<string, number>();
     for (const entry of Deno.readDirSync("/proc/self/task")) {
-      const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+      let stat: string;
+      try {
+        stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+      } catch {
+        continue; // a thread that ended while the list was read
+      }
       const name = entry.name === self
         ? "main"
         : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
