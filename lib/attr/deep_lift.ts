@@ -34,7 +34,8 @@ export interface DeepLiftOptions extends TargetOptions, BaselineOptions {}
  * LeakyReLU, Softplus; softmax with Captum's rule) passes `dy · Δout/Δin`, the change of its
  * output over the change of its input between the inputs and the baselines; linear and
  * convolutional layers pass the plain gradient. Result `(x − x′) ⊙ multipliers`. For ReLU networks
- * the attributions sum exactly to `F(x) − F(x′)`. Max pooling is not supported (an error says so).
+ * the attributions sum exactly to `F(x) − F(x′)`, also through max pooling (Captum's rule: each
+ * half's output change against the cross maximum, routed to its argmax).
  *
  * @example
  * ```ts
@@ -67,7 +68,7 @@ export class DeepLift extends GradientAttribution {
    * DeepLift attributions of `target`, in the inputs' shape. The caller owns the result.
    *
    * @throws {TypeError} for non-float inputs, inputs that do not fit the model, baselines that do
-   *   not broadcast, a model output a class index cannot select, or a model with max pooling.
+   *   not broadcast, or a model output a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
   attribute(inputs: tf.Tensor, options: DeepLiftOptions = {}): Promise<tf.Tensor> {

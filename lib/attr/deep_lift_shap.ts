@@ -65,8 +65,7 @@ export class DeepLiftShap extends GradientAttribution {
    * DeepLiftShap attributions of `target`, in the inputs' shape. The caller owns the result.
    *
    * @throws {TypeError} for non-float inputs, inputs that do not fit the model, missing baselines
-   *   or baseline rows of another shape, a model output a class index cannot select, or a model
-   *   with max pooling.
+   *   or baseline rows of another shape, or a model output a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
   attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {

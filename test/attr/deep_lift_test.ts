@@ -74,26 +74,75 @@ Deno.test("`DeepLift.attribute()` is zero when the inputs equal the baselines (p
   tf.dispose([x, attr, local]);
 });
 
-Deno.test("`DeepLift.attribute()` rejects max pooling clearly and restores every gradient", async () => {
+Deno.test("`DeepLift.attribute()` applies Captum's max-pooling rule (closed form)", async () => {
+  // One 2×2 window: y = 3 at (0, 1), y′ = 4 at (1, 1). Cross max 4: the input half routes
+  // max − y′ = 0 to its argmax, the baseline half y − max = −1 to its own; the sum over Δx.
+  const pooled = (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, "valid").reshape([-1, 1]);
+  const x = tf.tensor4d([1, 3, 2, 0], [1, 2, 2, 1]);
+  const baselines = tf.tensor4d([0, 0, 0, 4], [1, 2, 2, 1]);
+  const { attributions, delta } = await new DeepLift(pooled).attributeWithDelta(x, {
+    baselines,
+    target: 0,
+  });
+  assertAllClose(attributions.reshape([4]), [0, 0, 0, -1], { atol: 1e-7 });
+  assertAllClose(delta, [0], { atol: 1e-6 }); // sums to F(x) − F(x′) = 3 − 4
+  const multipliers = await new DeepLift(pooled, { multiplyByInputs: false }).attribute(x, {
+    baselines,
+    target: 0,
+  });
+  assertAllClose(multipliers.reshape([4]), [0, 0, 0, 0.25], { atol: 1e-7 });
+  tf.dispose([x, baselines, attributions, delta, multipliers]);
+});
+
+Deno.test("`DeepLift.attribute()` sums to F(x) − F(x′) through conv, ReLU and max pooling", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [8, 8, 2],
+        filters: 4,
+        kernelSize: 3,
+        padding: "same",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        biasInitializer: tf.initializers.constant({ value: 0.05 }),
+      }),
+      tf.layers.reLU(),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  const x = tf.randomUniform([3, 8, 8, 2], -1, 1, "float32", 3);
+  const baselines = tf.randomUniform([3, 8, 8, 2], -1, 1, "float32", 4);
+  await assertNoLeak(async () => {
+    const { attributions, delta } = await new DeepLift(model).attributeWithDelta(x, {
+      baselines,
+      target: [0, 1, 2],
+    });
+    const [scale, worst] = tf.tidy(() => [
+      attributions.abs().sum([1, 2, 3]).max().dataSync()[0],
+      delta.abs().max().dataSync()[0],
+    ]);
+    assert.ok(worst <= 1e-5 * scale, `convergence delta ${worst} (attribution scale ${scale})`);
+    tf.dispose([attributions, delta]);
+  });
+  tf.dispose([x, baselines]);
+  model.dispose();
+});
+
+Deno.test("`DeepLift.attribute()` restores every gradient after a throw", async () => {
   const kernels = ["Relu", "Sigmoid", "Tanh", "Softmax", "MaxPool", "Elu", "LeakyRelu"];
   const originals = kernels.map((k) => tf.getGradient(k));
   const pooled = (x: tf.Tensor) =>
     tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, "valid").reshape([-1, 4]);
   const x = tf.ones([1, 4, 4, 1]);
-  const ones = tf.ones([1, 2]);
   await assertNoLeak(async () => {
-    await assert.rejects(new DeepLift(pooled).attribute(x, { target: 0 }), {
-      name: "TypeError",
-      message:
-        'Cannot compute DeepLift attributions: model must be a network without max pooling (DeepLift\'s MaxPool rule is not implemented here), received "a model containing a MaxPool op". Use IntegratedGradients or GradientShap for this model, or replace max pooling by average pooling.',
-    });
-    await assert.rejects(new DeepLift(reluModel).attribute(ones, { target: 4 }), {
+    await assert.rejects(new DeepLift(pooled).attribute(x, { target: 4 }), {
       name: "RangeError",
-      message: /target must be a class index below the model's 1 outputs, received 4/,
+      message: /target must be a class index below the model's 4 outputs, received 4/,
     });
   });
   kernels.forEach((k, i) => assert.equal(tf.getGradient(k), originals[i], k));
-  tf.dispose([x, ones]);
+  tf.dispose(x);
 });
 
 Deno.test("`DeepLift.attribute()` leaks no tensors", async () => {

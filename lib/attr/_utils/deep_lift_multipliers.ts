@@ -8,6 +8,7 @@ import type { ForwardFunction, Target } from "../types.ts";
 import { withGradientOverrides } from "./gradient_override.ts";
 import { deepLiftOverrides } from "./relu_rules.ts";
 import { targetSum } from "./gradients.ts";
+import { expandTarget } from "./target.ts";
 
 /**
  * DeepLIFT multipliers (`multiplyByInputs` false) or attributions for `inputs` against
@@ -22,7 +23,6 @@ export function deepLiftMultipliers(
   target: Target | undefined,
   eps: number,
 ): tf.Tensor {
-  const n = inputs.shape[0];
   // Errors inside tf.grad would leak the tensors its tape saved, so they are recorded, the pass
   // completes, and the first one is thrown afterwards.
   let failure: unknown;
@@ -35,12 +35,12 @@ export function deepLiftMultipliers(
       tf.tidy(() => {
         const f = (x: tf.Tensor) => {
           const out = forward(tf.concat([x, baselines], 0));
-          const own = out.slice(0, n);
+          // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
           try {
-            return targetSum(method, own, target);
+            return targetSum(method, out, expandTarget(target, 2));
           } catch (error) {
             fail(error);
-            return own.sum().mul(0);
+            return out.sum().mul(0);
           }
         };
         return tf.grad(f)(inputs);

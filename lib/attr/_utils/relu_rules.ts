@@ -1,6 +1,6 @@
 /**
  * Replacement gradients for nonlinearities: guided backpropagation and deconvolution at every ReLU,
- * and DeepLift's Rescale rule (as Captum's `nonlinear` and `softmax` hooks). Used with
+ * and DeepLift's rules (as Captum's `nonlinear`, `softmax` and `maxpool` hooks). Used with
  * `withGradientOverrides`.
  *
  * @module
@@ -76,8 +76,50 @@ function pairedBatch(method: string, t: tf.Tensor, fail: (error: unknown) => voi
 }
 
 /**
- * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, LeakyReLU and Softplus, Captum's
- * softmax rule, and an error for MaxPool (its DeepLift rule is not implemented). The forward pass
+ * Captum's DeepLift rule at max pooling, for a batch laid out `[inputs; baselines]`: each half's
+ * output change against the cross maximum — `max(y, y′) − y′` for the inputs, `y − max(y, y′)`
+ * for the baselines — times `dy` is routed back to that half's own argmax positions; the two
+ * routings are added, and the multiplier is that sum over `Δx = x − x′` (the same for both
+ * halves), or the plain max-pooling gradient where `|Δx| < eps`. The routed changes add up to
+ * `Σ dy·(y − y′)`, so attributions still sum to `F(x) − F(x′)` through pooling.
+ */
+function maxPoolMultipliers(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  attrs: Attrs,
+  eps: number,
+): tf.Tensor {
+  const route = (g: tf.Tensor) =>
+    tf.engine().runKernel(
+      "MaxPoolGrad",
+      { dy: g, input: x, output: y },
+      {
+        filterSize: attrs.filterSize,
+        strides: attrs.strides,
+        pad: attrs.pad,
+        dimRoundingMode: attrs.dimRoundingMode,
+      } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor;
+  const [own, ref] = tf.split(y, 2, 0);
+  const crossMax = tf.maximum(own, ref);
+  const deltaOut = tf.concat([crossMax.sub(ref), own.sub(crossMax)], 0);
+  const [routedOwn, routedRef] = tf.split(route(dy.mul(deltaOut)), 2, 0);
+  const routed = routedOwn.add(routedRef);
+  const [xOwn, xRef] = tf.split(x, 2, 0);
+  const deltaIn = xOwn.sub(xRef);
+  // Where Δx = 0 the quotient is NaN, but `where` takes the plain gradient there.
+  const ratio = routed.div(deltaIn);
+  return tf.where(
+    tf.concat([deltaIn, deltaIn], 0).abs().less(eps),
+    route(dy),
+    tf.concat([ratio, ratio], 0),
+  );
+}
+
+/**
+ * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, LeakyReLU and Softplus, and
+ * Captum's softmax and max-pooling rules. The forward pass
  * must run on `[inputs; baselines]` stacked along axis 0. Errors are not thrown inside the
  * backward pass (that would leak the tape's saved tensors) but passed to `fail`, and a zero
  * gradient is returned; the caller throws once the pass is over.
@@ -124,17 +166,15 @@ export function deepLiftOverrides(
   const maxPool: GradientOverride = {
     kernelName: "MaxPool",
     inputsToSave: ["x"],
-    outputsToSave: [false],
-    gradFunc: (_dy, saved) => {
-      fail(attributionTypeError(
-        method,
-        "model",
-        "a network without max pooling (DeepLift's MaxPool rule is not implemented here)",
-        "a model containing a MaxPool op",
-        "Use IntegratedGradients or GradientShap for this model, or replace max pooling by " +
-          "average pooling.",
-      ));
-      return { x: () => tf.zerosLike(saved[0]) };
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved;
+      return {
+        x: () =>
+          pairedBatch(method, x, fail)
+            ? maxPoolMultipliers(dy as tf.Tensor, x, y, attrs as Attrs, eps)
+            : tf.zerosLike(x),
+      };
     },
   };
   return [...elementwise, softmax, maxPool];

@@ -14,6 +14,7 @@ import { assertNumber } from "../_utils/errors.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
 import { targetSum } from "../_utils/gradients.ts";
+import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
@@ -47,9 +48,10 @@ export function layerDeepLiftParts(
     deepLiftOverrides(method, eps, fail),
     () =>
       tf.grad((a: tf.Tensor) => {
-        const out = tap.forwardFrom(a, both).slice(0, n);
+        // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
+        const out = tap.forwardFrom(a, both);
         try {
-          return targetSum(method, out, target);
+          return targetSum(method, out, expandTarget(target, 2));
         } catch (error) {
           fail(error);
           return out.sum().mul(0);

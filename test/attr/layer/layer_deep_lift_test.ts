@@ -36,6 +36,37 @@ Deno.test("`LayerDeepLift.attribute()` sums to F(x) − F(x′) on a ReLU networ
   assertAllClose(delta, [0, 0], { atol: 1e-4 });
 });
 
+Deno.test("`LayerDeepLift.attribute()` sums to F(x) − F(x′) through max pooling", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        name: "conv",
+        inputShape: [6, 6, 1],
+        filters: 4,
+        kernelSize: 3,
+        padding: "same",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+      }),
+      tf.layers.reLU({ name: "relu" }),
+      tf.layers.maxPooling2d({ name: "pool", poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+    ],
+  });
+  const x = tf.randomUniform([2, 6, 6, 1], -1, 1, "float32", 7);
+  const b = tf.randomUniform([1, 6, 6, 1], -1, 1, "float32", 8);
+  for (const layer of ["conv", "relu"]) {
+    const { attributions, delta } = await new LayerDeepLift(model, layer).attributeWithDelta(x, {
+      target: 1,
+      baselines: b,
+    });
+    assertAllClose(delta, [0, 0], { atol: 1e-5, message: layer });
+    tf.dispose([attributions, delta]);
+  }
+  tf.dispose([x, b]);
+  model.dispose();
+});
+
 Deno.test("`LayerDeepLift.attribute()` on MultiLayer's linear1 rescales the ReLU", async () => {
   // A(x) = [90, 101, 101, 101], A(0) = [−10, 1, 1, 1]; relu multipliers: 90/100 for unit 0, 1 else.
   const model = multiLayerModel();
