@@ -9,7 +9,7 @@ import { DeepLiftShap } from "./deep_lift_shap.ts";
 import { GradientShap } from "./gradient_shap.ts";
 import type { Target } from "./types.ts";
 import { assertInteger, assertNumber, assertOneOf } from "./_utils/errors.ts";
-import { seededRandom } from "./_utils/random.ts";
+import { SeededRandom } from "./_utils/seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
 
 /** How NoiseTunnel combines the attributions of the noisy copies, as Captum's `nt_type`. */
@@ -112,7 +112,7 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
     assertNumber(name, "seed", seed);
     const [n, ...rowShape] = inputs.shape;
     const rowSize = rowShape.reduce((a, b) => a * b, 1);
-    const noise = seededRandom(seed).normals(n * ntSamples * rowSize, stdevs);
+    const noise = new SeededRandom(seed).normals(n * ntSamples * rowSize, stdevs);
     const perCall = ntSamplesBatchSize ?? ntSamples;
     const baselines = methodOptions.baselines;
     const repeatBaselines = baselines instanceof tf.Tensor && baselines.shape[0] === n && n > 1 &&

@@ -11,7 +11,7 @@ import type { Target } from "../types.ts";
 import { assertBaselineDistribution } from "./baselines.ts";
 import { rowChunks } from "./batching.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
-import { seededRandom } from "./random.ts";
+import { SeededRandom } from "./seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./repeat.ts";
 import { sliceTarget } from "./target.ts";
 
@@ -58,14 +58,14 @@ export function gradientShapPaths(
   const chunks = rowChunks(method, rows, internalBatchSize);
   const rowShape = inputs.shape.slice(1);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
-  const random = seededRandom(seed);
+  const random = new SeededRandom(seed);
   const noise = random.normals(rows * rowSize, stdevs);
   const numBaselines = options.baselines.shape[0];
   const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
-  const alphas = Float32Array.from({ length: rows }, () => random.uniform());
+  const alphas = Float32Array.from({ length: rows }, () => random.next());
   return tf.tidy(() => {
     const repeated = repeatInterleave(inputs, nSamples);
-    // The draws are made either way, so a seed gives the same baselines and alphas for any stdevs.
+    // No noise to add when stdevs is 0 (normals() is all zeros then).
     const noisy = stdevs === 0 ? repeated : repeated.add(tf.tensor(noise, [rows, ...rowShape]));
     const baselines = tf.gather(options.baselines.toFloat(), tf.tensor1d(picks, "int32"));
     const expandedTarget = repeatTarget(target, nSamples);

@@ -1,13 +1,15 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) for the perturbation methods and metrics, so
- * that every random draw is reproducible from a `seed` option.
+ * A small seeded pseudo-random generator (mulberry32) for every random draw of the explainers
+ * (GradientShap's baselines and noise, NoiseTunnel, the perturbation methods) and metrics, so that
+ * each is reproducible from a `seed` option.
  *
  * @module
  */
+import { mulberry32 } from "../../data/_prng.ts";
 
 /** A seeded generator of uniform numbers, integers, normals, permutations and subsets. */
 export class SeededRandom {
-  #state: number;
+  readonly #next: () => number;
 
   /** @param seed any finite number; the same seed gives the same sequence. */
   constructor(seed: number) {
@@ -15,15 +17,12 @@ export class SeededRandom {
     let s = Math.floor(seed * 2654435761) ^ 0x9e3779b9;
     s = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
     s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35);
-    this.#state = (s ^ (s >>> 16)) >>> 0;
+    this.#next = mulberry32((s ^ (s >>> 16)) >>> 0);
   }
 
   /** A uniform number in [0, 1). */
   next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** A uniform integer in [0, n). */
@@ -34,6 +33,24 @@ export class SeededRandom {
   /** A uniform number in [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.next();
+  }
+
+  /**
+   * `size` normal draws with standard deviation `stdev` (Box–Muller, both values of each pair);
+   * all zeros, drawing nothing, when `stdev` is 0.
+   */
+  normals(size: number, stdev: number): Float32Array {
+    const out = new Float32Array(size);
+    if (stdev === 0) return out;
+    for (let i = 0; i < size; i += 2) {
+      let u = 0;
+      while (u === 0) u = this.next();
+      const r = stdev * Math.sqrt(-2 * Math.log(u));
+      const angle = 2 * Math.PI * this.next();
+      out[i] = r * Math.cos(angle);
+      if (i + 1 < size) out[i + 1] = r * Math.sin(angle);
+    }
+    return out;
   }
 
   /** A standard normal draw (Box–Muller). */
