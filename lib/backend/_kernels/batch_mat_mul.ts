@@ -4,12 +4,14 @@
  * second operand ("weights") on creation and caches the packing under that tensor's id, so a
  * persistent weight matrix as the second operand is packed once, an ephemeral one on every call.
  *
- * Here, for a transposed operand (a dense layer's gradients) and batch 1, `C = op(A)·op(B)` runs
- * either directly (transposing what is transposed) or as `Cᵀ = op(B)ᵀ·op(A)ᵀ`, whichever moves
- * fewer values: for `dx = dy·Wᵀ` with `dy` `[1, 10]` and `W` `[12544, 10]`, the swapped form packs
- * the 10 values of `dy` instead of transposing and packing the 125k of `W`. Untransposed products
- * go to the stock kernel (so a persistent second operand keeps its cached packing); batched ones
- * with transposes are transposed explicitly first (the stock transposed loop is ~10x slower).
+ * Here, with batch 1: `A·Bᵀ` (a dense layer's input gradient `dy·Wᵀ`) multiplies by a transpose
+ * of B derived once per buffer and kept until B is freed, so for a persistent B the stock kernel's
+ * cached packing serves every call (one image, W `[12544, 10]`: ~0.25 → ~0.05 ms); with a
+ * transposed A (a weight gradient `xᵀ·dy`), `C = op(A)·op(B)` runs either directly (transposing
+ * what is transposed) or as `Cᵀ = op(B)ᵀ·op(A)ᵀ`, whichever moves fewer values. Untransposed
+ * products go to the stock kernel (so a persistent second operand keeps its cached packing);
+ * batched ones with transposes are transposed explicitly first (the stock transposed loop is ~10x
+ * slower).
  *
  * @module
  */
@@ -84,9 +86,7 @@ function batchMatMul(
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const outShape = [...(outerA.length >= outerB.length ? outerA : outerB), m, n];
   if (transposeB && !transposeA) {
-    // `A·Bᵀ` (a dense layer's input gradient): Bᵀ is derived once and kept while B's buffer
-    // lives, so the stock kernel also keeps its XNNPACK packing of it; for a persistent B (a
-    // layer's kernel) a call is the product alone (m = 1: 0.25 → 0.03 ms for W [12544, 10]).
+    // `A·Bᵀ`: Bᵀ is derived once and kept while B's buffer lives (see the module note).
     const bT = derivedBuffer(
       backend,
       b,
@@ -101,9 +101,8 @@ function batchMatMul(
     disposeAll(backend, a2);
     return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
   }
-  // Values moved besides the product itself: transposes, copies and XNNPACK's packing of the
-  // second operand. Measured for dy [m, 10] · Wᵀ, W [12544, 10]: m = 1, 0.70 → 0.16 ms; m = 8,
-  // 0.73 → 0.22 ms swapped; m = 50, 1.2 ms direct vs 1.7 ms swapped (the output transpose).
+  // A transposed A. Values moved besides the product itself: transposes, copies and XNNPACK's
+  // packing of the second operand (a fresh one on every call: it is not a persistent weight).
   const direct = (transposeA ? m * k : 0) + (transposeB ? 2 * k * n : k * n);
   const swapped = (transposeB ? 0 : k * n) + 2 * k * m + (m === 1 || n === 1 ? 0 : m * n);
   if (direct <= swapped) {
