@@ -1,9 +1,9 @@
 /**
  * `FusedConv2D` and `Conv2D` for the wasm backend: stride-1, undilated NHWC convolutions with at
  * most a bias and a relu run on our own WebAssembly SIMD kernels: a direct convolution for 1–4
- * input channels (XNNPACK handles those poorly), Winograd F(2×2, 3×3) for 3×3 filters on more
- * channels (2.25× fewer multiplies than XNNPACK's direct convolution); every other call goes to
- * the backend's own kernel.
+ * input channels (XNNPACK handles those poorly), Winograd F(4×4, 3×3) or F(2×2, 3×3) for 3×3
+ * filters on more channels (4× or 2.25× fewer multiplies than XNNPACK's direct convolution); every
+ * other call goes to the backend's own kernel.
  *
  * @module
  */
