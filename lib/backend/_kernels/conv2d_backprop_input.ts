@@ -3,10 +3,9 @@
  * `stride − 1` zeros inserted between its pixels) convolved with the spatially flipped filter
  * whose channel axes are swapped (derived once per filter buffer, so XNNPACK's packed weights stay
  * cached too). 3×3 stride-1 cases run that convolution as Winograd (F(4×4, 3×3) or F(2×2, 3×3),
- * see `winograd/`); stride-1 cases
- * whose input has 1–4 channels run a direct SIMD convolution vectorized over dy's channels.
- * Falls back to the backend's own kernel for shapes this formulation does not cover (negative
- * effective padding, NCHW).
+ * see `winograd/`); stride-1 cases whose input has 1–4 channels run a direct SIMD convolution
+ * vectorized over dy's channels. Falls back to the backend's own kernel for shapes this
+ * formulation does not cover (negative effective padding, NCHW).
  *
  * @module
  */
