@@ -210,25 +210,35 @@ export function winogradConv2d(
     : mod.exports.winograd_scratch_floats;
   const conv = tile === 4 ? mod.exports.winograd4_conv2d : mod.exports.winograd_conv2d;
   const scratch = mod.wasm._malloc(scratchFloats(ci, co) * 4 + 16);
+  if (scratch === 0) {
+    backend.disposeData(y.dataId);
+    return null; // no memory for the scratch: let XNNPACK try
+  }
   const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
-  conv(
-    offset(x),
-    offset(u),
-    bias === null ? 0 : offset(bias),
-    offset(y),
-    (scratch + 15) & ~15,
-    n,
-    h,
-    w,
-    ci,
-    co,
-    oh,
-    ow,
-    top,
-    left,
-    bias === null ? 0 : 1,
-    relu ? 1 : 0,
-  );
-  mod.wasm._free(scratch);
+  try {
+    conv(
+      offset(x),
+      offset(u),
+      bias === null ? 0 : offset(bias),
+      offset(y),
+      (scratch + 15) & ~15,
+      n,
+      h,
+      w,
+      ci,
+      co,
+      oh,
+      ow,
+      top,
+      left,
+      bias === null ? 0 : 1,
+      relu ? 1 : 0,
+    );
+  } catch (error) {
+    backend.disposeData(y.dataId);
+    throw error;
+  } finally {
+    mod.wasm._free(scratch);
+  }
   return y;
 }
