@@ -1,7 +1,7 @@
 /**
- * Shared checks for the convolution kernels this library registers on the `wasm` backend: random
- * (seeded) convolution cases run through `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput` on wasm
- * and on cpu, compared within 1e-4 relative, with no tensor or wasm buffer left behind.
+ * Shared checks for the kernels this library registers on the `wasm` backend: a kernel run on wasm
+ * and on cpu, compared within 1e-4 relative, with no tensor or wasm buffer left behind; and random
+ * (seeded) convolution cases run through `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput`.
  *
  * @module
  */

@@ -7,6 +7,7 @@ import { createClassifier, setBackend, tf } from "../../lib/mod.ts";
 import { WASM_KERNEL_CONFIGS } from "../../lib/backend/register_wasm_kernels.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+import { assertKernelMatchesCpu } from "../_helpers/conv_kernels.ts";
 
 interface Input {
   values: Float32Array | Int32Array;
@@ -21,40 +22,21 @@ function normal(rand: () => number, shape: number[]): Input {
   return { values, shape, dtype: "float32" };
 }
 
-/** Run kernel `name` on the active backend and return its output's values and shape. */
-function run(
-  name: string,
-  inputs: Record<string, Input>,
-  attrs: Record<string, unknown>,
-): { values: Float32Array | Int32Array; shape: number[] } {
-  const tensors: Record<string, tf.Tensor> = {};
-  for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.values, v.shape, v.dtype);
-  const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
-  tf.dispose([out, ...Object.values(tensors)]);
-  return result;
-}
-
-/** Run kernel `name` on wasm and on cpu, assert equal shapes and values within 1e-4 relative. */
-async function assertMatchesCpu(
+/**
+ * Run kernel `name` on wasm and on cpu, assert equal shapes and values within 1e-4 relative and no
+ * leaked tensor or wasm buffer (the shared harness of the conv kernel tests).
+ */
+function assertMatchesCpu(
   name: string,
   inputs: Record<string, Input>,
   attrs: Record<string, unknown>,
   label: string,
 ): Promise<void> {
-  await setBackend("wasm");
-  const backend = tf.backend();
-  const dataIdsBefore = backend.numDataIds();
-  const tensorsBefore = tf.memory().numTensors;
-  const wasm = run(name, inputs, attrs);
-  assert.equal(tf.memory().numTensors, tensorsBefore, `${label}: leaked tensors`);
-  assert.equal(backend.numDataIds(), dataIdsBefore, `${label}: leaked wasm data`);
-  await setBackend("cpu");
-  const cpu = run(name, inputs, attrs);
-  await setBackend("wasm");
-  assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
-  const err = relativeMaxError(wasm.values, cpu.values);
-  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
+  const make = () =>
+    Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape, v.dtype)]),
+    );
+  return assertKernelMatchesCpu(name, make, attrs, label);
 }
 
 interface ConvCase {
