@@ -88,3 +88,23 @@ export function minMedian(xs: number[]): { min: number; median: number } {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0], median: s[Math.floor(s.length / 2)] };
 }
+
+/**
+ * Min and median milliseconds per call of each kernel-level function, measured interleaved (one
+ * batch of `reps` calls of each per round, `rounds` rounds) after `warmupMs` of the same, so that
+ * the shared machine's changing speed affects every variant alike.
+ */
+export function interleavedKernelMs(
+  fns: Array<() => tf.TensorInfo>,
+  reps: number,
+  rounds: number,
+  warmupMs: number,
+): Array<{ min: number; median: number }> {
+  const warm = performance.now();
+  while (performance.now() - warm < warmupMs) for (const fn of fns) kernelCallMs(fn, reps);
+  const times = fns.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, i) => times[i].push(kernelCallMs(fn, reps)));
+  }
+  return times.map(minMedian);
+}

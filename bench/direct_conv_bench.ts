@@ -22,7 +22,7 @@ import {
   fewInChannelsConv2dBackpropInput,
 } from "../lib/backend/_kernels/direct_conv/direct_conv2d.ts";
 import { printTable } from "./_report.ts";
-import { kernelCallMs, minMedian } from "./_timing.ts";
+import { interleavedKernelMs } from "./_timing.ts";
 
 const backend = tf.backend() as BackendWasm;
 const SAME: [number, number, number, number] = [1, 1, 1, 1];
@@ -95,17 +95,7 @@ const all = [
 ];
 const rows: string[][] = [];
 for (const s of all) {
-  const reps = s.batch === 1 ? 200 : 4;
-  const warm = performance.now();
-  while (performance.now() - warm < 400) kernelCallMs(s.old, reps), kernelCallMs(s.direct, reps);
-  const os: number[] = [];
-  const ds: number[] = [];
-  for (let round = 0; round < 15; round++) {
-    os.push(kernelCallMs(s.old, reps));
-    ds.push(kernelCallMs(s.direct, reps));
-  }
-  const o = minMedian(os);
-  const d = minMedian(ds);
+  const [o, d] = interleavedKernelMs([s.old, s.direct], s.batch === 1 ? 200 : 4, 15, 400);
   const us = (v: number) => (v * 1000).toFixed(1);
   rows.push([
     s.name,

@@ -15,7 +15,7 @@ import { tf } from "../lib/mod.ts";
 import { conv2d, disposeAll, runKernel } from "../lib/backend/_kernels/_wasm.ts";
 import { winogradConv2d } from "../lib/backend/_kernels/winograd/winograd_conv2d.ts";
 import { printTable } from "./_report.ts";
-import { kernelCallMs, minMedian } from "./_timing.ts";
+import { interleavedKernelMs } from "./_timing.ts";
 
 const backend = tf.backend() as BackendWasm;
 const SAME: [number, number, number, number] = [1, 1, 1, 1];
@@ -69,22 +69,12 @@ function shapes(batch: number): Shape[] {
 const all = [...shapes(1), ...shapes(64)];
 const rows: string[][] = [];
 for (const s of all) {
-  const reps = s.batch === 1 ? 100 : 3;
-  const warm = performance.now();
-  while (performance.now() - warm < 500) {
-    kernelCallMs(s.xnnpack, reps), kernelCallMs(s.winograd2, reps), kernelCallMs(s.winograd, reps);
-  }
-  const xs: number[] = [];
-  const w2s: number[] = [];
-  const ws: number[] = [];
-  for (let round = 0; round < 11; round++) {
-    xs.push(kernelCallMs(s.xnnpack, reps));
-    w2s.push(kernelCallMs(s.winograd2, reps));
-    ws.push(kernelCallMs(s.winograd, reps));
-  }
-  const x = minMedian(xs);
-  const w2 = minMedian(w2s);
-  const w = minMedian(ws);
+  const [x, w2, w] = interleavedKernelMs(
+    [s.xnnpack, s.winograd2, s.winograd],
+    s.batch === 1 ? 100 : 3,
+    11,
+    500,
+  );
   rows.push([
     s.name,
     `${x.min.toFixed(3)} / ${x.median.toFixed(3)}`,
