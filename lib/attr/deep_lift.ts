@@ -6,6 +6,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
+import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
+import { isLayersModel } from "./_utils/forward.ts";
+import { modelGraph } from "../models/_model_graph.ts";
 import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { assertNumber } from "./_utils/errors.ts";
@@ -59,6 +62,9 @@ export class DeepLift extends GradientAttribution {
    */
   constructor(model: ModelLike, config: DeepLiftConfig = {}) {
     super(model);
+    if (isLayersModel(model)) {
+      assertDeepLiftCovers(this.methodName, modelGraph(model).steps.map((step) => step.layer));
+    }
     this.multiplyByInputs = config.multiplyByInputs ?? true;
     this.eps = config.eps ?? 1e-10;
     assertNumber(this.methodName, "eps", this.eps, 0);

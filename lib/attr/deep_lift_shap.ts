@@ -6,6 +6,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TargetOptions } from "./options.ts";
 import { GradientAttribution, type PathAttributions } from "./attribution.ts";
+import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
+import { isLayersModel } from "./_utils/forward.ts";
+import { modelGraph } from "../models/_model_graph.ts";
 import type { DeepLiftConfig } from "./deep_lift.ts";
 import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
@@ -56,6 +59,9 @@ export class DeepLiftShap extends GradientAttribution {
    */
   constructor(model: ModelLike, config: DeepLiftConfig = {}) {
     super(model);
+    if (isLayersModel(model)) {
+      assertDeepLiftCovers(this.methodName, modelGraph(model).steps.map((step) => step.layer));
+    }
     this.multiplyByInputs = config.multiplyByInputs ?? true;
     this.eps = config.eps ?? 1e-10;
     assertNumber(this.methodName, "eps", this.eps, 0);

@@ -11,25 +11,32 @@
  * `dy·kernelᵀ`, computed when asked; without a bias, as the plain op. The activation follows as its
  * own op, so gradient overrides (guided backpropagation, DeepLift) reach it. The weights enter as
  * constants: gradients with respect to them are not available through this path (attribution never
- * takes them; training uses the model itself). Any other layer or configuration uses `layer.apply`.
+ * takes them; training uses the model itself).
+ *
+ * Other layers are re-expressed so that attribution sees what Captum sees on the PyTorch twin:
+ * - every activation, fused (`Conv2D`, `DepthwiseConv2D`, `SeparableConv2D`, `Dense`) or a layer
+ *   (`Activation`, `ReLU` with or without `maxValue`), runs as its own single kernel
+ *   (`_activations.ts`), so gradient overrides reach it;
+ * - `BatchNormalization` (inference) is `x·a + b`, differentiable also without `scale`/`center`;
+ * - `GlobalMaxPooling2D` is one `MaxPool` (the gradient picks the first maximum at ties);
+ * - `Dense` on inputs of rank > 2 acts on the last axis.
+ *
+ * Any other layer or configuration uses `layer.apply`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { reluWithMax, singleKernelActivation } from "./_activations.ts";
 
 type LayerFunction = (input: tf.Tensor) => tf.Tensor;
 
-// Activations re-expressed as plain ops (the separate ops let gradient overrides reach them).
-const ACTIVATIONS: Record<string, ((x: tf.Tensor) => tf.Tensor) | undefined> = {
-  linear: (x) => x,
-  relu: (x) => tf.relu(x),
-};
+type TwoInts = number | [number, number];
 
-interface Conv2DConfig {
-  strides: number | [number, number];
+interface ConvConfig {
+  strides: TwoInts;
   padding: "same" | "valid" | "causal";
   dataFormat?: "channelsFirst" | "channelsLast";
-  dilationRate?: number | [number, number];
+  dilationRate?: TwoInts;
   activation?: string;
   useBias?: boolean;
 }
@@ -39,21 +46,38 @@ interface DenseConfig {
   useBias?: boolean;
 }
 
+interface BatchNormalizationConfig {
+  axis?: number;
+  epsilon?: number;
+  scale?: boolean;
+  center?: boolean;
+}
+
+/** The variables of a `BatchNormalization` layer (tfjs-layers' fields, absent when disabled). */
+interface BatchNormalizationVariables {
+  gamma?: { read(): tf.Tensor };
+  beta?: { read(): tf.Tensor };
+  movingMean: { read(): tf.Tensor };
+  movingVariance: { read(): tf.Tensor };
+}
+
 const plans = new WeakMap<tf.layers.Layer, LayerFunction | null>();
 
+function isDilated(config: ConvConfig): boolean {
+  return [config.dilationRate ?? 1].flat().some((d) => d !== 1);
+}
+
+/** Whether the executor can run a convolution of this configuration as plain NHWC ops. */
+function plainConvolution(config: ConvConfig): boolean {
+  return config.dataFormat !== "channelsFirst" && config.padding !== "causal" && !isDilated(config);
+}
+
 function conv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
-  const config = layer.getConfig() as unknown as Conv2DConfig;
-  const activation = ACTIVATIONS[config.activation ?? "linear"];
-  const dilations = config.dilationRate ?? 1;
-  const dilated = [dilations].flat().some((d) => d !== 1);
+  const config = layer.getConfig() as unknown as ConvConfig;
+  const activation = singleKernelActivation(config.activation);
   // Dilated convolutions keep layer.apply (TF.js has no gradient for them either way).
-  if (
-    config.dataFormat === "channelsFirst" || config.padding === "causal" || dilated || !activation
-  ) {
-    return null;
-  }
-  const strides = config.strides;
-  const padding = config.padding;
+  if (!plainConvolution(config) || !activation) return null;
+  const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
   const useBias = config.useBias ?? true;
   return (x) => {
     const [kernel, bias] = layer.getWeights() as [tf.Tensor4D, tf.Tensor1D];
@@ -61,6 +85,36 @@ function conv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
       ? conv2DWithBias(x as tf.Tensor4D, kernel, bias, strides, padding)
       : tf.conv2d(x as tf.Tensor4D, kernel, strides, padding);
     return activation(y);
+  };
+}
+
+function depthwiseConv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
+  const config = layer.getConfig() as unknown as ConvConfig;
+  const activation = singleKernelActivation(config.activation);
+  if (!plainConvolution(config) || !activation) return null;
+  const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
+  const useBias = config.useBias ?? true;
+  return (x) => {
+    const [kernel, bias] = layer.getWeights() as [tf.Tensor4D, tf.Tensor1D];
+    const y = tf.depthwiseConv2d(x as tf.Tensor4D, kernel, strides, padding);
+    return activation(useBias ? y.add(bias) : y);
+  };
+}
+
+function separableConv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
+  const config = layer.getConfig() as unknown as ConvConfig;
+  const activation = singleKernelActivation(config.activation);
+  if (!plainConvolution(config) || !activation) return null;
+  const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
+  const useBias = config.useBias ?? true;
+  return (x) => {
+    const [depthwise, pointwise, bias] = layer.getWeights() as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor1D,
+    ];
+    const y = tf.separableConv2d(x as tf.Tensor4D, depthwise, pointwise, strides, padding);
+    return activation(useBias ? y.add(bias) : y);
   };
 }
 
@@ -72,7 +126,7 @@ function conv2DWithBias(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
   bias: tf.Tensor1D,
-  strides: number | [number, number],
+  strides: TwoInts,
   padding: "same" | "valid",
 ): tf.Tensor4D {
   // The kernels are called directly: the ops' wrappers (validation, and fused.conv2d's own custom
@@ -97,15 +151,15 @@ function conv2DWithBias(
 
 function densePlan(layer: tf.layers.Layer): LayerFunction | null {
   const config = layer.getConfig() as unknown as DenseConfig;
-  const activation = ACTIVATIONS[config.activation ?? "linear"];
+  const activation = singleKernelActivation(config.activation);
   if (!activation) return null;
   const useBias = config.useBias ?? true;
   return (x) => {
-    if (x.rank !== 2) return layer.apply(x, { training: false }) as tf.Tensor;
     const [kernel, bias] = layer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
-    return activation(
-      useBias ? denseWithBias(x as tf.Tensor2D, kernel, bias) : tf.matMul(x as tf.Tensor2D, kernel),
-    );
+    // Dense acts on the last axis: higher-rank inputs run as one matrix of rows.
+    const rows = x.rank === 2 ? x as tf.Tensor2D : x.reshape([-1, kernel.shape[0]]) as tf.Tensor2D;
+    const y = useBias ? denseWithBias(rows, kernel, bias) : tf.matMul(rows, kernel);
+    return activation(x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), kernel.shape[1]]));
   };
 }
 
@@ -135,19 +189,75 @@ function denseWithBias(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): 
   return op(x) as tf.Tensor2D;
 }
 
+/**
+ * Inference-mode batch normalization as `x·a + b` with `a = γ/√(σ² + ε)` and `b = β − μ·a` (γ = 1
+ * without `scale`, β = 0 without `center`). TF.js 4.22's own `batchNorm` gradient throws when
+ * `scale` or `center` is false (the missing operand is read as a tensor), which breaks every
+ * gradient through Keras's InceptionV3; this form has the same value and a plain gradient.
+ */
+function batchNormalizationPlan(layer: tf.layers.Layer): LayerFunction {
+  const config = layer.getConfig() as unknown as BatchNormalizationConfig;
+  const epsilon = config.epsilon ?? 1e-3;
+  const variables = layer as unknown as BatchNormalizationVariables;
+  return (x) => {
+    const axis = (config.axis ?? -1) < 0 ? x.rank + (config.axis ?? -1) : config.axis!;
+    const shape = x.shape.map((d, i) => (i === axis ? d : 1));
+    const inverseStd = tf.rsqrt(variables.movingVariance.read().add(epsilon));
+    const a = config.scale === false ? inverseStd : inverseStd.mul(variables.gamma!.read());
+    const shift = variables.movingMean.read().mul(a).neg();
+    const b = config.center === false ? shift : shift.add(variables.beta!.read());
+    return x.mul(a.reshape(shape)).add(b.reshape(shape));
+  };
+}
+
+function reluPlan(layer: tf.layers.Layer): LayerFunction {
+  const { maxValue } = layer.getConfig() as { maxValue?: number | null };
+  return reluWithMax(maxValue);
+}
+
+function activationPlan(layer: tf.layers.Layer): LayerFunction | null {
+  const { activation } = layer.getConfig() as { activation?: string };
+  return singleKernelActivation(activation) ?? null;
+}
+
+/**
+ * Global max pooling as one `MaxPool` over the whole image, as PyTorch's max pooling: at ties the
+ * gradient goes to the first maximum (tfjs-layers' `max` over the axes sends it to every tied
+ * element), and DeepLift's max-pooling rule applies.
+ */
+function globalMaxPooling2DPlan(layer: tf.layers.Layer): LayerFunction | null {
+  const config = layer.getConfig() as { dataFormat?: string; keepDims?: boolean };
+  if (config.dataFormat === "channelsFirst") return null;
+  return (x) => {
+    const [n, h, w, c] = x.shape;
+    const pooled = tf.maxPool(x as tf.Tensor4D, [h, w], [h, w], "valid");
+    return config.keepDims ? pooled : pooled.reshape([n, c]);
+  };
+}
+
+const PLANS: Record<string, (layer: tf.layers.Layer) => LayerFunction | null> = {
+  Conv2D: conv2DPlan,
+  DepthwiseConv2D: depthwiseConv2DPlan,
+  SeparableConv2D: separableConv2DPlan,
+  Dense: densePlan,
+  BatchNormalization: batchNormalizationPlan,
+  ReLU: reluPlan,
+  Activation: activationPlan,
+  GlobalMaxPooling2D: globalMaxPooling2DPlan,
+};
+
 function planFor(layer: tf.layers.Layer): LayerFunction | null {
   let plan = plans.get(layer);
   if (plan === undefined) {
-    const name = layer.getClassName();
-    plan = name === "Conv2D" ? conv2DPlan(layer) : name === "Dense" ? densePlan(layer) : null;
+    plan = PLANS[layer.getClassName()]?.(layer) ?? null;
     plans.set(layer, plan);
   }
   return plan;
 }
 
 /**
- * `layer.apply(inputs, { training: false })` on concrete tensors, with `Conv2D` and `Dense` run as
- * plain ops (see the module note). Tensors created are left to the caller's `tf.tidy`.
+ * `layer.apply(inputs, { training: false })` on concrete tensors, with the layers of the module
+ * note re-expressed as plain ops. Tensors created are left to the caller's `tf.tidy`.
  */
 export function applyLayer(
   layer: tf.layers.Layer,
@@ -158,4 +268,9 @@ export function applyLayer(
     if (plan !== null) return plan(inputs);
   }
   return layer.apply(inputs, { training: false }) as tf.Tensor | tf.Tensor[];
+}
+
+/** Whether {@linkcode applyLayer} runs `layer` as its own re-expression (see the module note). */
+export function isReexpressed(layer: tf.layers.Layer): boolean {
+  return planFor(layer) !== null;
 }

@@ -167,6 +167,24 @@ export class LayerTap {
   }
 
   /**
+   * The layers the tapped value is computed through, from the model's input (the tapped layer
+   * included when its output is tapped): those a neuron's gradient passes back through.
+   */
+  get layersBeforeTap(): tf.layers.Layer[] {
+    return this.#toTap.map((step) => step.layer);
+  }
+
+  /**
+   * The layers that compute the model's output from the tapped value (the tapped layer included
+   * when its input is tapped): those a layer attribution's gradient passes back through.
+   */
+  get layersAfterTap(): tf.layers.Layer[] {
+    return this.#fromTap
+      .filter((step) => this.attributeToLayerInput || step !== this.#tapStep)
+      .map((step) => step.layer);
+  }
+
+  /**
    * The tapped value for `inputs` (running only the layers it depends on). Tensors created on the
    * way are left to the caller's `tf.tidy`.
    */

@@ -120,3 +120,67 @@ Deno.test("applyLayer() fused Conv2D + bias: values and input gradients equal la
     tf.dispose([x, expected, actual, weight, viaApply, viaFused]);
   }
 });
+
+Deno.test("applyLayer() BatchNormalization without scale or center: values equal layer.apply's, gradients exist", () => {
+  for (const [scale, center] of [[false, true], [true, false], [false, false], [true, true]]) {
+    const layer = tf.layers.batchNormalization({
+      scale,
+      center,
+      epsilon: 1e-3,
+      movingMeanInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 1 }),
+      movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 2 }),
+      gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }),
+      betaInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }),
+    });
+    const x = tf.randomUniform([2, 3, 3, 4], -1, 1, "float32", 5);
+    const expected = layer.apply(x, { training: false }) as tf.Tensor;
+    const actual = applyLayer(layer, x) as tf.Tensor;
+    assertAllClose(actual, expected, { rtol: 1e-5, atol: 1e-6 });
+    // The gradient is the per-channel scale γ/√(σ² + ε) (γ = 1 without scale).
+    const weights = layer.getWeights();
+    const variance = weights[weights.length - 1];
+    const gamma = scale ? weights[0] : tf.onesLike(variance);
+    const slope = tf.tidy(() => gamma.div(variance.add(1e-3).sqrt()));
+    const g = tf.grad((v: tf.Tensor) => (applyLayer(layer, v) as tf.Tensor).sum())(x);
+    assertAllClose(g, tf.tidy(() => tf.onesLike(x).mul(slope)), { rtol: 1e-5, atol: 1e-6 });
+    layer.dispose();
+    tf.dispose([x, expected, actual, slope, g, ...(scale ? [] : [gamma])]);
+  }
+});
+
+Deno.test("applyLayer() runs fused and layer activations as one kernel each, equal to layer.apply", () => {
+  const x = tf.randomUniform([2, 6, 6, 4], -8, 8, "float32", 9);
+  const layers: tf.layers.Layer[] = [
+    tf.layers.reLU({ maxValue: 6 }),
+    tf.layers.reLU({ maxValue: 2.5 }),
+    tf.layers.reLU(),
+    tf.layers.activation({ activation: "relu6" }),
+    tf.layers.activation({ activation: "selu" }),
+    tf.layers.activation({ activation: "softmax" }),
+    tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: "relu6" }),
+    tf.layers.separableConv2d({ filters: 3, kernelSize: 3, padding: "same", activation: "elu" }),
+    tf.layers.conv2d({ filters: 3, kernelSize: 1, activation: "sigmoid" }),
+    tf.layers.dense({ units: 5, activation: "tanh" }),
+    tf.layers.globalMaxPooling2d({}),
+  ];
+  for (const layer of layers) {
+    const expected = layer.apply(x, { training: false }) as tf.Tensor;
+    const actual = applyLayer(layer, x) as tf.Tensor;
+    assertAllClose(actual, expected, { rtol: 1e-5, atol: 1e-5 });
+    tf.dispose([expected, actual]);
+    layer.dispose();
+  }
+  x.dispose();
+});
+
+Deno.test("applyLayer() GlobalMaxPooling2D sends the gradient to the first maximum at ties, as PyTorch", () => {
+  const layer = tf.layers.globalMaxPooling2d({});
+  const x = tf.zeros([1, 3, 3, 2]);
+  const g = tf.grad((v: tf.Tensor) => (applyLayer(layer, v) as tf.Tensor).sum())(x);
+  const expected = tf.tidy(() =>
+    tf.zeros([1, 3, 3, 2]).add(tf.oneHot([0], 9).reshape([1, 3, 3, 1]))
+  );
+  assertAllClose(g, expected, { atol: 0 });
+  tf.dispose([x, g, expected]);
+  layer.dispose();
+});

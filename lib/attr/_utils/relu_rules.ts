@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GradientOverride } from "./gradient_override.ts";
-import { attributionTypeError } from "./errors.ts";
+import { attributionTypeError, errorPrefix } from "./errors.ts";
 import { rescaledGradient } from "./rescaled_gradient.ts";
 
 type Attrs = Record<string, unknown>;
@@ -56,7 +56,119 @@ const ELEMENTWISE: readonly Elementwise[] = [
       tf.where(x.greater(0), tf.onesLike(x), tf.fill(x.shape, Number(attrs.alpha ?? 0.2))),
   },
   { kernelName: "Softplus", derivative: (x) => tf.sigmoid(x) },
+  {
+    // SELU: scale·x for x > 0, scale·alpha·(eˣ − 1) below, whose derivative there is y + scale·alpha.
+    kernelName: "Selu",
+    derivative: (x, y) =>
+      tf.where(x.greater(0), tf.fill(x.shape, SELU_SCALE), y.add(SELU_SCALE_ALPHA)),
+  },
+  {
+    // A ReLU layer's cap other than 6 (relu followed by a clip): the two rescaled gradients
+    // telescope to the whole layer's Δy/Δx.
+    kernelName: "ClipByValue",
+    derivative: (x, _y, attrs) =>
+      tf.logicalAnd(
+        x.greater(Number(attrs.clipValueMin)),
+        x.less(Number(attrs.clipValueMax)),
+      ).toFloat(),
+  },
 ];
+
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.0507009873554805 * 1.6732632423543772;
+
+/**
+ * Nonlinear kernels with no DeepLift rule, and when one is on the path from the inputs to the
+ * output: unary ones (and Maximum/Minimum, even against a constant) whenever their input is;
+ * products (Multiply, BatchMatMul) when both operands are; a quotient when its divisor is.
+ */
+const NO_RULE: ReadonlyArray<{ kernelName: string; onPath(inputs: ReadonlySet<string>): boolean }> =
+  [
+    ...[
+      "Abs",
+      "Exp",
+      "Expm1",
+      "Log",
+      "Log1p",
+      "Sqrt",
+      "Rsqrt",
+      "Square",
+      "Reciprocal",
+      "Sin",
+      "Cos",
+      "Tan",
+      "Asin",
+      "Acos",
+      "Atan",
+      "Sinh",
+      "Cosh",
+      "Asinh",
+      "Acosh",
+      "Atanh",
+      "Erf",
+      "Pow",
+      "SquaredDifference",
+      "Prelu",
+      "LogSoftmax",
+      "Max",
+      "Min",
+      "Prod",
+      "LRN",
+      "Maximum",
+      "Minimum",
+      "Atan2",
+    ].map((kernelName) => ({
+      kernelName,
+      onPath: (inputs: ReadonlySet<string>) => inputs.size > 0,
+    })),
+    { kernelName: "Multiply", onPath: (inputs) => inputs.size > 1 },
+    { kernelName: "BatchMatMul", onPath: (inputs) => inputs.size > 1 },
+    { kernelName: "RealDiv", onPath: (inputs) => inputs.has("b") },
+  ];
+
+/**
+ * Gradient overrides that compute the stock gradient of each {@linkcode NO_RULE} kernel but report
+ * an error to `fail` when the kernel is used nonlinearly on the path (TensorFlow.js asks a node for
+ * the gradients of those inputs only that depend on the differentiated tensor).
+ */
+function noRuleGuards(method: string, fail: (error: unknown) => void): GradientOverride[] {
+  const guards: GradientOverride[] = [];
+  for (const { kernelName, onPath } of NO_RULE) {
+    const stock = tf.getGradient(kernelName);
+    if (stock == null) continue;
+    guards.push({
+      kernelName,
+      gradFunc: (dy, saved, attrs) => {
+        const grads = stock.gradFunc(dy, saved, attrs);
+        const asked = new Set<string>();
+        const guarded: typeof grads = {};
+        for (const [name, grad] of Object.entries(grads)) {
+          guarded[name] = () => {
+            asked.add(name);
+            if (onPath(asked)) {
+              fail(
+                new TypeError(
+                  `${errorPrefix(method)}: every operation between the inputs and the explained ` +
+                    `output must have a DeepLift rule, received a ${kernelName} operation ` +
+                    `${
+                      kernelName === "Multiply" || kernelName === "BatchMatMul"
+                        ? "of two values that both depend on the inputs"
+                        : "on a value that depends on the inputs"
+                    }, which no rule covers. Rules cover linear operations, the activations ` +
+                    "relu, relu6, sigmoid, tanh, elu, selu, softplus, softmax, leaky relu, and " +
+                    "max pooling. Use IntegratedGradients, which needs no rule.",
+                ),
+              );
+            }
+            return grad();
+          };
+        }
+        return guarded;
+      },
+    });
+  }
+  return guards;
+}
 
 /**
  * Whether `t` (a nonlinearity's input) has the `[inputs; baselines]` layout: an even batch axis.
@@ -118,8 +230,9 @@ function maxPoolMultipliers(
 }
 
 /**
- * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, LeakyReLU and Softplus, and
- * Captum's softmax and max-pooling rules. The forward pass
+ * DeepLift's Rescale rule for ReLU, ReLU6, Sigmoid, Tanh, ELU, SELU, LeakyReLU, Softplus and
+ * ClipByValue, and Captum's softmax and max-pooling rules; a nonlinear kernel with no rule reports
+ * an error (see {@linkcode NO_RULE}). The forward pass
  * must run on `[inputs; baselines]` stacked along axis 0. Errors are not thrown inside the
  * backward pass (that would leak the tape's saved tensors) but passed to `fail`, and a zero
  * gradient is returned; the caller throws once the pass is over.
@@ -177,5 +290,5 @@ export function deepLiftOverrides(
       };
     },
   };
-  return [...elementwise, softmax, maxPool];
+  return [...elementwise, softmax, maxPool, ...noRuleGuards(method, fail)];
 }

@@ -16,6 +16,7 @@ import { deepLiftOverrides } from "../_utils/relu_rules.ts";
 import { targetSum } from "../_utils/gradients.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
+import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
 export interface LayerDeepLiftOptions extends TargetOptions, BaselineOptions, LayerInputOptions {}
@@ -122,6 +123,7 @@ export class LayerDeepLift extends LayerAttribution {
     this.validateInputsAndTarget(inputs, target);
     const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
     const tap = this.tap(attributeToLayerInput);
+    assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     try {
       const attributions = tf.tidy(() => {
         const { multipliers, diff } = layerDeepLiftParts(

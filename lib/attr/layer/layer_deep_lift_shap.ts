@@ -13,6 +13,7 @@ import { assertNumber } from "../_utils/errors.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "../_utils/repeat.ts";
 import { sliceTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
+import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 import { layerDeepLiftParts } from "./layer_deep_lift.ts";
 
 /** Options of {@linkcode LayerDeepLiftShap.attribute}. */
@@ -69,6 +70,7 @@ export class LayerDeepLiftShap extends LayerAttribution {
     const b = options.baselines.shape[0];
     const chunks = rowChunks(method, n * b, internalBatchSize);
     const tap = this.tap(attributeToLayerInput);
+    assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     return tf.tidy(() => {
       // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap.
       const xs = repeatInterleave(inputs, b);

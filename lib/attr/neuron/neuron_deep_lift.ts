@@ -10,6 +10,7 @@ import { DeepLift } from "../deep_lift.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode NeuronDeepLift.attribute}. */
 export interface NeuronDeepLiftOptions extends NeuronOptions, BaselineOptions {}
@@ -53,6 +54,10 @@ export class NeuronDeepLift extends NeuronAttribution {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronDeepLiftOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
+    assertDeepLiftCovers(
+      this.methodName,
+      this.tap(options?.attributeToNeuronInput).layersBeforeTap,
+    );
     const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
     const { baselines } = options;
     if (typeof baselines === "object") {

@@ -10,6 +10,7 @@ import { DeepLiftShap } from "../deep_lift_shap.ts";
 import type { DeepLiftConfig } from "../deep_lift.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode NeuronDeepLiftShap.attribute}. */
 export interface NeuronDeepLiftShapOptions extends NeuronOptions {
@@ -57,6 +58,10 @@ export class NeuronDeepLiftShap extends NeuronAttribution {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronDeepLiftShapOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
+    assertDeepLiftCovers(
+      this.methodName,
+      this.tap(options?.attributeToNeuronInput).layersBeforeTap,
+    );
     const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
     assertBaselineDistribution(this.methodName, inputs, options.baselines);
     const dls = new DeepLiftShap(forward, {
