@@ -29,16 +29,16 @@ interface Kernel {
 
 const KERNELS: Kernel[] = [{
   source: "lib/backend/_kernels/winograd/winograd.c",
-  output: "lib/backend/_kernels/winograd/winograd_wasm.ts",
+  output: "lib/backend/_kernels/_generated/winograd_wasm.ts",
   constant: "WINOGRAD_WASM_BASE64",
 }, {
   source: "lib/backend/_kernels/winograd/winograd.c",
-  output: "lib/backend/_kernels/winograd/winograd_relaxed_wasm.ts",
+  output: "lib/backend/_kernels/_generated/winograd_relaxed_wasm.ts",
   constant: "WINOGRAD_RELAXED_WASM_BASE64",
   flags: ["-mrelaxed-simd", "-DWINOGRAD_RELAXED"],
 }, {
   source: "lib/backend/_kernels/direct_conv/direct_conv.c",
-  output: "lib/backend/_kernels/direct_conv/direct_conv_wasm.ts",
+  output: "lib/backend/_kernels/_generated/direct_conv_wasm.ts",
   constant: "DIRECT_CONV_WASM_BASE64",
 }];
 

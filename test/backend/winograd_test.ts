@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { setBackend, tf } from "../../lib/mod.ts";
 import { winogradConv2d } from "../../lib/backend/_kernels/winograd/winograd_conv2d.ts";
-import { WINOGRAD_RELAXED_WASM_BASE64 } from "../../lib/backend/_kernels/winograd/winograd_relaxed_wasm.ts";
+import { WINOGRAD_RELAXED_WASM_BASE64 } from "../../lib/backend/_kernels/_generated/winograd_relaxed_wasm.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 import {

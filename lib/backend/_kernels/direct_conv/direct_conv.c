@@ -3,7 +3,8 @@
  * on a shared WebAssembly heap (the TensorFlow.js wasm backend's memory).
  *
  * Build: `deno task build:wasm-kernels` (scripts/build_wasm_kernels.ts) compiles this file with
- * clang for wasm32 + simd128, no libc, importing the memory, and writes direct_conv_wasm.ts.
+ * clang for wasm32 + simd128, no libc, importing the memory, and writes
+ * ../_generated/direct_conv_wasm.ts.
  * The code must need no stack and no static data: the memory belongs to the host backend.
  *
  * Padding is handled by clipping each output pixel's filter window to the image, so no padded

@@ -17,7 +17,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
 import { heapModule } from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
-import { DIRECT_CONV_WASM_BASE64 } from "./direct_conv_wasm.ts";
+import { DIRECT_CONV_WASM_BASE64 } from "../_generated/direct_conv_wasm.ts";
 
 /** Signature shared by the module's two convolutions (pointers are heap byte offsets). */
 type ConvFn = (

@@ -3,8 +3,9 @@
  * WebAssembly heap (the TensorFlow.js wasm backend's memory), stride 1, dilation 1.
  *
  * Build: `deno task build:wasm-kernels` (scripts/build_wasm_kernels.ts) compiles this file with
- * clang for wasm32 + simd128, no libc, importing the memory, and writes winograd_wasm.ts; built
- * again with relaxed SIMD (-DWINOGRAD_RELAXED, fused multiply-adds) into winograd_relaxed_wasm.ts.
+ * clang for wasm32 + simd128, no libc, importing the memory, and writes
+ * ../_generated/winograd_wasm.ts; built again with relaxed SIMD (-DWINOGRAD_RELAXED, fused
+ * multiply-adds) into ../_generated/winograd_relaxed_wasm.ts.
  * The code must need no stack and no static data: the memory belongs to the host backend.
  *
  * Layouts (all float32):

@@ -16,8 +16,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
 import { heapModule } from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
-import { WINOGRAD_WASM_BASE64 } from "./winograd_wasm.ts";
-import { WINOGRAD_RELAXED_WASM_BASE64 } from "./winograd_relaxed_wasm.ts";
+import { WINOGRAD_WASM_BASE64 } from "../_generated/winograd_wasm.ts";
+import { WINOGRAD_RELAXED_WASM_BASE64 } from "../_generated/winograd_relaxed_wasm.ts";
 
 /** The module's exports. */
 interface WinogradExports {
