@@ -78,7 +78,11 @@ console.table(
 const { xs, ys } = toTensors(sliceSplit(test, 0, 64));
 console.log(`images: shape [${xs.shape}], dtype ${xs.dtype}`);
 console.log(`labels: shape [${ys.shape}], dtype ${ys.dtype}`);
-console.log(`pixel range: ${tf.tidy(() => xs.min().dataSync()[0])} … ${tf.tidy(() => xs.max().dataSync()[0])}`);
+console.log(
+  `pixel range: ${tf.tidy(() => xs.min().dataSync()[0])} … ${
+    tf.tidy(() => xs.max().dataSync()[0])
+  }`,
+);
 console.log(`first labels: ${Array.from(ys.dataSync().slice(0, 8))}`);
 
 // %% [markdown]

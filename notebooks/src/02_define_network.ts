@@ -54,7 +54,11 @@ const logits = model.predict(xs) as tf.Tensor2D;
 const probabilities = tf.softmax(logits);
 console.log(`input shape:  [${xs.shape}]`);
 console.log(`output shape: [${logits.shape}]  (one logit per class for each image)`);
-console.log(`first row of logits: ${Array.from(logits.dataSync().slice(0, 10), (v) => v.toFixed(3)).join(", ")}`);
+console.log(
+  `first row of logits: ${
+    Array.from(logits.dataSync().slice(0, 10), (v) => v.toFixed(3)).join(", ")
+  }`,
+);
 
 // %% [markdown]
 // With random initial weights, the probabilities are all close to 1/10: the network has not
@@ -75,7 +79,9 @@ console.table(
 // %% tags=["figure"]
 classProbabilitiesFigure(probabilities.slice(0, 1), FASHION_MNIST_CLASSES, {
   trueLabel: test.labels[0],
-  title: `Class probabilities of the untrained network for test image 0 (a ${FASHION_MNIST_CLASSES[test.labels[0]]})`,
+  title: `Class probabilities of the untrained network for test image 0 (a ${
+    FASHION_MNIST_CLASSES[test.labels[0]]
+  })`,
 });
 
 // %%

@@ -35,7 +35,9 @@ const train = sliceSplit(all, 0, QUICK ? 2000 : all.count - VALIDATION);
 const validation = sliceSplit(all, all.count - (QUICK ? 500 : VALIDATION));
 const test = await loadFashionMnist({ split: "test", limit: QUICK ? 1000 : undefined });
 console.log(QUICK ? "QUICK mode: 1 epoch on a subset" : "full run: 8 epochs");
-console.log(`training on ${train.count} images, validating on ${validation.count}, testing on ${test.count}`);
+console.log(
+  `training on ${train.count} images, validating on ${validation.count}, testing on ${test.count}`,
+);
 
 // %% [markdown]
 // ## Training
@@ -88,7 +90,9 @@ console.table(
 
 // %% tags=["figure"]
 trainingCurvesFigure(history, {
-  title: `Training curves of the Fashion-MNIST classifier (${EPOCHS} epoch${EPOCHS > 1 ? "s" : ""}, ${train.count} training images)`,
+  title: `Training curves of the Fashion-MNIST classifier (${EPOCHS} epoch${
+    EPOCHS > 1 ? "s" : ""
+  }, ${train.count} training images)`,
 });
 
 // %% [markdown]
@@ -99,7 +103,11 @@ trainingCurvesFigure(history, {
 
 // %%
 const evaluation = evaluateClassifier(model, test);
-console.log(`test loss ${evaluation.loss.toFixed(4)}, test accuracy ${evaluation.accuracy.toFixed(4)} on ${evaluation.count} images`);
+console.log(
+  `test loss ${evaluation.loss.toFixed(4)}, test accuracy ${
+    evaluation.accuracy.toFixed(4)
+  } on ${evaluation.count} images`,
+);
 
 // %% [markdown]
 // ## Save the checkpoint
@@ -117,7 +125,11 @@ console.log(`test loss ${evaluation.loss.toFixed(4)}, test accuracy ${evaluation
 const checkpointDir = "../out/classifier";
 await saveCheckpoint(model, checkpointDir);
 for await (const entry of Deno.readDir(checkpointDir)) {
-  console.log(`${checkpointDir}/${entry.name}: ${(await Deno.stat(`${checkpointDir}/${entry.name}`)).size} bytes`);
+  console.log(
+    `${checkpointDir}/${entry.name}: ${
+      (await Deno.stat(`${checkpointDir}/${entry.name}`)).size
+    } bytes`,
+  );
 }
 
 // %%

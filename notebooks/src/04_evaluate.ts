@@ -113,7 +113,9 @@ console.table(confusedPairs.map((pair) => ({
 const wrong = misclassifiedIndices(labels, predictions, { limit: 16 });
 const wrongImages = tf.tidy(() => tf.gather(toTensors(test).xs, wrong));
 imageGridFigure(wrongImages, {
-  labels: wrong.map((i) => `${FASHION_MNIST_CLASSES[labels[i]]} → ${FASHION_MNIST_CLASSES[predictions[i]]}`),
+  labels: wrong.map((i) =>
+    `${FASHION_MNIST_CLASSES[labels[i]]} → ${FASHION_MNIST_CLASSES[predictions[i]]}`
+  ),
   columns: 8,
   title: "Misclassified test images (true class → predicted class)",
 });

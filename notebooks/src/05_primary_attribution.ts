@@ -43,7 +43,11 @@ const QUICK = Deno.env.get("TUTORIAL_QUICK") === "1";
 const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
 const test = await loadFashionMnist({ split: "test", limit: 100 });
 const { xs, ys } = toTensors(test);
-console.log(`model loaded from ${PRETRAINED_CLASSIFIER_DIR}${QUICK ? " (QUICK mode: fewer samples and steps)" : ""}`);
+console.log(
+  `model loaded from ${PRETRAINED_CLASSIFIER_DIR}${
+    QUICK ? " (QUICK mode: fewer samples and steps)" : ""
+  }`,
+);
 
 // %% [markdown]
 // ## The image we explain
@@ -59,12 +63,18 @@ const label = test.labels[INDEX];
 const probabilities = tf.tidy(() => tf.softmax(model.predict(image) as tf.Tensor2D));
 const predicted = tf.tidy(() => probabilities.argMax(1).dataSync()[0]);
 const target = predicted; // explain the predicted class
-console.log(`true class: ${FASHION_MNIST_CLASSES[label]}; predicted: ${FASHION_MNIST_CLASSES[predicted]} (p = ${probabilities.dataSync()[predicted].toFixed(3)})`);
+console.log(
+  `true class: ${FASHION_MNIST_CLASSES[label]}; predicted: ${
+    FASHION_MNIST_CLASSES[predicted]
+  } (p = ${probabilities.dataSync()[predicted].toFixed(3)})`,
+);
 
 // %% tags=["figure"]
 classProbabilitiesFigure(probabilities, FASHION_MNIST_CLASSES, {
   trueLabel: label,
-  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${FASHION_MNIST_CLASSES[label]})`,
+  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${
+    FASHION_MNIST_CLASSES[label]
+  })`,
 });
 
 // %% [markdown]
@@ -87,7 +97,9 @@ const panels = {
 const show = (attr: tf.Tensor, method: string) =>
   visualizeImageAttrMultiple(attr, image, [...panels.methods], [...panels.signs], {
     titles: ["Original image", `${method} (signed)`, `${method} (magnitude over image)`],
-    title: `${method}: attributions for class "${FASHION_MNIST_CLASSES[target]}" on test image ${INDEX}`,
+    title: `${method}: attributions for class "${
+      FASHION_MNIST_CLASSES[target]
+    }" on test image ${INDEX}`,
   });
 
 // %% [markdown]
@@ -123,7 +135,11 @@ const { attributions: igAttr, delta: igDelta } = await ig.attributeWithDelta(ima
   baselines: 0,
   nSteps: 50,
 });
-console.log(`sum of attributions: ${tf.tidy(() => igAttr.sum().dataSync()[0]).toFixed(4)}; convergence delta: ${igDelta.dataSync()[0].toExponential(2)}`);
+console.log(
+  `sum of attributions: ${
+    tf.tidy(() => igAttr.sum().dataSync()[0]).toFixed(4)
+  }; convergence delta: ${igDelta.dataSync()[0].toExponential(2)}`,
+);
 
 // %% tags=["figure"]
 show(igAttr, "Integrated Gradients");
@@ -259,7 +275,9 @@ visualizeImageAttrMultiple(
   ["blended_heat_map"],
   ["all"],
   {
-    title: `Gradient-based methods compared on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed)`,
+    title: `Gradient-based methods compared on test image ${INDEX} (class "${
+      FASHION_MNIST_CLASSES[target]
+    }", signed)`,
     panelSize: 200,
   },
 );
@@ -281,7 +299,9 @@ visualizeImageAttrMultiple(
   ["blended_heat_map"],
   ["all"],
   {
-    title: `DeepLIFT, Guided Grad-CAM and perturbation methods on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed)`,
+    title: `DeepLIFT, Guided Grad-CAM and perturbation methods on test image ${INDEX} (class "${
+      FASHION_MNIST_CLASSES[target]
+    }", signed)`,
     panelSize: 200,
   },
 );
@@ -296,12 +316,29 @@ visualizeImageAttrMultiple(
 visualizeImageAttr(igAttr, image, {
   method: "blended_heat_map",
   sign: "positive",
-  title: `Integrated Gradients, positive attributions only:<br>pixels supporting "${FASHION_MNIST_CLASSES[target]}"`,
+  title: `Integrated Gradients, positive attributions only:<br>pixels supporting "${
+    FASHION_MNIST_CLASSES[target]
+  }"`,
 });
 
 // %%
-tf.dispose([xs, ys, image, probabilities, saliency, igAttr, igDelta, smoothIg, shapBaselines, gradShap,
-  deepLift, guidedGradCam, occlusion, superpixels, kernelShap]);
+tf.dispose([
+  xs,
+  ys,
+  image,
+  probabilities,
+  saliency,
+  igAttr,
+  igDelta,
+  smoothIg,
+  shapBaselines,
+  gradShap,
+  deepLift,
+  guidedGradCam,
+  occlusion,
+  superpixels,
+  kernelShap,
+]);
 model.dispose();
 console.log(`tensors still allocated: ${tf.memory().numTensors}`);
 

@@ -38,7 +38,11 @@ import {
 const model = await loadCheckpoint(PRETRAINED_CLASSIFIER_DIR);
 const test = await loadFashionMnist({ split: "test", limit: 100 });
 const { xs, ys } = toTensors(test);
-console.log(`model loaded from ${PRETRAINED_CLASSIFIER_DIR}; layers: ${model.layers.map((l) => l.name).join(", ")}`);
+console.log(
+  `model loaded from ${PRETRAINED_CLASSIFIER_DIR}; layers: ${
+    model.layers.map((l) => l.name).join(", ")
+  }`,
+);
 
 // %% [markdown]
 // ## The image we explain
@@ -52,12 +56,18 @@ const image = xs.slice(INDEX, 1);
 const label = test.labels[INDEX];
 const probabilities = tf.tidy(() => tf.softmax(model.predict(image) as tf.Tensor2D));
 const target = tf.tidy(() => probabilities.argMax(1).dataSync()[0]);
-console.log(`true class: ${FASHION_MNIST_CLASSES[label]}; predicted: ${FASHION_MNIST_CLASSES[target]} (p = ${probabilities.dataSync()[target].toFixed(3)})`);
+console.log(
+  `true class: ${FASHION_MNIST_CLASSES[label]}; predicted: ${FASHION_MNIST_CLASSES[target]} (p = ${
+    probabilities.dataSync()[target].toFixed(3)
+  })`,
+);
 
 // %% tags=["figure"]
 classProbabilitiesFigure(probabilities, FASHION_MNIST_CLASSES, {
   trueLabel: label,
-  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${FASHION_MNIST_CLASSES[label]})`,
+  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${
+    FASHION_MNIST_CLASSES[label]
+  })`,
 });
 
 // %% [markdown]
@@ -79,7 +89,9 @@ const camConv1 = await new LayerGradCam(model, "conv1").attribute(image, { targe
 const camConv2 = await new LayerGradCam(model, "conv2").attribute(image, { target });
 const camConv1Up = LayerAttribution.interpolate(camConv1, [28, 28]);
 const camConv2Up = LayerAttribution.interpolate(camConv2, [28, 28]);
-console.log(`Grad-CAM map shapes: conv1 [${camConv1.shape}], conv2 [${camConv2.shape}]; resized to [${camConv2Up.shape}]`);
+console.log(
+  `Grad-CAM map shapes: conv1 [${camConv1.shape}], conv2 [${camConv2.shape}]; resized to [${camConv2Up.shape}]`,
+);
 
 // %% tags=["figure"]
 visualizeImageAttrMultiple(camConv1Up, image, ["original_image", "heat_map", "blended_heat_map"], [
@@ -112,22 +124,39 @@ visualizeImageAttrMultiple(camConv2Up, image, ["original_image", "heat_map", "bl
 // (This is the section where the original tutorial ran Grad-CAM by mistake.)
 
 // %%
-const layerDeepLift = await new LayerDeepLift(model, "conv1").attribute(image, { target, baselines: 0 });
-console.log(`Layer DeepLIFT attributions: shape [${layerDeepLift.shape}] (one per position and channel of conv1)`);
+const layerDeepLift = await new LayerDeepLift(model, "conv1").attribute(image, {
+  target,
+  baselines: 0,
+});
+console.log(
+  `Layer DeepLIFT attributions: shape [${layerDeepLift.shape}] (one per position and channel of conv1)`,
+);
 
 // %% [markdown]
 // Summing over the 32 channels gives one map per position. **How to read it:** green positions
 // of `conv1` carry evidence for the class, red ones against it.
 
 // %% tags=["figure"]
-visualizeImageAttrMultiple(layerDeepLift, image, ["original_image", "heat_map", "blended_heat_map"], [
-  "all",
-  "all",
-  "absolute_value",
-], {
-  titles: ["Original image", "Layer DeepLIFT conv1 (signed, summed over channels)", "Layer DeepLIFT conv1 (magnitude)"],
-  title: `Layer DeepLIFT on conv1 for class "${FASHION_MNIST_CLASSES[target]}" (test image ${INDEX})`,
-});
+visualizeImageAttrMultiple(
+  layerDeepLift,
+  image,
+  ["original_image", "heat_map", "blended_heat_map"],
+  [
+    "all",
+    "all",
+    "absolute_value",
+  ],
+  {
+    titles: [
+      "Original image",
+      "Layer DeepLIFT conv1 (signed, summed over channels)",
+      "Layer DeepLIFT conv1 (magnitude)",
+    ],
+    title: `Layer DeepLIFT on conv1 for class "${
+      FASHION_MNIST_CLASSES[target]
+    }" (test image ${INDEX})`,
+  },
+);
 
 // %% [markdown]
 // Which of conv1's 32 channels matter most? `rankChannels` sums each channel's attributions over
@@ -160,7 +189,11 @@ const { attributions: layerIgAttr, delta: layerIgDelta } = await layerIg.attribu
   baselines: 0,
   nSteps: 50,
 });
-console.log(`Layer IG attributions: shape [${layerIgAttr.shape}]; sum ${tf.tidy(() => layerIgAttr.sum().dataSync()[0]).toFixed(4)}; convergence delta ${layerIgDelta.dataSync()[0].toExponential(2)}`);
+console.log(
+  `Layer IG attributions: shape [${layerIgAttr.shape}]; sum ${
+    tf.tidy(() => layerIgAttr.sum().dataSync()[0]).toFixed(4)
+  }; convergence delta ${layerIgDelta.dataSync()[0].toExponential(2)}`,
+);
 
 // %% tags=["figure"]
 visualizeImageAttrMultiple(layerIgAttr, image, ["original_image", "heat_map", "blended_heat_map"], [
@@ -168,8 +201,14 @@ visualizeImageAttrMultiple(layerIgAttr, image, ["original_image", "heat_map", "b
   "all",
   "absolute_value",
 ], {
-  titles: ["Original image", "Layer IG conv1 (signed, summed over channels)", "Layer IG conv1 (magnitude)"],
-  title: `Layer Integrated Gradients on conv1 for class "${FASHION_MNIST_CLASSES[target]}" (test image ${INDEX})`,
+  titles: [
+    "Original image",
+    "Layer IG conv1 (signed, summed over channels)",
+    "Layer IG conv1 (magnitude)",
+  ],
+  title: `Layer Integrated Gradients on conv1 for class "${
+    FASHION_MNIST_CLASSES[target]
+  }" (test image ${INDEX})`,
 });
 
 // %% [markdown]
@@ -192,11 +231,27 @@ visualizeImageAttrMultiple(
   image,
   ["blended_heat_map"],
   ["all"],
-  { title: `Layer attributions compared on test image ${INDEX} (class "${FASHION_MNIST_CLASSES[target]}", signed)` },
+  {
+    title: `Layer attributions compared on test image ${INDEX} (class "${
+      FASHION_MNIST_CLASSES[target]
+    }", signed)`,
+  },
 );
 
 // %%
-tf.dispose([xs, ys, image, probabilities, camConv1, camConv2, camConv1Up, camConv2Up, layerDeepLift, layerIgAttr, layerIgDelta]);
+tf.dispose([
+  xs,
+  ys,
+  image,
+  probabilities,
+  camConv1,
+  camConv2,
+  camConv1Up,
+  camConv2Up,
+  layerDeepLift,
+  layerIgAttr,
+  layerIgDelta,
+]);
 model.dispose();
 console.log(`tensors still allocated: ${tf.memory().numTensors}`);
 

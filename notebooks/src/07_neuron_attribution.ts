@@ -56,7 +56,9 @@ const label = test.labels[INDEX];
 const probabilities = tf.tidy(() => tf.softmax(model.predict(image) as tf.Tensor2D));
 classProbabilitiesFigure(probabilities, FASHION_MNIST_CLASSES, {
   trueLabel: label,
-  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${FASHION_MNIST_CLASSES[label]})`,
+  title: `Prediction for test image ${INDEX}: class probabilities (true class: ${
+    FASHION_MNIST_CLASSES[label]
+  })`,
 });
 
 // %% [markdown]
@@ -72,12 +74,17 @@ const NEURON_CONV1 = [15, 15, 0] as const;
 const NEURON_CONV2 = [15, 15, 15] as const;
 const conv1Act = await new LayerActivation(model, "conv1").attribute(image);
 const channel0 = conv1Act.slice([0, 0, 0, 0], [1, 28, 28, 1]);
-console.log(`conv1 output shape [${conv1Act.shape}]; neuron [${NEURON_CONV1}] activation: ${channel0.bufferSync().get(0, 15, 15, 0).toFixed(4)}`);
+console.log(
+  `conv1 output shape [${conv1Act.shape}]; neuron [${NEURON_CONV1}] activation: ${
+    channel0.bufferSync().get(0, 15, 15, 0).toFixed(4)
+  }`,
+);
 
 // %% tags=["figure"]
 visualizeImageAttrMultiple(channel0, image, ["original_image", "heat_map"], ["all", "all"], {
   titles: ["Original image", "conv1 channel 0 activation"],
-  title: `Activation of conv1 channel 0 on test image ${INDEX}<br>(the first neuron sits at row 15, column 15)`,
+  title:
+    `Activation of conv1 channel 0 on test image ${INDEX}<br>(the first neuron sits at row 15, column 15)`,
 });
 
 // %% [markdown]
@@ -89,14 +96,17 @@ visualizeImageAttrMultiple(channel0, image, ["original_image", "heat_map"], ["al
 // input), so it does not depend on the image at all.
 
 // %% tags=["figure"]
-const neuronGrad = await new NeuronGradient(model, "conv1").attribute(image, { neuronSelector: [...NEURON_CONV1] });
+const neuronGrad = await new NeuronGradient(model, "conv1").attribute(image, {
+  neuronSelector: [...NEURON_CONV1],
+});
 visualizeImageAttrMultiple(neuronGrad, image, ["original_image", "heat_map", "blended_heat_map"], [
   "all",
   "all",
   "absolute_value",
 ], {
   titles: ["Original image", "Neuron Gradient (signed)", "Neuron Gradient (magnitude over image)"],
-  title: `Neuron Gradient: input pixels driving conv1 neuron [${NEURON_CONV1}] (test image ${INDEX})`,
+  title:
+    `Neuron Gradient: input pixels driving conv1 neuron [${NEURON_CONV1}] (test image ${INDEX})`,
 });
 
 // %% [markdown]
@@ -121,7 +131,8 @@ visualizeImageAttrMultiple(neuronIg, image, ["original_image", "heat_map", "blen
   "absolute_value",
 ], {
   titles: ["Original image", "Neuron IG (signed)", "Neuron IG (magnitude over image)"],
-  title: `Neuron Integrated Gradients: input pixels driving conv1 neuron [${NEURON_CONV1}] (test image ${INDEX})`,
+  title:
+    `Neuron Integrated Gradients: input pixels driving conv1 neuron [${NEURON_CONV1}] (test image ${INDEX})`,
 });
 
 // %% [markdown]
@@ -147,8 +158,13 @@ visualizeImageAttrMultiple(neuronShap, image, ["original_image", "heat_map", "bl
   "all",
   "absolute_value",
 ], {
-  titles: ["Original image", "Neuron Gradient SHAP (signed)", "Neuron Gradient SHAP (magnitude over image)"],
-  title: `Neuron Gradient SHAP: input pixels driving conv2 neuron [${NEURON_CONV2}] (test image ${INDEX})`,
+  titles: [
+    "Original image",
+    "Neuron Gradient SHAP (signed)",
+    "Neuron Gradient SHAP (magnitude over image)",
+  ],
+  title:
+    `Neuron Gradient SHAP: input pixels driving conv2 neuron [${NEURON_CONV2}] (test image ${INDEX})`,
 });
 
 // %% [markdown]
@@ -172,7 +188,10 @@ visualizeImageAttrMultiple(
   imageCrop,
   ["heat_map"],
   ["all"],
-  { title: `Neuron attributions compared: the 9 × 9 input window around row 15, column 15 (test image ${INDEX})` },
+  {
+    title:
+      `Neuron attributions compared: the 9 × 9 input window around row 15, column 15 (test image ${INDEX})`,
+  },
 );
 
 // %% [markdown]
@@ -183,12 +202,27 @@ visualizeImageAttrMultiple(
 visualizeImageAttr(igCrop, imageCrop, {
   method: "blended_heat_map",
   sign: "positive",
-  title: `Neuron IG, conv1 neuron [${NEURON_CONV1}], positive only:<br>pixels that raise its activation (9 × 9 crop)`,
+  title:
+    `Neuron IG, conv1 neuron [${NEURON_CONV1}], positive only:<br>pixels that raise its activation (9 × 9 crop)`,
 });
 
 // %%
-tf.dispose([xs, ys, image, probabilities, conv1Act, channel0, neuronGrad, neuronIg, baselines, neuronShap,
-  gradCrop, igCrop, shapCrop, imageCrop]);
+tf.dispose([
+  xs,
+  ys,
+  image,
+  probabilities,
+  conv1Act,
+  channel0,
+  neuronGrad,
+  neuronIg,
+  baselines,
+  neuronShap,
+  gradCrop,
+  igCrop,
+  shapCrop,
+  imageCrop,
+]);
 model.dispose();
 console.log(`tensors still allocated: ${tf.memory().numTensors}`);
 
