@@ -243,13 +243,14 @@ export type { NeuronFeatureAblationOptions } from "./attr/neuron/neuron_feature_
 
 // --- visualization and display ---
 export { Figure, JUPYTER_DISPLAY } from "./viz/figure.ts";
+export type { FigureInit } from "./viz/figure.ts";
 export type {
-  FigureInit,
   FigureSpec,
   PlotlyConfig,
   PlotlyLayout,
   PlotlyTrace,
-} from "./viz/figure.ts";
+  RgbaImage,
+} from "./display/figure_spec.ts";
 export type { ArrayInput, NestedArray, ShapedArray, TensorLike } from "./viz/array_input.ts";
 export { cumulativeSumThreshold, normalizeAttr, VISUALIZE_SIGNS } from "./viz/normalize_attr.ts";
 export type { NormalizeAttrOptions, NormalizedAttr, VisualizeSign } from "./viz/normalize_attr.ts";

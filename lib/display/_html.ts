@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FigureSpec } from "../viz/figure.ts";
+import type { FigureSpec } from "./figure_spec.ts";
 import { plotlySource } from "./plotly_source.ts";
 
 let counter = 0;

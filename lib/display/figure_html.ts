@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FigureSpec } from "../viz/figure.ts";
+import type { FigureSpec } from "./figure_spec.ts";
 import { figureDivHtml, newFigureId, plotlyLoaderHtml } from "./_html.ts";
 
 /** Options of {@linkcode figureHtml} and {@linkcode writeFigureHtml}. */

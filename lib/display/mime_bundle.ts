@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { FigureSpec } from "../viz/figure.ts";
-import type { RgbaImage } from "../viz/_raster.ts";
+import type { FigureSpec, RgbaImage } from "./figure_spec.ts";
 import { figureDivHtml, newFigureId, plotlyLoaderHtml } from "./_html.ts";
 import { encodePng, toBase64 } from "./png.ts";
 

@@ -13,9 +13,11 @@ import {
   readImage,
   type RgbImage,
 } from "./_image_panel.ts";
-import { composeGrid, type RgbaImage } from "./_raster.ts";
+import type { RgbaImage } from "../display/figure_spec.ts";
+import { composeGrid } from "./_raster.ts";
 import { cellTitle, grid, imageAxes } from "./_subplots.ts";
-import { Figure, type PlotlyTrace } from "./figure.ts";
+import type { PlotlyTrace } from "../display/figure_spec.ts";
+import { Figure } from "./figure.ts";
 import { normalizeAttr, VISUALIZE_SIGNS, type VisualizeSign } from "./normalize_attr.ts";
 
 /** One panel request. */

@@ -14,9 +14,9 @@ import {
   REDS,
   sampleColor,
 } from "./_colormaps.ts";
-import type { RgbaImage } from "./_raster.ts";
+import type { RgbaImage } from "../display/figure_spec.ts";
 import type { Cell } from "./_subplots.ts";
-import type { PlotlyTrace } from "./figure.ts";
+import type { PlotlyTrace } from "../display/figure_spec.ts";
 import type { NormalizedAttr, VisualizeSign } from "./normalize_attr.ts";
 
 /** How an attribution map is drawn (Captum's `ImageVisualizationMethod`). */

@@ -4,12 +4,7 @@
  * @module
  */
 
-/** An RGBA image: `width * height * 4` bytes, row-major. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+import type { RgbaImage } from "../display/figure_spec.ts";
 
 /** An empty (transparent) raster of the given size. */
 export function blankRaster(width: number, height: number): RgbaImage {

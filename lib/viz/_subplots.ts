@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PlotlyLayout } from "./figure.ts";
+import type { PlotlyLayout } from "../display/figure_spec.ts";
 
 /** One subplot cell of a grid. */
 export interface Cell {

@@ -4,28 +4,15 @@
  *
  * @module
  */
-import type { RgbaImage } from "./_raster.ts";
+import type {
+  FigureSpec,
+  PlotlyConfig,
+  PlotlyLayout,
+  PlotlyTrace,
+  RgbaImage,
+} from "../display/figure_spec.ts";
 import { figureMimeBundle, type MimeBundle } from "../display/mime_bundle.ts";
 import { jupyterApi, publishBundle } from "../display/_jupyter_api.ts";
-
-/** One Plotly trace, e.g. `{ type: "heatmap", z: [[1, 2]] }`. */
-export interface PlotlyTrace {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** A Plotly layout object (`title`, `xaxis`, `annotations`, `width`, …). */
-export type PlotlyLayout = Record<string, unknown>;
-
-/** A Plotly config object (`responsive`, `displaylogo`, …). */
-export type PlotlyConfig = Record<string, unknown>;
-
-/** The plain JSON form of a figure: what `Plotly.newPlot(div, data, layout, config)` takes. */
-export interface FigureSpec {
-  data: PlotlyTrace[];
-  layout: PlotlyLayout;
-  config: PlotlyConfig;
-}
 
 /** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;

@@ -5,9 +5,11 @@
  */
 import { type ArrayInput, toDense } from "./array_input.ts";
 import type { RgbImage } from "./_image_panel.ts";
-import { composeGrid, type RgbaImage } from "./_raster.ts";
+import type { RgbaImage } from "../display/figure_spec.ts";
+import { composeGrid } from "./_raster.ts";
 import { cellTitle, grid, imageAxes } from "./_subplots.ts";
-import { Figure, type PlotlyTrace } from "./figure.ts";
+import type { PlotlyTrace } from "../display/figure_spec.ts";
+import { Figure } from "./figure.ts";
 
 /** Options of {@linkcode imageGridFigure}. */
 export interface ImageGridFigureOptions {

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Figure, type PlotlyTrace } from "./figure.ts";
+import type { PlotlyTrace } from "../display/figure_spec.ts";
+import { Figure } from "./figure.ts";
 
 /**
  * Per-epoch metrics, as recorded during training (any subset). `trainClassifier`'s
