@@ -143,6 +143,7 @@ export { DeepLift } from "./attr/deep_lift.ts";
 export type { DeepLiftConfig, DeepLiftOptions } from "./attr/deep_lift.ts";
 export { DeepLiftShap } from "./attr/deep_lift_shap.ts";
 export type { DeepLiftShapOptions } from "./attr/deep_lift_shap.ts";
+export { ModifiedReluGradientAttribution } from "./attr/modified_relu_gradient_attribution.ts";
 export { GuidedBackprop } from "./attr/guided_backprop.ts";
 export type { GuidedBackpropOptions } from "./attr/guided_backprop.ts";
 export { Deconvolution } from "./attr/deconvolution.ts";
@@ -212,6 +213,7 @@ export type { ChannelRank, ChannelScore, RankChannelsOptions } from "./attr/laye
 
 // --- attribution: neuron ---
 export { NeuronAttribution } from "./attr/neuron/neuron_attribution.ts";
+export { NeuronModifiedReluAttribution } from "./attr/neuron/neuron_modified_relu_attribution.ts";
 export type { NeuronSelector } from "./attr/neuron/neuron_selector.ts";
 export { NeuronGradient } from "./attr/neuron/neuron_gradient.ts";
 export type { NeuronGradientOptions } from "./attr/neuron/neuron_gradient.ts";

@@ -3,11 +3,9 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import type { TargetOptions } from "./options.ts";
-import { GradientAttribution } from "./attribution.ts";
-import { gradientsOfTarget } from "./_utils/gradients.ts";
-import { withGradientOverrides } from "./_utils/gradient_override.ts";
+import type { ModelLike } from "./types.ts";
+import { ModifiedReluGradientAttribution } from "./modified_relu_gradient_attribution.ts";
 import { DECONVOLUTION_RELU } from "./_utils/relu_rules.ts";
 
 /** Options of {@linkcode Deconvolution.attribute}. */
@@ -15,9 +13,7 @@ export type DeconvolutionOptions = TargetOptions;
 
 /**
  * Deconvolution: the gradient of the target, except that every ReLU passes only the positive part
- * of the incoming gradient, whatever its forward input was. Every `Relu` op the model runs is
- * overridden for the duration of the call (also ReLUs fused into `conv2d`/`dense` layers: under
- * `tf.grad` TensorFlow.js runs those activations as separate ops).
+ * of the incoming gradient, whatever its forward input was.
  *
  * @example
  * ```ts
@@ -28,24 +24,9 @@ export type DeconvolutionOptions = TargetOptions;
  * attr.dispose();
  * ```
  */
-export class Deconvolution extends GradientAttribution {
-  /**
-   * Deconvolution gradients of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model output
-   *   a class index cannot select.
-   * @throws {RangeError} for a target out of range.
-   */
-  attribute(inputs: tf.Tensor, options: DeconvolutionOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { target } = options;
-      this.validateInputsAndTarget(inputs, target);
-      return Promise.resolve(withGradientOverrides(
-        [DECONVOLUTION_RELU],
-        () => gradientsOfTarget(this.methodName, this.forward, inputs, target),
-      ));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+export class Deconvolution extends ModifiedReluGradientAttribution {
+  /** @param model a `tf.LayersModel` or a forward function `(x) => y`. */
+  constructor(model: ModelLike) {
+    super(model, DECONVOLUTION_RELU);
   }
 }

@@ -6,28 +6,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, TargetOptions } from "./options.ts";
 import { GradientAttribution } from "./attribution.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "./_utils/deep_lift_config.ts";
 import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
 import { isLayersModel } from "./_utils/forward.ts";
 import { modelGraph } from "../models/_model_graph.ts";
 import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
-import { assertNumber } from "./_utils/errors.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
 
-/** Constructor options of {@linkcode DeepLift} and {@linkcode DeepLiftShap}. */
-export interface DeepLiftConfig {
-  /**
-   * Multiply the multipliers by `(inputs − baselines)` (global attribution). When false, return
-   * the multipliers alone (Captum's "local" attribution).
-   * @default true
-   */
-  multiplyByInputs?: boolean;
-  /**
-   * Where `|Δinput| < eps` at a nonlinearity, the plain gradient is used instead of Δout/Δin.
-   * @default 1e-10
-   */
-  eps?: number;
-}
+export type { DeepLiftConfig };
 
 /** Options of {@linkcode DeepLift.attribute}. */
 export interface DeepLiftOptions extends TargetOptions, BaselineOptions {}
@@ -65,9 +52,10 @@ export class DeepLift extends GradientAttribution {
     if (isLayersModel(model)) {
       assertDeepLiftCovers(this.methodName, modelGraph(model).steps.map((step) => step.layer));
     }
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
-    assertNumber(this.methodName, "eps", this.eps, 0);
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /**

@@ -9,11 +9,10 @@ import { GradientAttribution, type PathAttributions } from "./attribution.ts";
 import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
 import { isLayersModel } from "./_utils/forward.ts";
 import { modelGraph } from "../models/_model_graph.ts";
-import type { DeepLiftConfig } from "./deep_lift.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "./_utils/deep_lift_config.ts";
 import type { AttributionWithDelta, ModelLike } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
-import { assertNumber } from "./_utils/errors.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "./_utils/repeat.ts";
 import { sliceTarget } from "./_utils/target.ts";
@@ -62,9 +61,10 @@ export class DeepLiftShap extends GradientAttribution {
     if (isLayersModel(model)) {
       assertDeepLiftCovers(this.methodName, modelGraph(model).steps.map((step) => step.layer));
     }
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
-    assertNumber(this.methodName, "eps", this.eps, 0);
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /**

@@ -3,11 +3,9 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import type { TargetOptions } from "./options.ts";
-import { GradientAttribution } from "./attribution.ts";
-import { gradientsOfTarget } from "./_utils/gradients.ts";
-import { withGradientOverrides } from "./_utils/gradient_override.ts";
+import type { ModelLike } from "./types.ts";
+import { ModifiedReluGradientAttribution } from "./modified_relu_gradient_attribution.ts";
 import { GUIDED_RELU } from "./_utils/relu_rules.ts";
 
 /** Options of {@linkcode GuidedBackprop.attribute}. */
@@ -15,9 +13,7 @@ export type GuidedBackpropOptions = TargetOptions;
 
 /**
  * Guided backpropagation: the gradient of the target, except that at every ReLU only positive
- * gradients pass, and only where the ReLU's input was positive. Every `Relu` op the model runs is
- * overridden for the duration of the call (also ReLUs fused into `conv2d`/`dense` layers: under
- * `tf.grad` TensorFlow.js runs those activations as separate ops).
+ * gradients pass, and only where the ReLU's input was positive.
  *
  * @example
  * ```ts
@@ -28,24 +24,9 @@ export type GuidedBackpropOptions = TargetOptions;
  * attr.dispose();
  * ```
  */
-export class GuidedBackprop extends GradientAttribution {
-  /**
-   * Guided gradients of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model output
-   *   a class index cannot select.
-   * @throws {RangeError} for a target out of range.
-   */
-  attribute(inputs: tf.Tensor, options: GuidedBackpropOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { target } = options;
-      this.validateInputsAndTarget(inputs, target);
-      return Promise.resolve(withGradientOverrides(
-        [GUIDED_RELU],
-        () => gradientsOfTarget(this.methodName, this.forward, inputs, target),
-      ));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+export class GuidedBackprop extends ModifiedReluGradientAttribution {
+  /** @param model a `tf.LayersModel` or a forward function `(x) => y`. */
+  constructor(model: ModelLike) {
+    super(model, GUIDED_RELU);
   }
 }

@@ -7,10 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, LayerInputOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
 import type { AttributionWithDelta, Target } from "../types.ts";
-import type { DeepLiftConfig } from "../deep_lift.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
-import { assertNumber } from "../_utils/errors.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
 import { targetSum } from "../_utils/gradients.ts";
@@ -97,9 +96,10 @@ export class LayerDeepLift extends LayerAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
     super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
-    assertNumber(this.methodName, "eps", this.eps, 0);
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */

@@ -5,11 +5,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
-import type { DeepLiftConfig } from "../deep_lift.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
-import { assertNumber } from "../_utils/errors.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "../_utils/repeat.ts";
 import { sliceTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
@@ -54,9 +53,10 @@ export class LayerDeepLiftShap extends LayerAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
     super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
-    assertNumber(this.methodName, "eps", this.eps, 0);
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /** Attributions in the layer's shape; the caller owns the tensor. */

@@ -5,15 +5,16 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions } from "../options.ts";
-import { Deconvolution } from "../deconvolution.ts";
-import { NeuronAttribution } from "./neuron_attribution.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { DECONVOLUTION_RELU } from "../_utils/relu_rules.ts";
+import { NeuronModifiedReluAttribution } from "./neuron_modified_relu_attribution.ts";
 
 /** Options of {@linkcode NeuronDeconvolution.attribute}. */
 export type NeuronDeconvolutionOptions = NeuronOptions;
 
 /**
- * The neuron's gradient with every ReLU before the layer passing only its positive gradients, whatever its
- * input (deconvolution). Result: the inputs' shape.
+ * The neuron's gradient with every ReLU before the layer passing only its positive gradients,
+ * whatever its input (deconvolution). Result: the inputs' shape.
  *
  * @example
  * ```ts
@@ -29,11 +30,12 @@ export type NeuronDeconvolutionOptions = NeuronOptions;
  * attr.print(); // [[1, 1]]
  * ```
  */
-export class NeuronDeconvolution extends NeuronAttribution {
-  /** Deconvolution gradients of the neuron, in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: NeuronDeconvolutionOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
-    return await new Deconvolution(forward).attribute(inputs);
+export class NeuronDeconvolution extends NeuronModifiedReluAttribution {
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef) {
+    super(model, layer, DECONVOLUTION_RELU);
   }
 }

@@ -7,7 +7,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { DeepLift } from "../deep_lift.ts";
-import type { DeepLiftConfig } from "../deep_lift.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
@@ -47,8 +47,10 @@ export class NeuronDeepLift extends NeuronAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
     super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /** Attributions in the inputs' shape; the caller owns the tensor. */

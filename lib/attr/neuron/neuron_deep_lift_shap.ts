@@ -7,7 +7,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { DeepLiftShap } from "../deep_lift_shap.ts";
-import type { DeepLiftConfig } from "../deep_lift.ts";
+import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
@@ -51,8 +51,10 @@ export class NeuronDeepLiftShap extends NeuronAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
     super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-    this.eps = config.eps ?? 1e-10;
+    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
+      this.methodName,
+      config,
+    ));
   }
 
   /** Attributions in the inputs' shape; the caller owns the tensor. */

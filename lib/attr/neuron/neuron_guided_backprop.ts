@@ -5,8 +5,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions } from "../options.ts";
-import { GuidedBackprop } from "../guided_backprop.ts";
-import { NeuronAttribution } from "./neuron_attribution.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { GUIDED_RELU } from "../_utils/relu_rules.ts";
+import { NeuronModifiedReluAttribution } from "./neuron_modified_relu_attribution.ts";
 
 /** Options of {@linkcode NeuronGuidedBackprop.attribute}. */
 export type NeuronGuidedBackpropOptions = NeuronOptions;
@@ -29,11 +30,12 @@ export type NeuronGuidedBackpropOptions = NeuronOptions;
  * attr.print(); // [[1, 1]]
  * ```
  */
-export class NeuronGuidedBackprop extends NeuronAttribution {
-  /** Guided gradients of the neuron, in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: NeuronGuidedBackpropOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
-    return await new GuidedBackprop(forward).attribute(inputs);
+export class NeuronGuidedBackprop extends NeuronModifiedReluAttribution {
+  /**
+   * @param model a `tf.LayersModel` with one input and one output.
+   * @param layer one of its layers or the layer's name.
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef) {
+    super(model, layer, GUIDED_RELU);
   }
 }
