@@ -12,10 +12,10 @@
 import { createClassifier, softmaxCrossEntropy, tf } from "../lib/mod.ts";
 import { ParallelGradients } from "../lib/training/parallel_gradients.ts";
 import { printTable } from "./_report.ts";
+import { readTutorialFixture } from "../test/fixtures/load_fixture.ts";
 
 const BATCH = 64;
-const FIXTURE = new URL("../../shared/fixtures/captum_seed_cnn.json", import.meta.url);
-const pytorch = JSON.parse(await Deno.readTextFile(FIXTURE)).train_it_per_s as number;
+const pytorch = readTutorialFixture().train_it_per_s;
 
 const xs = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, "float32", 1) as tf.Tensor4D;
 const ys = tf.randomUniform([BATCH], 0, 10, "int32", 2) as tf.Tensor1D;

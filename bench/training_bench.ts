@@ -10,10 +10,10 @@
  */
 import { createClassifier, setBackend, tf } from "../lib/mod.ts";
 import { printTable } from "./_report.ts";
+import { readTutorialFixture } from "../test/fixtures/load_fixture.ts";
 
 const BATCH = 64;
 const IG_BATCH = 50;
-const FIXTURE = new URL("../../shared/fixtures/captum_seed_cnn.json", import.meta.url);
 
 function seededBatch(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const x = tf.randomUniform([n, 28, 28, 1], 0, 1, "float32", seed) as tf.Tensor4D;
@@ -94,7 +94,7 @@ function setup(): Setup {
 }
 
 // ---- summary (measured once at load, printed before deno bench's own table) ----------------
-const pytorch = JSON.parse(await Deno.readTextFile(FIXTURE)).train_it_per_s as number;
+const pytorch = readTutorialFixture().train_it_per_s;
 /** 1-minute load average: other processes on this 2-core machine slow every figure below. */
 const loadBefore = Deno.loadavg()[0];
 

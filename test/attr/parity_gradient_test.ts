@@ -48,10 +48,10 @@ Deno.test("`DeepLift`, `Saliency`, `InputXGradient` and `GuidedBackprop` match C
 });
 
 Deno.test("`GradientShap.attribute()` is statistically consistent with Captum's", async () => {
-  // The fixture does not record Captum's GradientShap baselines; its map correlates 0.96 with
-  // zero-baseline IG, so zero baselines (stdevs 0, Captum's 5 samples) are assumed. Captum's map
-  // is one random 5-sample draw, so we compare against our many-sample estimate: measured
-  // correlation 0.96–0.98 (0.84 for a single 5-sample draw), max magnitude within 10%.
+  // Captum's reference is its 200-sample estimate with zero baselines (stdevs 0; see
+  // test/fixtures/README.md), close to the expectation, so we compare our own 200-sample
+  // estimate with it (other random draws): measured correlation 0.999, max magnitude within 3%
+  // (single 5-sample draws correlate 0.69–0.98 and their max magnitude varies by ±30%).
   const { model, inputs, targets, reference } = loadCaptumFixture();
   const x = inputs.slice(1, 1);
   const baselines = tf.zeros([1, 28, 28, 1]);
