@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { LayerAttribution, tf } from "../../../lib/mod.ts";
-import { assertAllClose } from "../../_helpers/tensor_asserts.ts";
+import { INTERPOLATE_MODES, LayerAttribution, tf } from "../../../lib/mod.ts";
+import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
 
 Deno.test("`LayerAttribution.interpolate()` resizes as PyTorch's nearest and bilinear", () => {
   const cam = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
@@ -31,4 +31,24 @@ Deno.test("`LayerAttribution.interpolate()` resizes as PyTorch's nearest and bil
     () => LayerAttribution.interpolate(cam, [4, 4], "bicubic" as "nearest"),
     /mode must be one of "nearest", "bilinear"/,
   );
+});
+
+Deno.test("`LayerAttribution.interpolate()` returns a new tensor at the same size and leaks nothing", async () => {
+  assert.deepEqual(INTERPOLATE_MODES, ["nearest", "bilinear"]);
+  const cam = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+  for (const mode of INTERPOLATE_MODES) {
+    const same = LayerAttribution.interpolate(cam, [2, 2], mode);
+    assert.notEqual(same, cam, mode);
+    assertAllClose(same, cam, { atol: 0, message: mode });
+    same.dispose();
+    await assertNoLeak(() => LayerAttribution.interpolate(cam, [3, 5], mode), mode);
+  }
+  const wide = LayerAttribution.interpolate(cam, [3, 5]);
+  assert.deepEqual(wide.shape, [1, 3, 5, 1]);
+  wide.dispose();
+  assert.throws(
+    () => LayerAttribution.interpolate(cam, [0, 4]),
+    /^TypeError: Cannot compute LayerAttribution\.interpolate attributions: size must be two positive integers \[height, width\]/,
+  );
+  cam.dispose();
 });
