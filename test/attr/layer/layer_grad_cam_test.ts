@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LayerAttribution, LayerGradCam, tf } from "../../../lib/mod.ts";
+import { LayerGradCam, tf } from "../../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
 import { oneConvInput, oneConvNet, residualModel } from "./_models.ts";
 
@@ -55,37 +55,6 @@ Deno.test("`LayerGradCam.attribute()` leaks no tensors", async () => {
   const gc = new LayerGradCam(model, "conv1");
   await assertNoLeak(() => gc.attribute(x, { target: 0 }));
   await assertNoLeak(() => gc.attribute(x, { target: 0, attributeToLayerInput: true }));
-});
-
-Deno.test("`LayerAttribution.interpolate()` resizes as PyTorch's nearest and bilinear", () => {
-  const cam = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-  const nearest = LayerAttribution.interpolate(cam, [4, 4]);
-  assertAllClose(nearest, [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
-  // PyTorch bilinear, align_corners=False: half-pixel centres, clamped at the borders.
-  const bilinear = LayerAttribution.interpolate(cam, [4, 4], "bilinear");
-  assertAllClose(bilinear, [
-    1,
-    1.25,
-    1.75,
-    2,
-    1.5,
-    1.75,
-    2.25,
-    2.5,
-    2.5,
-    2.75,
-    3.25,
-    3.5,
-    3,
-    3.25,
-    3.75,
-    4,
-  ], { atol: 1e-6 });
-  assert.throws(() => LayerAttribution.interpolate(tf.ones([2, 2]), [4, 4]), TypeError);
-  assert.throws(
-    () => LayerAttribution.interpolate(cam, [4, 4], "bicubic" as "nearest"),
-    /mode must be one of "nearest", "bilinear"/,
-  );
 });
 
 Deno.test("`LayerGradCam` rejects a forward function and an unknown layer", () => {
