@@ -11,9 +11,14 @@ import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
 import { castConfig } from "./_kernels/cast.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import {
+  depthwiseConv2dNativeBackpropFilterConfig,
+} from "./_kernels/depthwise_conv2d_backprop_filter.ts";
+import { depthwiseConv2dNativeBackpropInputConfig } from "./_kernels/depthwise_conv2d_backprop_input.ts";
 import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
+import { maxPoolGradConfig } from "./_kernels/max_pool_grad.ts";
 import { sliceConfig } from "./_kernels/slice.ts";
 import { meanConfig, sumConfig } from "./_kernels/sum_mean.ts";
 import { tileConfig } from "./_kernels/tile.ts";
@@ -34,6 +39,9 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   tileConfig,
   gatherV2Config,
   sliceConfig,
+  maxPoolGradConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
 ];
 
 let registered = false;
