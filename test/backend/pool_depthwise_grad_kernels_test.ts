@@ -11,6 +11,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { setBackend, tf } from "../../lib/mod.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
+import { maxPoolGradInto, poolGeometry } from "../../lib/backend/_kernels/max_pool_grad.ts";
 import { assertKernelMatchesCpu, type ConvPad, uniformTensor } from "../_helpers/conv_kernels.ts";
 
 /** One depthwise convolution: input `[batch, ...size, channels]`, filter `[k, k, channels, mult]`. */
@@ -403,6 +404,31 @@ Deno.test("MaxPoolGrad on wasm equals cpu on tie-heavy inputs (first maximum of 
       `MaxPoolGrad ${JSON.stringify(c)}`,
       1e-6,
     );
+  }
+});
+
+Deno.test("the TypeScript MaxPoolGrad loop (the fallback without wasm SIMD) equals the SIMD kernel", async () => {
+  await setBackend("wasm");
+  for (const [i, c] of POOL_CASES.entries()) {
+    const attrs = {
+      filterSize: c.filter,
+      strides: c.stride,
+      pad: c.pad,
+      dimRoundingMode: c.dimRoundingMode,
+    };
+    const rand = mulberry32(6000 + i);
+    const input = tiedTensor(rand, [c.batch, ...c.size, c.channels]);
+    const g = poolGeometry(input.shape, attrs as tf.MaxPoolGradAttrs);
+    const dy = uniformTensor(rand, [c.batch, g.outHeight, g.outWidth, c.channels]);
+    const kernel = tf.engine().runKernel(
+      "MaxPoolGrad",
+      { dy, input, output: dy },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor;
+    const loop = new Float32Array(input.size);
+    maxPoolGradInto(input.dataSync(), dy.dataSync(), loop, g);
+    assert.deepEqual(loop, kernel.dataSync(), `case ${JSON.stringify(c)}`);
+    tf.dispose([input, dy, kernel]);
   }
 });
 

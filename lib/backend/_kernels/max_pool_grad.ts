@@ -10,13 +10,41 @@
  * running maximum and its position; then `dy` is added at those positions. Padding never wins a
  * maximum (padded cells are not visited), NaN never wins (as on `cpu`), and a window whose values
  * are all −∞ or NaN passes no gradient (the `cpu` backend's position −1). Overlapping windows
- * add up.
+ * add up. The pass runs in a small WebAssembly SIMD module (`max_pool_grad/max_pool_grad.c`, four
+ * channels to a vector, branch-free selects) on float32 inputs, or as the same loop in
+ * TypeScript ({@linkcode maxPoolGradInto}) where WebAssembly SIMD is unavailable or the input is
+ * not float32.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapModule } from "./_heap_module.ts";
 import { heapView, type KernelArgs } from "./_wasm.ts";
+import { MAX_POOL_GRAD_WASM_BASE64 } from "./max_pool_grad/max_pool_grad_wasm.ts";
+
+/** The SIMD module's export (pointers are heap byte offsets; dx must be zeroed first). */
+interface MaxPoolGradExports {
+  max_pool_grad(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    fh: number,
+    fw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+}
+
+const MODULE = heapModule<MaxPoolGradExports>(MAX_POOL_GRAD_WASM_BASE64);
 
 /** Geometry a max-pooling gradient needs (from `backend_util.computePool2DInfo`). */
 export interface PoolGeometry {
@@ -115,6 +143,29 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
   const g = poolGeometry(input.shape, attrs);
   const dx = backend.makeOutput(input.shape, "float32");
+  const mod = input.dtype === "float32" && dy.dtype === "float32" ? MODULE.on(backend) : null;
+  if (mod !== null) {
+    heapView(backend, dx).fill(0);
+    const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+    mod.exports.max_pool_grad(
+      offset(input),
+      offset(dy),
+      offset(dx),
+      g.batchSize,
+      g.inHeight,
+      g.inWidth,
+      g.inChannels,
+      g.outHeight,
+      g.outWidth,
+      g.strideHeight,
+      g.strideWidth,
+      g.filterHeight,
+      g.filterWidth,
+      g.padTop,
+      g.padLeft,
+    );
+    return dx;
+  }
   // Views taken after the allocation (growing the heap detaches earlier views).
   maxPoolGradInto(
     heapView(backend, input),
