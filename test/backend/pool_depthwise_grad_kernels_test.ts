@@ -12,6 +12,7 @@ import { setBackend, tf } from "../../lib/mod.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 import { maxPoolGradInto, poolGeometry } from "../../lib/backend/_kernels/max_pool_grad.ts";
+import { depthwiseBackpropInputLoop } from "../../lib/backend/_kernels/depthwise_conv2d_backprop_input.ts";
 import { assertKernelMatchesCpu, type ConvPad, uniformTensor } from "../_helpers/conv_kernels.ts";
 
 /** One depthwise convolution: input `[batch, ...size, channels]`, filter `[k, k, channels, mult]`. */
@@ -135,6 +136,49 @@ Deno.test("DepthwiseConv2dNativeBackpropFilter on wasm equals cpu for random sha
       `DepthwiseConv2dNativeBackpropFilter ${JSON.stringify(c)}`,
       1e-5,
     );
+  }
+});
+
+Deno.test("the depthwise input gradient's heap loop (its fallback) equals the XNNPACK path", async () => {
+  await setBackend("wasm");
+  const cases: DepthwiseCase[] = [
+    ...DEPTHWISE_CASES.slice(0, 12),
+    // Strides and dilations both above 1: the loop is the only path (tfjs's gradient never asks).
+    {
+      batch: 2,
+      size: [9, 8],
+      channels: 3,
+      mult: 2,
+      kernel: [3, 3],
+      stride: 2,
+      pad: "same",
+      dilation: 2,
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const info = tf.backend_util.computeConv2DInfo(
+      [c.batch, ...c.size, c.channels],
+      [...c.kernel, c.channels, c.mult],
+      c.stride,
+      c.dilation ?? 1,
+      c.pad,
+      undefined,
+      true,
+    );
+    const rand = mulberry32(7000 + i);
+    const dy = uniformTensor(rand, info.outShape);
+    const filter = uniformTensor(rand, [...c.kernel, c.channels, c.mult]);
+    const dx = tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter }, {
+      strides: [c.stride, c.stride],
+      dilations: [c.dilation ?? 1, c.dilation ?? 1],
+      pad: c.pad,
+      inputShape: info.inShape,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const loop = new Float32Array(dx.size);
+    depthwiseBackpropInputLoop(dy.dataSync(), filter.dataSync(), loop, info);
+    const err = relativeMaxError(dx.dataSync(), loop);
+    assert.ok(err <= 1e-5, `${JSON.stringify(c)}: relative error ${err}`);
+    tf.dispose([dy, filter, dx]);
   }
 });
 

@@ -10,6 +10,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { filledOutput } from "./_output.ts";
 import { heapView, type KernelArgs } from "./_wasm.ts";
 import { type DepthwiseInfo, depthwiseInfo } from "./depthwise_conv2d_backprop_input.ts";
 
@@ -63,14 +64,13 @@ function depthwiseConv2dNativeBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const info = depthwiseInfo(x.shape, attrs.filterShape, attrs);
-  const dw = backend.makeOutput(info.filterShape, "float32");
-  depthwiseBackpropFilterLoop(
-    heapView(backend, x),
-    heapView(backend, dy),
-    heapView(backend, dw) as Float32Array,
-    info,
-  );
-  return dw;
+  return filledOutput(backend, info.filterShape, (dw) =>
+    depthwiseBackpropFilterLoop(
+      heapView(backend, x),
+      heapView(backend, dy),
+      heapView(backend, dw) as Float32Array,
+      info,
+    ));
 }
 
 /** Kernel config: `DepthwiseConv2dNativeBackpropFilter` on `wasm` (missing from the backend). */

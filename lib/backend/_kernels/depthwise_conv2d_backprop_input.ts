@@ -23,6 +23,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "./_derived_cache.ts";
+import { filledOutput } from "./_output.ts";
 import { disposeAll, heapView, type KernelArgs, runKernel } from "./_wasm.ts";
 
 /** Geometry of a depthwise convolution (from `backend_util.computeConv2DInfo`, depthwise). */
@@ -223,14 +224,13 @@ function depthwiseConv2dNativeBackpropInput(args: KernelArgs): tf.TensorInfo {
   const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs);
   const dx = depthwiseBackpropInputXnn(backend, dy, filter, info);
   if (dx !== null) return dx;
-  const out = backend.makeOutput(info.inShape, "float32");
-  depthwiseBackpropInputLoop(
-    heapView(backend, dy),
-    heapView(backend, filter),
-    heapView(backend, out) as Float32Array,
-    info,
-  );
-  return out;
+  return filledOutput(backend, info.inShape, (out) =>
+    depthwiseBackpropInputLoop(
+      heapView(backend, dy),
+      heapView(backend, filter),
+      heapView(backend, out) as Float32Array,
+      info,
+    ));
 }
 
 /** Kernel config: `DepthwiseConv2dNativeBackpropInput` on `wasm` (missing from the backend). */

@@ -20,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapModule } from "./_heap_module.ts";
+import { filledOutput } from "./_output.ts";
 import { heapView, type KernelArgs } from "./_wasm.ts";
 import { MAX_POOL_GRAD_WASM_BASE64 } from "./max_pool_grad/max_pool_grad_wasm.ts";
 
@@ -142,9 +143,19 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
   const g = poolGeometry(input.shape, attrs);
-  const dx = backend.makeOutput(input.shape, "float32");
-  const mod = input.dtype === "float32" && dy.dtype === "float32" ? MODULE.on(backend) : null;
-  if (mod !== null) {
+  const fast = input.dtype === "float32" && dy.dtype === "float32";
+  const mod = fast ? MODULE.on(backend) : null;
+  return filledOutput(backend, input.shape, (dx) => {
+    // Views taken after the allocation (growing the heap detaches earlier views).
+    if (mod === null) {
+      maxPoolGradInto(
+        heapView(backend, input),
+        heapView(backend, dy),
+        heapView(backend, dx) as Float32Array,
+        g,
+      );
+      return;
+    }
     heapView(backend, dx).fill(0);
     const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
     mod.exports.max_pool_grad(
@@ -164,16 +175,7 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
       g.padTop,
       g.padLeft,
     );
-    return dx;
-  }
-  // Views taken after the allocation (growing the heap detaches earlier views).
-  maxPoolGradInto(
-    heapView(backend, input),
-    heapView(backend, dy),
-    heapView(backend, dx) as Float32Array,
-    g,
-  );
-  return dx;
+  });
 }
 
 /** Kernel config: `MaxPoolGrad` on `wasm` (first maximum of each window, as on `cpu`). */
