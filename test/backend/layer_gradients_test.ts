@@ -351,6 +351,34 @@ class Subtract extends tf.layers.Layer {
   }
 }
 
+layerTest("3-D layers' gradients on wasm equal cpu (volumes with tied values)", [
+  {
+    name: "MaxPooling3D 2/2 valid",
+    make: () => tf.layers.maxPooling3d({ poolSize: 2, strides: 2 }),
+    inputs: [[2, 4, 6, 4, 3]],
+  },
+  {
+    name: "MaxPooling3D 3/2 same",
+    make: () => tf.layers.maxPooling3d({ poolSize: 3, strides: 2, padding: "same" }),
+    inputs: [[1, 5, 5, 6, 2]],
+  },
+  {
+    name: "AveragePooling3D 3/2 same",
+    make: () => tf.layers.averagePooling3d({ poolSize: 3, strides: 2, padding: "same" }),
+    inputs: [[1, 5, 5, 6, 2]],
+  },
+  {
+    name: "Conv3D",
+    make: () => tf.layers.conv3d({ filters: 3, kernelSize: 2, activation: "relu" }),
+    inputs: [[2, 4, 4, 4, 2]],
+  },
+  {
+    name: "Conv3D 3/2 same",
+    make: () => tf.layers.conv3d({ filters: 4, kernelSize: 3, strides: 2, padding: "same" }),
+    inputs: [[2, 5, 6, 4, 3]],
+  },
+], 750);
+
 layerTest("merge layers' gradients on wasm equal cpu, with tied operands", [
   { name: "Add", make: () => tf.layers.add(), inputs: [IMAGE, IMAGE] },
   { name: "Subtract", make: () => new Subtract(), inputs: [IMAGE, IMAGE] },

@@ -514,6 +514,111 @@ Deno.test("MaxPoolGrad on wasm: NaN never wins and an all −∞ window passes n
   tf.dispose([dx as tf.Tensor, ...Object.values(inputs)]);
 });
 
+/** A 5-D tensor of tie-heavy values: a zero half, a constant corner, repeated levels. */
+function tiedVolume(rand: () => number, shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  const levels = [0, 0.5, 1, -1];
+  for (let i = 0; i < n; i++) {
+    const u = rand();
+    values[i] = i % 7 < 3
+      ? 0
+      : u < 0.4
+      ? levels[Math.floor(rand() * levels.length)]
+      : 2 * rand() - 1;
+  }
+  return tf.tensor(values, shape);
+}
+
+Deno.test("MaxPool3DGrad on wasm equals cpu on tie-heavy inputs (last maximum, as cpu)", async () => {
+  const rand = mulberry32(20251203);
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const cases = [
+    { shape: [2, 4, 4, 4, 3], filter: [2, 2, 2], stride: [2, 2, 2], pad: "valid" },
+    { shape: [1, 5, 6, 5, 2], filter: [3, 3, 3], stride: [2, 2, 2], pad: "same" },
+    { shape: [1, 5, 6, 5, 5], filter: [3, 3, 3], stride: [1, 1, 1], pad: "same" },
+  ];
+  for (let i = 0; i < 12; i++) {
+    const k = int(1, 3);
+    // Equal window height and width: for others cpu routes to the wrong cell (see below).
+    const fd = int(1, 3);
+    cases.push({
+      shape: [int(1, 2), int(fd, 6), int(k, 6), int(k, 6), int(1, 9)],
+      filter: [fd, k, k],
+      stride: [int(1, 2), int(1, 2), int(1, 2)],
+      pad: rand() < 0.5 ? "same" : "valid",
+    });
+  }
+  for (const [i, c] of cases.entries()) {
+    const make = () => {
+      const r = mulberry32(8000 + i);
+      const input = tiedVolume(r, c.shape);
+      const output = tf.maxPool3d(
+        input as tf.Tensor5D,
+        c.filter as [number, number, number],
+        c.stride as [number, number, number],
+        c.pad as "same",
+      );
+      return { dy: uniformTensor(r, output.shape), input, output };
+    };
+    await assertKernelMatchesCpu(
+      "MaxPool3DGrad",
+      make,
+      {
+        filterSize: c.filter,
+        strides: c.stride,
+        pad: c.pad,
+      },
+      `MaxPool3DGrad ${JSON.stringify(c)}`,
+      1e-6,
+    );
+  }
+});
+
+Deno.test("MaxPool3DGrad on wasm routes to the last maximum for non-square windows too", async () => {
+  // cpu (TF.js 4.22) encodes a window position with the window's height as its row stride, so
+  // it routes wrongly when height ≠ width; the reference here is the rule itself.
+  await setBackend("wasm");
+  const [n, d, h, w, c] = [1, 3, 4, 5, 2];
+  const rand = mulberry32(9000);
+  const input = tiedVolume(rand, [n, d, h, w, c]);
+  const filter: [number, number, number] = [2, 2, 3];
+  const strides: [number, number, number] = [1, 2, 1];
+  const output = tf.maxPool3d(input as tf.Tensor5D, filter, strides, "valid");
+  const dy = uniformTensor(rand, output.shape);
+  const dx = tf.engine().runKernel("MaxPool3DGrad", { dy, input, output }, {
+    filterSize: filter,
+    strides,
+    pad: "valid",
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const xs = input.dataSync();
+  const g = dy.dataSync();
+  const want = new Float32Array(xs.length);
+  const [, od, oh, ow] = output.shape;
+  const at = (z: number, y: number, x: number, ch: number) => ((z * h + y) * w + x) * c + ch;
+  for (let z = 0; z < od; z++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let pos = -1;
+          for (let a = 0; a < filter[0]; a++) {
+            for (let b = 0; b < filter[1]; b++) {
+              for (let e = 0; e < filter[2]; e++) {
+                const p = at(z * strides[0] + a, y * strides[1] + b, x * strides[2] + e, ch);
+                if (xs[p] >= best) [best, pos] = [xs[p], p];
+              }
+            }
+          }
+          want[pos] += g[((z * oh + y) * ow + x) * c + ch];
+        }
+      }
+    }
+  }
+  assert.deepEqual(dx.dataSync(), want);
+  tf.dispose([input, output, dy, dx]);
+});
+
 Deno.test("the stock AvgPoolGrad on wasm equals cpu on tie-heavy inputs", async () => {
   for (const [i, c] of POOL_CASES.entries()) {
     if (typeof c.pad === "number") continue; // the avgPool op takes no rounding mode here
