@@ -1,6 +1,6 @@
 /**
  * Registers on the `wasm` backend the kernels that training and attribution need but the stock
- * backend lacks or runs slowly.
+ * backend lacks, runs slowly or computes wrongly (gradients that disagree with the `cpu` backend).
  *
  * @module
  */
@@ -14,14 +14,14 @@ import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
 import { conv3DBackpropFilterV2Config } from "./_kernels/conv3d_backprop_filter.ts";
 import { conv3DBackpropInputV2Config } from "./_kernels/conv3d_backprop_input.ts";
 import {
+  depthwiseConv2dNativeBackpropFilterConfig,
+} from "./_kernels/depthwise_conv2d_backprop_filter.ts";
+import { depthwiseConv2dNativeBackpropInputConfig } from "./_kernels/depthwise_conv2d_backprop_input.ts";
+import {
   dilation2DBackpropFilterConfig,
   dilation2DBackpropInputConfig,
   dilation2DConfig,
 } from "./_kernels/dilation2d.ts";
-import {
-  depthwiseConv2dNativeBackpropFilterConfig,
-} from "./_kernels/depthwise_conv2d_backprop_filter.ts";
-import { depthwiseConv2dNativeBackpropInputConfig } from "./_kernels/depthwise_conv2d_backprop_input.ts";
 import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
