@@ -1,6 +1,6 @@
 /**
  * Registers on the `wasm` backend the kernels that training and attribution need but the stock
- * backend lacks or runs slowly.
+ * backend lacks, runs slowly or computes wrongly (gradients that disagree with the `cpu` backend).
  *
  * @module
  */
@@ -11,9 +11,22 @@ import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
 import { castConfig } from "./_kernels/cast.ts";
 import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
+import { conv3DBackpropFilterV2Config } from "./_kernels/conv3d_backprop_filter.ts";
+import { conv3DBackpropInputV2Config } from "./_kernels/conv3d_backprop_input.ts";
+import {
+  depthwiseConv2dNativeBackpropFilterConfig,
+} from "./_kernels/depthwise_conv2d_backprop_filter.ts";
+import { depthwiseConv2dNativeBackpropInputConfig } from "./_kernels/depthwise_conv2d_backprop_input.ts";
+import {
+  dilation2DBackpropFilterConfig,
+  dilation2DBackpropInputConfig,
+  dilation2DConfig,
+} from "./_kernels/dilation2d.ts";
 import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
 import { gatherV2Config } from "./_kernels/gather_v2.ts";
 import { identityConfig } from "./_kernels/identity.ts";
+import { maxPool3DGradConfig } from "./_kernels/max_pool_3d_grad.ts";
+import { maxPoolGradConfig } from "./_kernels/max_pool_grad.ts";
 import { sliceConfig } from "./_kernels/slice.ts";
 import { meanConfig, sumConfig } from "./_kernels/sum_mean.ts";
 import { tileConfig } from "./_kernels/tile.ts";
@@ -34,6 +47,15 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   tileConfig,
   gatherV2Config,
   sliceConfig,
+  maxPoolGradConfig,
+  maxPool3DGradConfig,
+  conv3DBackpropInputV2Config,
+  conv3DBackpropFilterV2Config,
+  dilation2DConfig,
+  dilation2DBackpropInputConfig,
+  dilation2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
 ];
 
 let registered = false;

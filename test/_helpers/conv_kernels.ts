@@ -1,7 +1,8 @@
 /**
  * Shared checks for the kernels this library registers on the `wasm` backend: a kernel run on wasm
- * and on cpu, compared within 1e-4 relative, with no tensor or wasm buffer left behind; and random
- * (seeded) convolution cases run through `FusedConv2D`, `Conv2D` and `Conv2DBackpropInput`.
+ * and on cpu, compared within 1e-4 relative (or a tighter tolerance), with no tensor or wasm buffer
+ * left behind; and random (seeded) convolution cases run through `FusedConv2D`, `Conv2D` and
+ * `Conv2DBackpropInput`.
  *
  * @module
  */
@@ -52,15 +53,17 @@ function run(
 }
 
 /**
- * Kernel `name` on wasm equals it on cpu within 1e-4 relative, gives the same values on a second
- * call (cached filter layouts), and leaves no tensor and no wasm buffer behind once its inputs are
- * disposed (cached filter layouts included). `make` builds the inputs on the active backend.
+ * Kernel `name` on wasm equals it on cpu within `tolerance` relative (1e-4 unless given), gives
+ * the same values on a second call (cached filter layouts), and leaves no tensor and no wasm
+ * buffer behind once its inputs are disposed (cached filter layouts included). `make` builds the
+ * inputs on the active backend.
  */
 export async function assertKernelMatchesCpu(
   name: string,
   make: () => Record<string, tf.Tensor>,
   attrs: Record<string, unknown>,
   label: string,
+  tolerance = 1e-4,
 ): Promise<void> {
   await setBackend("wasm");
   const backend = tf.backend();
@@ -80,7 +83,7 @@ export async function assertKernelMatchesCpu(
   await setBackend("wasm");
   assert.deepEqual(wasm.shape, cpu.shape, `${label}: shape`);
   const err = relativeMaxError(wasm.values, cpu.values);
-  assert.ok(err <= 1e-4, `${label}: relative error ${err} > 1e-4`);
+  assert.ok(err <= tolerance, `${label}: relative error ${err} > ${tolerance}`);
 }
 
 const label = (kernel: string, c: ConvCase) => `${kernel} ${JSON.stringify(c)}`;
