@@ -42,7 +42,7 @@ const KERNELS: Kernel[] = [{
   constant: "DIRECT_CONV_WASM_BASE64",
 }, {
   source: "lib/backend/_kernels/max_pool_grad/max_pool_grad.c",
-  output: "lib/backend/_kernels/max_pool_grad/max_pool_grad_wasm.ts",
+  output: "lib/backend/_kernels/_generated/max_pool_grad_wasm.ts",
   constant: "MAX_POOL_GRAD_WASM_BASE64",
 }];
 

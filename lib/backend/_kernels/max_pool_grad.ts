@@ -22,7 +22,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapModule } from "./_heap_module.ts";
 import { filledOutput } from "./_output.ts";
 import { heapView, type KernelArgs } from "./_wasm.ts";
-import { MAX_POOL_GRAD_WASM_BASE64 } from "./max_pool_grad/max_pool_grad_wasm.ts";
+import { MAX_POOL_GRAD_WASM_BASE64 } from "./_generated/max_pool_grad_wasm.ts";
 
 /** The SIMD module's export (pointers are heap byte offsets; dx must be zeroed first). */
 interface MaxPoolGradExports {

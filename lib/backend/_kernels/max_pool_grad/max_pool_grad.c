@@ -4,7 +4,8 @@
  * window in row-major window order, as the cpu backend's maxPoolPositions (and PyTorch) choose.
  *
  * Build: `deno task build:wasm-kernels` (scripts/build_wasm_kernels.ts) compiles this file with
- * clang for wasm32 + simd128, no libc, importing the memory, and writes max_pool_grad_wasm.ts.
+ * clang for wasm32 + simd128, no libc, importing the memory, and writes
+ * ../_generated/max_pool_grad_wasm.ts.
  * The code must need no stack and no static data: the memory belongs to the host backend.
  *
  * One pass per output pixel: the window (clipped to the image, so padding never wins) is scanned
