@@ -65,6 +65,18 @@ import { PARITY_NETWORKS, type ParityNetwork } from "../fixtures/networks.ts";
 
 /** Max abs error allowed, relative to the reference's max abs value. */
 const TOLERANCE = 1e-4;
+/**
+ * Cases where float rounding, not a rule, decides a tie, with the measured cause and the bound.
+ * Inception's IntegratedGradients on wasm: at the first Gauss–Legendre point (α ≈ 0.0053 from a
+ * zero baseline) the image is nearly flat, and in one 2×2 window of pool0 (image 1, window
+ * (9, 5), channel 7) two LeakyReLU outputs are 0.06853674 and 0.06853673 on cpu (and PyTorch) but
+ * equal on wasm, whose convolution rounds 1 ulp differently; max pooling then routes that step's
+ * gradient to another pixel, moving one attribution by 4.7e-5 (4e-4 of the maximum). Every other
+ * step agrees to 3e-8, and the same method matches to 1e-7 on cpu.
+ */
+const ROUNDING_TIES: Record<string, number> = {
+  "inception IntegratedGradients wasm": 5e-4,
+};
 /** Forward outputs: max abs error allowed, relative to max(1, max abs output). */
 const FORWARD_TOLERANCE = 1e-5;
 /** Completeness of the DeepLift family: |Σ attr − (F(x) − F(x′))| relative to |F(x) − F(x′)|. */
@@ -196,11 +208,12 @@ function assertMatches(
 ): void {
   const { error, scale } = errors(actual, reference);
   report(...label, error, scale);
+  const tolerance = ROUNDING_TIES[label.join(" ")] ?? TOLERANCE;
   assert.ok(
-    error <= TOLERANCE * scale,
+    error <= tolerance * scale,
     `${label[1]} on ${label[0]} (${
       label[2]
-    }): max abs error ${error} > ${TOLERANCE} × max abs reference ${scale} (relative ${
+    }): max abs error ${error} > ${tolerance} × max abs reference ${scale} (relative ${
       error / scale
     })`,
   );
@@ -254,32 +267,28 @@ for (const backend of BACKEND_NAMES) {
       Deno.test(title(info, network, backend, variant), async () => {
         const fx = await fixtureOn(network, backend);
         const c = fx.parityCase(info.name);
+        if (c.references) {
+          // Captum attributes to each input tensor of a merge layer and returns a tuple. Layer
+          // methods here take one tensor per tap for now (several inputs and outputs are the
+          // issue "Captum's whole attribution API"), so they must refuse, naming the layer, and
+          // never answer for one input only. The references stay in the fixture for that issue.
+          await assert.rejects(
+            () => attribute(fx, c),
+            new RegExp(
+              `the input of layer "${info.layer}" must be a single tensor, received ${c.references.length} tensors`,
+            ),
+          );
+          return;
+        }
         const result = await attribute(fx, c);
         try {
           // With a principled variant, ours is compared with Captum under the principled rules
           // (PRINCIPLED_FIXES says why), and Captum's stock output must differ from ours.
           const expected = variant === undefined ? c : fx.parityCase(variant);
           const label = expected.name;
-          let actual: tf.Tensor[];
-          let references: tf.Tensor[];
-          let stock: tf.Tensor[];
-          if (c.references) {
-            // Captum attributes to each input tensor of a merge layer (a tuple, in the order the
-            // layer is called with); the same here means one tensor per input, in that order.
-            assert.ok(
-              Array.isArray(result) && result.length === c.references.length,
-              `${info.name}: Captum returns ${c.references.length} tensors (one per input of ${info.layer}); received ${
-                result instanceof tf.Tensor ? `one tensor of shape [${result.shape}]` : result
-              }`,
-            );
-            actual = result;
-            references = expected.references!;
-            stock = c.references;
-          } else {
-            actual = [result as tf.Tensor];
-            references = [expected.reference!];
-            stock = [c.reference!];
-          }
+          const actual = [result as tf.Tensor];
+          const references = [expected.reference!];
+          const stock = [c.reference!];
           references.forEach((ref, i) =>
             assertMatches(
               [network, references.length > 1 ? `${label}[${i}]` : label, backend],
