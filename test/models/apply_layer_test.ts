@@ -182,5 +182,4 @@ Deno.test("applyLayer() GlobalMaxPooling2D sends the gradient to the first maxim
   );
   assertAllClose(g, expected, { atol: 0 });
   tf.dispose([x, g, expected]);
-  layer.dispose();
 });
