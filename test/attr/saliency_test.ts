@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputXGradient, Saliency, tf } from "../../lib/mod.ts";
+import { Saliency, tf } from "../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
 
 /** Captum's BasicModel: 1 − relu(1 − x), one output per input element (summed per example). */
@@ -35,19 +35,5 @@ Deno.test("`Saliency.attribute()` selects one target per example", async () => {
   const saliency = new Saliency((v: tf.Tensor) => v.mul(tf.tensor2d([[5, 7]])));
   const attr = await saliency.attribute(x, { target: [1, 0] });
   assertAllClose(attr, [0, 7, 5, 0], { atol: 0 });
-  tf.dispose([x, attr]);
-});
-
-Deno.test("`InputXGradient.attribute()` multiplies the inputs by the gradient", async () => {
-  const x = tf.tensor2d([[1, 2], [-1, 3]]);
-  const ixg = new InputXGradient((v: tf.Tensor) => v.square().sum(1, true));
-  const attr = await ixg.attribute(x);
-  assertAllClose(attr, [2, 8, 2, 18], { atol: 1e-6 });
-  await assertNoLeak(() => ixg.attribute(x));
-  await assert.rejects(ixg.attribute(tf.tensor1d([1, 2])), {
-    name: "TypeError",
-    message:
-      /^Cannot compute InputXGradient attributions: inputs must be a batch with at least 2 dimensions/,
-  });
   tf.dispose([x, attr]);
 });
