@@ -4,6 +4,13 @@ import {
   FeatureAblation,
   GradientAttribution,
   IntegratedGradients,
+  LayerActivation,
+  LayerAttribution,
+  LayerFeatureAblation,
+  LayerGradCam,
+  NeuronAttribution,
+  NeuronFeatureAblation,
+  NeuronGradient,
   Occlusion,
   PerturbationAttribution,
   Saliency,
@@ -64,8 +71,27 @@ Deno.test("every explainer sits on the base that matches what it is", () => {
   for (const e of [new Saliency(f), new IntegratedGradients(f)]) {
     assert.ok(e instanceof GradientAttribution && e instanceof Attribution, e.methodName);
   }
-  for (const e of [new Occlusion(f), new FeatureAblation(f)]) {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 2, inputShape: [2], name: "hidden" })],
+  });
+  const perturbation = [
+    new Occlusion(f),
+    new FeatureAblation(f),
+    new LayerFeatureAblation(model, "hidden"),
+    new NeuronFeatureAblation(model, "hidden"),
+  ];
+  for (const e of perturbation) {
     assert.ok(e instanceof PerturbationAttribution && e instanceof Attribution, e.methodName);
     assert.ok(!(e instanceof GradientAttribution), e.methodName);
   }
+  // LayerActivation reads a layer: neither a gradient nor a perturbation method (no delta).
+  const activation = new LayerActivation(model, "hidden");
+  assert.ok(activation instanceof Attribution);
+  assert.ok(
+    !(activation instanceof GradientAttribution || activation instanceof PerturbationAttribution),
+  );
+  assert.ok(!("computeConvergenceDelta" in activation));
+  assert.ok(new LayerGradCam(model, "hidden") instanceof LayerAttribution);
+  assert.ok(new NeuronGradient(model, "hidden") instanceof NeuronAttribution);
+  model.dispose();
 });

@@ -18,7 +18,9 @@ import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
-import { LayerTappedAttribution } from "./_layer_tapped_attribution.ts";
+import { GradientAttribution } from "../attribution.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { LayerTaps } from "./layer_taps.ts";
 
 /** The options of the layer methods that integrate along the input path. */
 export type LayerPathOptions =
@@ -59,7 +61,24 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = ["nearest", "biline
  * LayerAttribution.interpolate(cam, [4, 4]).print(); // each value repeated in a 2×2 block
  * ```
  */
-export abstract class LayerAttribution extends LayerTappedAttribution {
+export abstract class LayerAttribution extends GradientAttribution {
+  /** The layer whose activations are attributed. */
+  readonly layer: tf.layers.Layer;
+  /** The layer's taps. */
+  protected readonly taps: LayerTaps;
+
+  /**
+   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param layer one of its layers, or the layer's name.
+   * @throws {TypeError} when the model is a forward function or the layer is not in the model
+   *   (the message lists the model's layer names).
+   */
+  constructor(model: tf.LayersModel, layer: LayerRef) {
+    super(model);
+    this.taps = new LayerTaps(model, layer, this.methodName);
+    this.layer = this.taps.layer;
+  }
+
   /**
    * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
    * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.
@@ -76,7 +95,7 @@ export abstract class LayerAttribution extends LayerTappedAttribution {
     const n = inputs.shape[0];
     const chunks = stepChunks(method, points(nSteps), n, internalBatchSize);
     const baselines = resolveBaselines(method, inputs, options.baselines);
-    const tap = this.tap(options.attributeToLayerInput ?? false);
+    const tap = this.taps.tap(options.attributeToLayerInput ?? false);
     return { target, alphas, weights, n, chunks, baselines, tap };
   }
 

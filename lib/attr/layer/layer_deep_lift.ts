@@ -122,7 +122,7 @@ export class LayerDeepLift extends LayerAttribution {
     const { target, attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
     const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
-    const tap = this.tap(attributeToLayerInput);
+    const tap = this.taps.tap(attributeToLayerInput);
     assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     try {
       const attributions = tf.tidy(() => {

@@ -69,7 +69,7 @@ export class LayerDeepLiftShap extends LayerAttribution {
     const n = inputs.shape[0];
     const b = options.baselines.shape[0];
     const chunks = rowChunks(method, n * b, internalBatchSize);
-    const tap = this.tap(attributeToLayerInput);
+    const tap = this.taps.tap(attributeToLayerInput);
     assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     return tf.tidy(() => {
       // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap.

@@ -49,7 +49,7 @@ export class LayerGradCam extends LayerAttribution {
       attrDimSummation = true,
     } = options;
     this.validateInputsAndTarget(inputs, target);
-    const tap = this.tap(attributeToLayerInput);
+    const tap = this.taps.tap(attributeToLayerInput);
     return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       const rank = values.rank;

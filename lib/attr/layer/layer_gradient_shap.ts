@@ -77,7 +77,7 @@ export class LayerGradientShap extends LayerAttribution {
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
     const resolved = resolveSamplingOptions(method, inputs, options);
-    const tap = this.tap(options.attributeToLayerInput ?? false);
+    const tap = this.taps.tap(options.attributeToLayerInput ?? false);
     // The same draws, in the same order, as GradientShap.
     return gradientShapPaths(method, inputs, resolved, (x, b, point, target) => {
       const { grads } = layerGradients(method, tap, point, target);

@@ -61,7 +61,7 @@ export class LayerGradientXActivation extends LayerAttribution {
   ): Promise<tf.Tensor> {
     const { target, attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
-    const tap = this.tap(attributeToLayerInput);
+    const tap = this.taps.tap(attributeToLayerInput);
     return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       return this.multiplyByInputs ? grads.mul(values) : grads;

@@ -5,10 +5,9 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { LayerTappedAttribution } from "../layer/_layer_tapped_attribution.ts";
-import type { ForwardFunction } from "../types.ts";
-import { selectNeuron, validateNeuronSelector } from "./neuron_selector.ts";
-import type { NeuronSelector } from "./neuron_selector.ts";
+import { GradientAttribution } from "../attribution.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import { LayerTaps } from "../layer/layer_taps.ts";
 
 /**
  * Explainers that attribute the value of one neuron of a layer to the model's inputs. Results have
@@ -27,19 +26,21 @@ import type { NeuronSelector } from "./neuron_selector.ts";
  * attr.print(); // [[1, 1]]
  * ```
  */
-export abstract class NeuronAttribution extends LayerTappedAttribution {
+export abstract class NeuronAttribution extends GradientAttribution {
+  /** The layer that holds the neuron. */
+  readonly layer: tf.layers.Layer;
+  /** The layer's taps. */
+  protected readonly taps: LayerTaps;
+
   /**
-   * Validate `neuronSelector` against the layer's shape and return the forward function
-   * `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param layer one of its layers, or the layer's name.
+   * @throws {TypeError} when the model is a forward function or the layer is not in the model
+   *   (the message lists the model's layer names).
    */
-  protected neuronForward(
-    neuronSelector: unknown,
-    attributeToNeuronInput = false,
-  ): ForwardFunction {
-    const tap = this.tap(attributeToNeuronInput);
-    validateNeuronSelector(this.methodName, neuronSelector, tap.valueShape, this.layer.name);
-    const selector = neuronSelector as NeuronSelector;
-    const method = this.methodName;
-    return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);
+  constructor(model: tf.LayersModel, layer: LayerRef) {
+    super(model);
+    this.taps = new LayerTaps(model, layer, this.methodName);
+    this.layer = this.taps.layer;
   }
 }

@@ -79,9 +79,9 @@ export class NeuronConductance extends NeuronAttribution {
       attributeToNeuronInput = false,
     } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
-    const neuron = this.neuronForward(options?.neuronSelector, attributeToNeuronInput);
+    const neuron = this.taps.neuronForward(options?.neuronSelector, attributeToNeuronInput);
     const selector = options.neuronSelector;
-    const tap = this.tap(attributeToNeuronInput);
+    const tap = this.taps.tap(attributeToNeuronInput);
     const { alphas, weights } = approximationParameters(method, approx, nSteps);
     const n = inputs.shape[0];
     const chunks = stepChunks(method, nSteps, n, internalBatchSize);

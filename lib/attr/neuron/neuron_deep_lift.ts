@@ -58,9 +58,12 @@ export class NeuronDeepLift extends NeuronAttribution {
     this.validateInputsAndTarget(inputs, undefined);
     assertDeepLiftCovers(
       this.methodName,
-      this.tap(options?.attributeToNeuronInput).layersBeforeTap,
+      this.taps.tap(options?.attributeToNeuronInput).layersBeforeTap,
     );
-    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    const forward = this.taps.neuronForward(
+      options?.neuronSelector,
+      options.attributeToNeuronInput,
+    );
     const { baselines } = options;
     if (typeof baselines === "object") {
       assertBroadcastableBaselines(this.methodName, inputs, baselines);

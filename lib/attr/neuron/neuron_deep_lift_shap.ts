@@ -62,9 +62,12 @@ export class NeuronDeepLiftShap extends NeuronAttribution {
     this.validateInputsAndTarget(inputs, undefined);
     assertDeepLiftCovers(
       this.methodName,
-      this.tap(options?.attributeToNeuronInput).layersBeforeTap,
+      this.taps.tap(options?.attributeToNeuronInput).layersBeforeTap,
     );
-    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    const forward = this.taps.neuronForward(
+      options?.neuronSelector,
+      options.attributeToNeuronInput,
+    );
     assertBaselineDistribution(this.methodName, inputs, options.baselines);
     const dls = new DeepLiftShap(forward, {
       multiplyByInputs: this.multiplyByInputs,

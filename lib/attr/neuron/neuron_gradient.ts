@@ -31,7 +31,10 @@ export class NeuronGradient extends NeuronAttribution {
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: NeuronGradientOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.neuronForward(options?.neuronSelector, options?.attributeToNeuronInput);
+    const forward = this.taps.neuronForward(
+      options?.neuronSelector,
+      options?.attributeToNeuronInput,
+    );
     return gradientsOfTarget(this.methodName, forward, inputs, undefined);
   }
 }

@@ -58,7 +58,10 @@ export class NeuronGradientShap extends NeuronAttribution {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronGradientShapOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+    const forward = this.taps.neuronForward(
+      options?.neuronSelector,
+      options.attributeToNeuronInput,
+    );
     assertBaselineDistribution(this.methodName, inputs, options.baselines);
     const { baselines, nSamples, stdevs, seed, internalBatchSize } = options;
     const gs = new GradientShap(forward, { multiplyByInputs: this.multiplyByInputs });

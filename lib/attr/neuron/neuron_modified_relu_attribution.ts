@@ -39,7 +39,10 @@ export abstract class NeuronModifiedReluAttribution extends NeuronAttribution {
   attribute(inputs: tf.Tensor, options: NeuronOptions): Promise<tf.Tensor> {
     try {
       this.validateInputsAndTarget(inputs, undefined);
-      const forward = this.neuronForward(options?.neuronSelector, options.attributeToNeuronInput);
+      const forward = this.taps.neuronForward(
+        options?.neuronSelector,
+        options.attributeToNeuronInput,
+      );
       return Promise.resolve(withGradientOverrides(
         [this.#reluRule],
         () => gradientsOfTarget(this.methodName, forward, inputs, undefined),

@@ -1,0 +1,72 @@
+/**
+ * The part every layer and neuron explainer holds: the model's layer and taps on its output and
+ * (made on first use) its input. A method holds it; it does not inherit it, so each method sits
+ * on the base that matches what it is (gradient, perturbation, or neither), as Captum's
+ * `LayerFeatureAblation(LayerAttribution, PerturbationAttribution)`.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { LayerTap } from "../../models/layer_tap.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import type { ForwardFunction, ModelLike } from "../types.ts";
+import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
+import type { NeuronSelector } from "../neuron/neuron_selector.ts";
+
+/**
+ * A layer of a model, with its taps, for the explainer named `caller`.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../../mod.ts";
+ * import { LayerTaps } from "./layer_taps.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * const taps = new LayerTaps(model, "hidden", "MyMethod");
+ * console.log(taps.layer.name, taps.tap().valueShape); // "hidden" [2]
+ * ```
+ */
+export class LayerTaps {
+  /** The layer: whose activations are attributed, or which holds the neuron. */
+  readonly layer: tf.layers.Layer;
+  readonly #caller: string;
+  readonly #output: LayerTap;
+  #input: LayerTap | undefined;
+
+  /**
+   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param layer one of its layers, or the layer's name.
+   * @param caller the explainer's name, for error messages.
+   * @throws {TypeError} when the model is a forward function or the layer is not in the model
+   *   (the message lists the model's layer names).
+   */
+  constructor(model: ModelLike, layer: LayerRef, caller: string) {
+    this.#caller = caller;
+    this.#output = new LayerTap(model as tf.LayersModel, layer, { caller });
+    this.layer = this.#output.layer;
+  }
+
+  /** The tap on the layer's output, or on its input with `toLayerInput`. */
+  tap(toLayerInput = false): LayerTap {
+    if (!toLayerInput) return this.#output;
+    this.#input ??= new LayerTap(this.#output.model, this.layer, {
+      attributeToLayerInput: true,
+      caller: this.#caller,
+    });
+    return this.#input;
+  }
+
+  /**
+   * Validate `neuronSelector` against the layer's shape and return the forward function
+   * `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   */
+  neuronForward(neuronSelector: unknown, attributeToNeuronInput = false): ForwardFunction {
+    const tap = this.tap(attributeToNeuronInput);
+    const method = this.#caller;
+    validateNeuronSelector(method, neuronSelector, tap.valueShape, this.layer.name);
+    const selector = neuronSelector as NeuronSelector;
+    return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);
+  }
+}
