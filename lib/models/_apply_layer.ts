@@ -72,51 +72,67 @@ function plainConvolution(config: ConvConfig): boolean {
   return config.dataFormat !== "channelsFirst" && config.padding !== "causal" && !isDilated(config);
 }
 
-function conv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
+/**
+ * How a convolution layer maps its input to the pre-activation output, given its weights (the
+ * bias last when `useBias`), strides and padding.
+ */
+type ConvolutionOp = (
+  x: tf.Tensor4D,
+  weights: tf.Tensor[],
+  strides: TwoInts,
+  padding: "same" | "valid",
+  useBias: boolean,
+) => tf.Tensor;
+
+/**
+ * The plan of a convolution layer: `op` followed by its activation as one kernel, or `null` (keep
+ * `layer.apply`) for dilated, channels-first or causal configurations and activations tfjs-layers
+ * computes from several kernels. Dilated convolutions have no gradient in TF.js either way.
+ */
+function convolutionPlan(layer: tf.layers.Layer, op: ConvolutionOp): LayerFunction | null {
   const config = layer.getConfig() as unknown as ConvConfig;
   const activation = singleKernelActivation(config.activation);
-  // Dilated convolutions keep layer.apply (TF.js has no gradient for them either way).
   if (!plainConvolution(config) || !activation) return null;
   const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
   const useBias = config.useBias ?? true;
-  return (x) => {
-    const [kernel, bias] = layer.getWeights() as [tf.Tensor4D, tf.Tensor1D];
-    const y = useBias
-      ? conv2DWithBias(x as tf.Tensor4D, kernel, bias, strides, padding)
-      : tf.conv2d(x as tf.Tensor4D, kernel, strides, padding);
-    return activation(y);
-  };
+  return (x) => activation(op(x as tf.Tensor4D, layer.getWeights(), strides, padding, useBias));
 }
 
-function depthwiseConv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
-  const config = layer.getConfig() as unknown as ConvConfig;
-  const activation = singleKernelActivation(config.activation);
-  if (!plainConvolution(config) || !activation) return null;
-  const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
-  const useBias = config.useBias ?? true;
-  return (x) => {
-    const [kernel, bias] = layer.getWeights() as [tf.Tensor4D, tf.Tensor1D];
-    const y = tf.depthwiseConv2d(x as tf.Tensor4D, kernel, strides, padding);
-    return activation(useBias ? y.add(bias) : y);
-  };
+/** `y + bias` when the layer has a bias (its last weight). */
+function withBias(y: tf.Tensor, weights: tf.Tensor[], useBias: boolean): tf.Tensor {
+  return useBias ? y.add(weights[weights.length - 1]) : y;
 }
 
-function separableConv2DPlan(layer: tf.layers.Layer): LayerFunction | null {
-  const config = layer.getConfig() as unknown as ConvConfig;
-  const activation = singleKernelActivation(config.activation);
-  if (!plainConvolution(config) || !activation) return null;
-  const { strides, padding } = config as { strides: TwoInts; padding: "same" | "valid" };
-  const useBias = config.useBias ?? true;
-  return (x) => {
-    const [depthwise, pointwise, bias] = layer.getWeights() as [
-      tf.Tensor4D,
-      tf.Tensor4D,
-      tf.Tensor1D,
-    ];
-    const y = tf.separableConv2d(x as tf.Tensor4D, depthwise, pointwise, strides, padding);
-    return activation(useBias ? y.add(bias) : y);
-  };
-}
+const conv2DPlan = (layer: tf.layers.Layer) =>
+  convolutionPlan(
+    layer,
+    (x, [kernel, bias], strides, padding, useBias) =>
+      useBias
+        ? conv2DWithBias(x, kernel as tf.Tensor4D, bias as tf.Tensor1D, strides, padding)
+        : tf.conv2d(x, kernel as tf.Tensor4D, strides, padding),
+  );
+
+const depthwiseConv2DPlan = (layer: tf.layers.Layer) =>
+  convolutionPlan(layer, (x, weights, strides, padding, useBias) =>
+    withBias(
+      tf.depthwiseConv2d(x, weights[0] as tf.Tensor4D, strides, padding),
+      weights,
+      useBias,
+    ));
+
+const separableConv2DPlan = (layer: tf.layers.Layer) =>
+  convolutionPlan(layer, (x, weights, strides, padding, useBias) =>
+    withBias(
+      tf.separableConv2d(
+        x,
+        weights[0] as tf.Tensor4D,
+        weights[1] as tf.Tensor4D,
+        strides,
+        padding,
+      ),
+      weights,
+      useBias,
+    ));
 
 /**
  * `conv2d(x, kernel) + bias` in one fused pass, differentiable with respect to `x` only (see the
