@@ -5,12 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TargetOptions } from "./options.ts";
-import { GradientAttribution, type PathAttributions } from "./attribution.ts";
-import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
-import { isLayersModel } from "./_utils/forward.ts";
-import { modelGraph } from "../models/_model_graph.ts";
-import { type DeepLiftConfig, resolveDeepLiftConfig } from "./_utils/deep_lift_config.ts";
-import type { AttributionWithDelta, ModelLike } from "./types.ts";
+import type { PathAttributions } from "./attribution.ts";
+import { DeepLift } from "./deep_lift.ts";
+import type { AttributionWithDelta } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
@@ -46,27 +43,7 @@ export interface DeepLiftShapOptions extends TargetOptions {
  * attr.dispose();
  * ```
  */
-export class DeepLiftShap extends GradientAttribution {
-  /** Whether attributions are multiplied by `(inputs − baselines)`. */
-  readonly multiplyByInputs: boolean;
-  /** Threshold on |Δinput| below which the plain gradient is used. */
-  readonly eps: number;
-
-  /**
-   * @param model a `tf.LayersModel` or a forward function `(x) => y`.
-   * @param config `{ multiplyByInputs, eps }` as {@linkcode DeepLift}.
-   */
-  constructor(model: ModelLike, config: DeepLiftConfig = {}) {
-    super(model);
-    if (isLayersModel(model)) {
-      assertDeepLiftCovers(this.methodName, modelGraph(model).steps.map((step) => step.layer));
-    }
-    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
-      this.methodName,
-      config,
-    ));
-  }
-
+export class DeepLiftShap extends DeepLift {
   /**
    * DeepLiftShap attributions of `target`, in the inputs' shape. The caller owns the result.
    *
@@ -74,7 +51,7 @@ export class DeepLiftShap extends GradientAttribution {
    *   or baseline rows of another shape, or a model output a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {
+  override attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {
     return this.settle(() => this.pairs(inputs, options));
   }
 
@@ -94,7 +71,7 @@ export class DeepLiftShap extends GradientAttribution {
    * tf.dispose([attributions, delta]);
    * ```
    */
-  attributeWithDelta(
+  override attributeWithDelta(
     inputs: tf.Tensor,
     options: DeepLiftShapOptions,
   ): Promise<AttributionWithDelta> {

@@ -5,15 +5,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
-import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "../_utils/repeat.ts";
 import { sliceTarget } from "../_utils/target.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
-import { layerDeepLiftParts } from "./layer_deep_lift.ts";
+import { LayerDeepLift, layerDeepLiftParts } from "./layer_deep_lift.ts";
+import type { PathAttributions } from "../attribution.ts";
+import type { AttributionWithDelta } from "../types.ts";
 
 /** Options of {@linkcode LayerDeepLiftShap.attribute}. */
 export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptions {
@@ -40,28 +39,41 @@ export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptio
  * attr.print(); // [[3, 3]]
  * ```
  */
-export class LayerDeepLiftShap extends LayerAttribution {
-  /** Whether multipliers are multiplied by A(inputs) − A(baselines). */
-  readonly multiplyByInputs: boolean;
-  /** Below this |Δin| a nonlinearity passes its plain gradient. */
-  readonly eps: number;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config `multiplyByInputs` (default true) and `eps` (default 1e-10), as DeepLift's.
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
-    super(model, layer);
-    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
-      this.methodName,
-      config,
-    ));
+export class LayerDeepLiftShap extends LayerDeepLift {
+  /** Attributions in the layer's shape; the caller owns the tensor. */
+  override attribute(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): Promise<tf.Tensor> {
+    return this.settle(() => this.#pairs(inputs, options));
   }
 
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): Promise<tf.Tensor> {
+  /**
+   * Attributions and the convergence delta, one per (example, baseline row) pair as Captum
+   * returns it: shape `[N · B]`, example-major. The caller owns both tensors.
+   *
+   * @example
+   * ```ts
+   * import { LayerDeepLiftShap, tf } from "../../mod.ts";
+   * const model = tf.sequential({ layers: [
+   *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+   *   tf.layers.reLU(),
+   *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+   * ] });
+   * const { attributions, delta } = await new LayerDeepLiftShap(model, "hidden").attributeWithDelta(
+   *   tf.tensor2d([[1, 2]]),
+   *   { baselines: tf.tensor2d([[0, 0], [1, 0]]) },
+   * );
+   * delta.print(); // [0, 0]
+   * tf.dispose([attributions, delta]);
+   * ```
+   */
+  override attributeWithDelta(
+    inputs: tf.Tensor,
+    options: LayerDeepLiftShapOptions,
+  ): Promise<AttributionWithDelta> {
+    return this.settleWithDelta(() => this.#pairs(inputs, options), inputs, options?.target);
+  }
+
+  /** Per-pair layer attributions `[N·B, ...]` with the expanded inputs and baselines. */
+  #pairs(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): PathAttributions {
     const method = this.methodName;
     const { target, internalBatchSize, attributeToLayerInput = false } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
@@ -92,8 +104,8 @@ export class LayerDeepLiftShap extends LayerAttribution {
           return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
         })
       );
-      const all = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return all.reshape([n, b, ...all.shape.slice(1)]).mean(1);
+      const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+      return { attributions, baselines: bs, endPoints: xs, pathsPerExample: b };
     });
   }
 }

@@ -6,6 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
+import type { ForwardFunction } from "../types.ts";
 import { DeepLift } from "../deep_lift.ts";
 import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
@@ -55,20 +56,23 @@ export class NeuronDeepLift extends NeuronAttribution {
 
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronDeepLiftOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    assertDeepLiftCovers(
-      this.methodName,
-      this.taps.tap(options?.attributeToNeuronInput).layersBeforeTap,
-    );
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+    const forward = this.deepLiftForward(inputs, options);
     const { baselines } = options;
     if (typeof baselines === "object") {
       assertBroadcastableBaselines(this.methodName, inputs, baselines);
     }
     const dl = new DeepLift(forward, { multiplyByInputs: this.multiplyByInputs, eps: this.eps });
     return await dl.attribute(inputs, { baselines });
+  }
+
+  /**
+   * Validate `inputs` and the neuron, check that DeepLift's rules cover every layer the neuron's
+   * gradient passes back through, and return the forward function `x ↦ neuron(x)`.
+   */
+  protected deepLiftForward(inputs: tf.Tensor, options: NeuronOptions): ForwardFunction {
+    this.validateInputsAndTarget(inputs, undefined);
+    const toInput = options?.attributeToNeuronInput;
+    assertDeepLiftCovers(this.methodName, this.taps.tap(toInput).layersBeforeTap);
+    return this.taps.neuronForward(options?.neuronSelector, toInput);
   }
 }

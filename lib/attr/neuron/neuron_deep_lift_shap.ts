@@ -5,12 +5,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions } from "../options.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { DeepLiftShap } from "../deep_lift_shap.ts";
-import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
-import { NeuronAttribution } from "./neuron_attribution.ts";
-import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
+import { NeuronDeepLift } from "./neuron_deep_lift.ts";
 
 /** Options of {@linkcode NeuronDeepLiftShap.attribute}. */
 export interface NeuronDeepLiftShapOptions extends NeuronOptions {
@@ -38,36 +35,13 @@ export interface NeuronDeepLiftShapOptions extends NeuronOptions {
  * attr.print(); // [[1, 2]]
  * ```
  */
-export class NeuronDeepLiftShap extends NeuronAttribution {
-  /** Whether multipliers are multiplied by (inputs − baselines). */
-  readonly multiplyByInputs: boolean;
-  /** Below this |Δin| a nonlinearity passes its plain gradient. */
-  readonly eps: number;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config `multiplyByInputs` (default true) and `eps` (default 1e-10), as DeepLift's.
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
-    super(model, layer);
-    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
-      this.methodName,
-      config,
-    ));
-  }
-
+export class NeuronDeepLiftShap extends NeuronDeepLift {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: NeuronDeepLiftShapOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    assertDeepLiftCovers(
-      this.methodName,
-      this.taps.tap(options?.attributeToNeuronInput).layersBeforeTap,
-    );
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+  override async attribute(
+    inputs: tf.Tensor,
+    options: NeuronDeepLiftShapOptions,
+  ): Promise<tf.Tensor> {
+    const forward = this.deepLiftForward(inputs, options);
     assertBaselineDistribution(this.methodName, inputs, options.baselines);
     const dls = new DeepLiftShap(forward, {
       multiplyByInputs: this.multiplyByInputs,
