@@ -18,7 +18,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { IntegratedGradients, LayerGradCam, Saliency, tf } from "../lib/mod.ts";
 import { WASM_KERNEL_CONFIGS } from "../lib/backend/register_wasm_kernels.ts";
 import { originalKernels, runKernel } from "../lib/backend/_kernels/_wasm.ts";
-import { loadCaptumFixture } from "../test/fixtures/load_fixture.ts";
+import { loadCaptumFixture } from "../fixtures/load_fixture.ts";
 
 const fx = loadCaptumFixture();
 const one = fx.inputs.slice([1, 0, 0, 0], [1, -1, -1, -1]);

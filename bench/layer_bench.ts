@@ -18,7 +18,7 @@ import {
   NeuronIntegratedGradients,
   tf,
 } from "../lib/mod.ts";
-import { loadCaptumFixture } from "../test/fixtures/load_fixture.ts";
+import { loadCaptumFixture } from "../fixtures/load_fixture.ts";
 import { machineLine, machineProbeMs, medianMs } from "./_timing.ts";
 import { printTable, ratio } from "./_report.ts";
 

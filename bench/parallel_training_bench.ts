@@ -12,7 +12,7 @@
 import { createClassifier, softmaxCrossEntropy, tf } from "../lib/mod.ts";
 import { ParallelGradients } from "../lib/training/parallel_gradients.ts";
 import { printTable } from "./_report.ts";
-import { readTutorialFixture } from "../test/fixtures/load_fixture.ts";
+import { readTutorialFixture } from "../fixtures/load_fixture.ts";
 
 const BATCH = 64;
 const pytorch = readTutorialFixture().train_it_per_s;

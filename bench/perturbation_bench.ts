@@ -21,7 +21,7 @@ import {
   tf,
 } from "../lib/mod.ts";
 import process from "node:process";
-import { loadCaptumFixture } from "../test/fixtures/load_fixture.ts";
+import { loadCaptumFixture } from "../fixtures/load_fixture.ts";
 import { printTable } from "./_report.ts";
 
 const fx = loadCaptumFixture();

@@ -10,7 +10,7 @@
  */
 import { createClassifier, setBackend, tf } from "../lib/mod.ts";
 import { printTable } from "./_report.ts";
-import { readTutorialFixture } from "../test/fixtures/load_fixture.ts";
+import { readTutorialFixture } from "../fixtures/load_fixture.ts";
 
 const BATCH = 64;
 const IG_BATCH = 50;

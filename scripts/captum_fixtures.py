@@ -1,11 +1,11 @@
-"""Captum reference fixtures for the parity tests: `test/fixtures/captum/*.json`.
+"""Captum reference fixtures for the parity tests: `fixtures/captum/*.json`.
 
 For each network (functional, mobilenet, inception, dense, tutorial_cnn) this script defines the
-PyTorch twin of the TF.js network built in `test/fixtures/networks.ts` (the tutorial CNN is
+PyTorch twin of the TF.js network built in `fixtures/networks.ts` (the tutorial CNN is
 `lib/models/classifier.ts`), trains it a little on Fashion-MNIST (read from the repository's
 `data/fashion-mnist/*.gz`), and records its weights in TF.js layout, two test images, their
 targets and outputs, and Captum's outputs for every deterministic primary, layer and neuron
-method, converted to NHWC. The fixture format is described in `test/fixtures/README.md`.
+method, converted to NHWC. The fixture format is described in `fixtures/README.md`.
 
 Rerun (Debian 12; about 3 minutes on 2 cores, most of it the tutorial CNN's full epoch):
 
@@ -84,7 +84,7 @@ from captum.attr._core import deep_lift as captum_deep_lift
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "fashion-mnist"
-OUT = ROOT / "test" / "fixtures" / "captum"
+OUT = ROOT / "fixtures" / "captum"
 
 N_STEPS = 16  # path methods: fewer than Captum's 50 keeps the TF.js tests fast; both sides use it
 TRAIN_STEPS = 300
@@ -858,7 +858,7 @@ def record_network(name, net_cls, seed, spec):
     fixture = {
         "about": (
             f"Captum {captum.__version__} (PyTorch {torch.__version__}) on the '{name}' parity "
-            "network of test/fixtures/networks.ts, trained "
+            "network of fixtures/networks.ts, trained "
             f"{TRAIN_STEPS} Adam steps; written by scripts/captum_fixtures.py. NHWC throughout."
         ),
         "network": name,

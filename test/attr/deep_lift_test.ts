@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DeepLift, tf } from "../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 
 /** f = 2·relu(x1) + 2·relu(x2 − 1.5) (Captum's ReLU test model), one input [N, 2]. */
 const reluModel = (x: tf.Tensor) =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { GuidedBackprop, GuidedGradCam, LayerGradCam, tf } from "../../lib/mod.ts";
 import { assertAllClose, assertNoLeak, relativeMaxError } from "../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 import { oneConvInput, oneConvNet, residualModel } from "./layer/_models.ts";
 
 Deno.test("`GuidedGradCam.attribute()` matches Captum on the fixture (conv2)", async () => {

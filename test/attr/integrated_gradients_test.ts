@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { APPROXIMATION_METHODS, IntegratedGradients, tf } from "../../lib/mod.ts";
 import { approximationParameters } from "../../lib/attr/_utils/approximation.ts";
 import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 
 /** Captum's BasicModel2 on one input [N, 2]: relu(relu(x1) − 1 − relu(x2)). */
 const basicModel2 = (x: tf.Tensor) =>

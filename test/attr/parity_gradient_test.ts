@@ -9,7 +9,7 @@ import {
   tf,
 } from "../../lib/mod.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 
 /** Pearson correlation of two tensors' values. */
 function correlation(a: tf.Tensor, b: tf.Tensor): number {
@@ -49,7 +49,7 @@ Deno.test("`DeepLift`, `Saliency`, `InputXGradient` and `GuidedBackprop` match C
 
 Deno.test("`GradientShap.attribute()` is statistically consistent with Captum's", async () => {
   // Captum's reference is its 200-sample estimate with zero baselines (stdevs 0; see
-  // test/fixtures/README.md), close to the expectation, so we compare our own 200-sample
+  // fixtures/README.md), close to the expectation, so we compare our own 200-sample
   // estimate with it (other random draws): measured correlation 0.999, max magnitude within 3%
   // (single 5-sample draws correlate 0.69–0.98 and their max magnitude varies by ±30%).
   const { model, inputs, targets, reference } = loadCaptumFixture();

@@ -11,7 +11,7 @@ import {
   NeuronIntegratedGradients,
   tf,
 } from "../../lib/mod.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 
 const TOLERANCE = 1e-3;

@@ -1,5 +1,5 @@
 /**
- * Parity with Captum beyond the tutorial CNN: four networks (`test/fixtures/networks.ts`) whose
+ * Parity with Captum beyond the tutorial CNN: four networks (`fixtures/networks.ts`) whose
  * PyTorch twins Captum ran in `scripts/captum_fixtures.py` —
  * - functional: batch norm, max pooling, a residual Add, a strided convolution with a fused relu,
  *   global average pooling, dropout, logits;
@@ -60,8 +60,8 @@ import {
   type ParityCaseInfo,
   parityCases,
   type ParityFixture,
-} from "../fixtures/load_fixture.ts";
-import { PARITY_NETWORKS, type ParityNetwork } from "../fixtures/networks.ts";
+} from "../../fixtures/load_fixture.ts";
+import { PARITY_NETWORKS, type ParityNetwork } from "../../fixtures/networks.ts";
 
 /** Max abs error allowed, relative to the reference's max abs value. */
 const TOLERANCE = 1e-4;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KernelShap, Occlusion, tf } from "../../lib/mod.ts";
-import { loadCaptumFixture } from "../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 
 const fx = loadCaptumFixture();

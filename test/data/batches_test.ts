@@ -4,21 +4,9 @@ import {
   type FashionMnistSplit,
   loadFashionMnist,
   numBatches,
-  sliceSplit,
   tf,
-  toTensors,
 } from "../../lib/mod.ts";
-
-/** A synthetic split whose image i is filled with i / count and whose label is i % 10. */
-function syntheticSplit(count: number): FashionMnistSplit {
-  const images = new Float32Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    images.fill(i / count, i * 784, (i + 1) * 784);
-    labels[i] = i % 10;
-  }
-  return { split: "train", count, images, labels };
-}
+import { syntheticSplit } from "../_helpers/synthetic_split.ts";
 
 function collect(split: FashionMnistSplit, options: Parameters<typeof batches>[1]) {
   const out: { shape: number[]; indices: number[]; labels: number[]; firstPixels: number[] }[] = [];
@@ -94,20 +82,4 @@ Deno.test("`batches()` on real data gives pixels in [0, 1] and labels 0–9", as
     tf.dispose([xs, ys]);
   }
   assert.equal(seen, 130);
-});
-
-Deno.test("`toTensors()` and `sliceSplit()` keep images and labels aligned", () => {
-  const split = syntheticSplit(20);
-  const part = sliceSplit(split, 15);
-  assert.equal(part.count, 5);
-  assert.deepEqual(Array.from(part.labels), [5, 6, 7, 8, 9]);
-  assert.equal(sliceSplit(split, -3).count, 3);
-  assert.equal(sliceSplit(split, 5, 8).images[0], 5 / 20);
-  const { xs, ys } = toTensors(part);
-  assert.deepEqual(xs.shape, [5, 28, 28, 1]);
-  assert.equal(xs.dtype, "float32");
-  assert.deepEqual(Array.from(ys.dataSync()), [5, 6, 7, 8, 9]);
-  assert.equal(ys.dtype, "int32");
-  assert.ok(Math.abs((xs.slice([4, 0, 0, 0], [1, 1, 1, 1]).dataSync()[0]) - 19 / 20) < 1e-7);
-  tf.dispose([xs, ys]);
 });

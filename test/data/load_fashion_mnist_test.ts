@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   type DownloadProgress,
-  FASHION_MNIST_CLASSES,
   FASHION_MNIST_DIR,
   FASHION_MNIST_FILES,
   loadFashionMnist,
@@ -30,21 +29,6 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
-
-Deno.test("`FASHION_MNIST_CLASSES` lists the ten classes in label order", () => {
-  assert.deepEqual(FASHION_MNIST_CLASSES, [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-  ]);
-});
 
 Deno.test("`loadFashionMnist()` loads the test split with pixels in [0, 1]", async () => {
   const test = await loadFashionMnist({ split: "test" });

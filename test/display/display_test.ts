@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { display, JUPYTER_DISPLAY, trainingCurvesFigure } from "../../lib/mod.ts";
+import { display, trainingCurvesFigure } from "../../lib/mod.ts";
 import { publishBundle, settleMs } from "../../lib/display/_jupyter_api.ts";
 
 Deno.test("`display()` outside Jupyter prints a one-line description instead of failing", async () => {
@@ -42,11 +42,4 @@ Deno.test("`publishBundle()` sends the raw bundle, then waits in proportion to i
   await publishBundle(api, big);
   assert.ok(performance.now() - t0 >= 195, `waited ${performance.now() - t0} ms, expected 200`);
   assert.deepEqual(sent, [[small, { raw: true }], [big, { raw: true }]]);
-});
-
-Deno.test('a figure\'s `Symbol.for("Jupyter.display")` outside Jupyter resolves to its full bundle', async () => {
-  const fig = trainingCurvesFigure({ trainLoss: [1, 0.5] });
-  const bundle = await fig[JUPYTER_DISPLAY]();
-  assert.ok("application/vnd.plotly.v1+json" in bundle);
-  assert.ok("text/html" in bundle);
 });

@@ -1,27 +1,13 @@
 import assert from "node:assert/strict";
-import { decode } from "fast-png";
-import { Buffer } from "node:buffer";
-import {
-  figureMimeBundle,
-  type PlotlyTrace,
-  tf,
-  visualizeImageAttr,
-  visualizeImageAttrMultiple,
-} from "../../lib/mod.ts";
+import { type PlotlyTrace, tf, visualizeImageAttr } from "../../lib/mod.ts";
+import { pngOf } from "../_helpers/figure_png.ts";
 
-const attr = [[[1], [-2]], [[3], [-4]]]; // [2, 2, 1]
-const image = [[[0], [0.5]], [[0.75], [1]]];
+import { ATTR as attr, IMAGE as image } from "../_helpers/figure_png.ts";
 
 function trace(fig: { data: PlotlyTrace[] }, type: string): PlotlyTrace {
   const t = fig.data.find((d) => d.type === type);
   assert.ok(t, `no ${type} trace in ${fig.data.map((d) => d.type)}`);
   return t;
-}
-
-function pngOf(fig: Parameters<typeof figureMimeBundle>[0]) {
-  const b64 = figureMimeBundle(fig, { includePlotly: false })["image/png"];
-  assert.ok(b64, "the bundle has no image/png");
-  return decode(Buffer.from(b64, "base64"));
 }
 
 Deno.test("`visualizeImageAttr()` heat map uses Captum's normalization and Blues over 0..1 by default", () => {
@@ -128,53 +114,4 @@ Deno.test("`visualizeImageAttr()` PNG decodes to the panel size with the heat-ma
   assert.deepEqual(at(20, 20), [198, 219, 239, 255]); // 0.25 on Blues = stop 2, #c6dbef
   assert.deepEqual(at(200, 200), [8, 48, 107, 255]); // 1 on Blues = #08306b
   assert.deepEqual(at(2, 2), [255, 255, 255, 255]); // border
-});
-
-Deno.test("`visualizeImageAttrMultiple()` lays out one panel per method with its own axes", () => {
-  const fig = visualizeImageAttrMultiple(
-    attr,
-    image,
-    ["original_image", "heat_map", "blended_heat_map"],
-    ["all", "absolute_value", "positive"],
-  );
-  assert.deepEqual(fig.data.map((d) => [d.type, d.xaxis]), [
-    ["image", "x"],
-    ["heatmap", "x2"],
-    ["image", "x3"],
-    ["heatmap", "x3"],
-  ]);
-  const titles = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
-  assert.deepEqual(titles, [
-    "Original image",
-    "Heat map (absolute-value attributions)",
-    "Blended heat map (positive attributions)",
-  ]);
-  assert.ok("xaxis3" in fig.layout && "yaxis3" in fig.layout);
-  const png = pngOf(fig);
-  assert.equal(png.width, 3 * 224 + 4 * 8);
-  assert.throws(
-    () => visualizeImageAttrMultiple(attr, image, ["heat_map"], ["all", "positive"]),
-    /methods and signs must have the same length/,
-  );
-});
-
-Deno.test("`visualizeImageAttrMultiple()` compares labeled explainers in one row", () => {
-  const neg = attr.map((r) => r.map((p) => [-p[0]]));
-  const fig = visualizeImageAttrMultiple(
-    [{ attr, title: "Integrated Gradients" }, { attr: neg, title: "Saliency" }],
-    image,
-    ["heat_map"],
-    ["all"],
-  );
-  const titles = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
-  assert.deepEqual(titles, ["Integrated Gradients", "Saliency"]);
-  assert.deepEqual(fig.data[1].z, [[-0.25, 0.5], [-0.75, 1]]);
-  const grid = visualizeImageAttrMultiple(
-    [{ attr, title: "IG" }, { attr: neg, title: "Saliency" }],
-    image,
-    ["original_image", "heat_map"],
-    ["all", "all"],
-  );
-  assert.equal(grid.data.length, 4);
-  assert.equal(pngOf(grid).height, 2 * 224 + 3 * 8);
 });

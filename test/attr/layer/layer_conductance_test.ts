@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LayerConductance, tf } from "../../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 import { multiLayerModel, residualModel } from "./_models.ts";
 
 Deno.test("`LayerConductance.attribute()` matches Captum's MultiLayer closed form", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LayerIntegratedGradients, tf } from "../../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 import { multiLayerModel, residualModel } from "./_models.ts";
 
 Deno.test("`LayerIntegratedGradients.attribute()` satisfies completeness on the tutorial CNN", async () => {

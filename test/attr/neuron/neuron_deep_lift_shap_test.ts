@@ -1,6 +1,6 @@
 import { NeuronDeepLift, NeuronDeepLiftShap, tf } from "../../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 import { residualModel } from "../layer/_models.ts";
 
 Deno.test("`NeuronDeepLiftShap.attribute()` is the mean of NeuronDeepLift over baseline rows (tutorial CNN, conv2)", async () => {

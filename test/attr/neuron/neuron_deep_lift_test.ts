@@ -1,6 +1,6 @@
 import { NeuronDeepLift, tf } from "../../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 import { residualModel } from "../layer/_models.ts";
 
 Deno.test("`NeuronDeepLift.attribute()` is complete on a ReLU network (tutorial CNN, conv2)", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { NeuronGuidedBackprop, tf } from "../../../lib/mod.ts";
 import { GUIDED_RELU } from "../../../lib/attr/_utils/relu_rules.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 import { oneConvInput, oneConvNet, residualModel } from "../layer/_models.ts";
 
 Deno.test("`NeuronGuidedBackprop.attribute()` matches Captum's one-conv net closed form", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { NeuronGradient, tf } from "../../../lib/mod.ts";
 import { selectNeuron, validateNeuronSelector } from "../../../lib/attr/neuron/neuron_selector.ts";
 import { assertAllClose, assertNoLeak } from "../../_helpers/tensor_asserts.ts";
-import { loadCaptumFixture } from "../../_helpers/captum_fixture.ts";
+import { loadCaptumFixture } from "../../../fixtures/load_fixture.ts";
 
 Deno.test("neuron methods reject bad neuronSelectors, naming the layer's output shape", async () => {
   const fx = loadCaptumFixture();
