@@ -164,6 +164,8 @@ export { FeaturePermutation } from "./attr/feature_permutation.ts";
 export type { FeaturePermutationOptions } from "./attr/feature_permutation.ts";
 export { ShapleyValueSampling } from "./attr/shapley_value_sampling.ts";
 export type { ShapleyValueSamplingOptions } from "./attr/shapley_value_sampling.ts";
+export { SHAPLEY_VALUES_MAX_FEATURES, ShapleyValues } from "./attr/shapley_values.ts";
+export type { ShapleyValuesOptions } from "./attr/shapley_values.ts";
 export { KERNEL_SHAP_INF_WEIGHT, KernelShap } from "./attr/kernel_shap.ts";
 export type { KernelShapOptions } from "./attr/kernel_shap.ts";
 export { Lime } from "./attr/lime.ts";

@@ -27,6 +27,7 @@ Deno.test("`lib/mod.ts` exports Captum's method names as classes", () => {
       "FeaturePermutation",
       "Occlusion",
       "ShapleyValueSampling",
+      "ShapleyValues",
       "Lime",
       "KernelShap",
       "NoiseTunnel",
