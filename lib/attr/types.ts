@@ -11,8 +11,12 @@ import type * as tf from "@tensorflow/tfjs";
  */
 export type ForwardFunction = (inputs: tf.Tensor) => tf.Tensor;
 
-/** What an explainer explains: a `tf.LayersModel` or a {@linkcode ForwardFunction}. */
-export type ModelLike = tf.LayersModel | ForwardFunction;
+/**
+ * What an explainer explains: a `tf.LayersModel`, a `tf.GraphModel` (a converted TensorFlow
+ * SavedModel; primary methods and metrics only, since layer methods need the model's layers) or a
+ * {@linkcode ForwardFunction}.
+ */
+export type ModelLike = tf.LayersModel | tf.GraphModel | ForwardFunction;
 
 /**
  * Which output an attribution explains, as in Captum's `target`:

@@ -91,7 +91,11 @@ export class LayerTap {
     if (!(model instanceof tf.LayersModel)) {
       throw new TypeError(
         `${prefix}: model must be a tf.LayersModel to attribute to one of its layers, received ${
-          typeof model === "function" ? "a function" : String(model)
+          typeof model === "function"
+            ? "a function"
+            : (model as unknown) instanceof tf.GraphModel
+            ? "a tf.GraphModel (a graph has no layers to tap)"
+            : String(model)
         }. Pass the tf.LayersModel itself (e.g. createClassifier()), not a forward function.`,
       );
     }

@@ -16,7 +16,8 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
 /**
  * A differentiable forward function for `model`: a LayersModel runs layer by layer in inference
  * mode (`training: false`), its Conv2D and Dense layers as plain ops so that input gradients skip
- * the unused weight gradients; a function is used as it is.
+ * the unused weight gradients; a GraphModel runs its graph with `execute` (its ops are recorded
+ * for gradients like any others); a function is used as it is.
  *
  * @throws {TypeError} naming `method` when `model` is neither.
  */
@@ -33,14 +34,33 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
     }
     return modelForwardFunction(model);
   }
+  if (model instanceof tf.GraphModel) return graphModelForward(method, model);
   if (typeof model === "function") return model;
   throw attributionTypeError(
     method,
     "model",
-    "a tf.LayersModel or a forward function (x: tf.Tensor) => tf.Tensor",
+    "a tf.LayersModel, a tf.GraphModel or a forward function (x: tf.Tensor) => tf.Tensor",
     model,
     "Pass the model itself (e.g. createClassifier()) or a function that runs it.",
   );
+}
+
+/**
+ * A GraphModel with one input and one output as a forward function.
+ *
+ * @throws {TypeError} naming `method` for a model with several inputs or outputs.
+ */
+function graphModelForward(method: string, model: tf.GraphModel): ForwardFunction {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw attributionTypeError(
+      method,
+      "model",
+      "a tf.GraphModel with one input and one output",
+      `a graph model with ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+      "Wrap it in a forward function (x) => model.execute({...}, outputName) that returns the single output to explain.",
+    );
+  }
+  return (x) => model.execute(x) as tf.Tensor;
 }
 
 /**
@@ -55,8 +75,11 @@ export function assertInputsFitModel(
   inputs: tf.Tensor,
   what = "inputs",
 ): void {
-  if (!isLayersModel(model)) return;
-  const expected = model.inputs[0].shape; // [null, ...]
+  let expected: readonly (number | null)[]; // [null or -1, ...]
+  if (isLayersModel(model)) expected = model.inputs[0].shape;
+  else if (model instanceof tf.GraphModel && model.inputs[0].shape) {
+    expected = model.inputs[0].shape.map((d) => d < 0 ? null : d);
+  } else return;
   const received = inputs.shape;
   const fits = expected.length === received.length &&
     expected.every((d, i) => i === 0 || d === null || d === received[i]);
