@@ -48,6 +48,24 @@ export abstract class Attribution {
   abstract attribute(inputs: tf.Tensor, options?: object): Promise<tf.Tensor>;
 
   /**
+   * Whether this method computes Captum's convergence delta, i.e. has `attributeWithDelta()`
+   * (Captum's `has_convergence_delta()`): IntegratedGradients, DeepLift, DeepLiftShap,
+   * GradientShap, LayerIntegratedGradients, LayerConductance, LayerDeepLift, LayerDeepLiftShap,
+   * LayerGradientShap, and NoiseTunnel over any of these.
+   *
+   * @example
+   * ```ts
+   * import { IntegratedGradients, Saliency, tf } from "../mod.ts";
+   * const model = (x: tf.Tensor) => x.square().sum(1, true);
+   * console.log(new IntegratedGradients(model).hasConvergenceDelta()); // true
+   * console.log(new Saliency(model).hasConvergenceDelta()); // false
+   * ```
+   */
+  hasConvergenceDelta(): boolean {
+    return typeof (this as { attributeWithDelta?: unknown }).attributeWithDelta === "function";
+  }
+
+  /**
    * Validate `inputs` (float32, batch axis, the model's input shape) and `target` at the public
    * boundary, before any computation.
    */

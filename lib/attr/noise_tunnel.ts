@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Attribution } from "./attribution.ts";
 import { DeepLiftShap } from "./deep_lift_shap.ts";
 import { GradientShap } from "./gradient_shap.ts";
-import type { Target } from "./types.ts";
+import type { AttributionWithDelta, Target } from "./types.ts";
 import { assertInteger, assertNumber, assertOneOf } from "./_utils/errors.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
@@ -41,6 +41,11 @@ export interface NoiseTunnelOwnOptions {
   stdevs?: number;
   /** Seed of the noise (the same seed gives the same result). @default 0 */
   seed?: number;
+}
+
+/** A wrapped method that has a convergence delta. */
+interface WithDelta {
+  attributeWithDelta(inputs: tf.Tensor, options: object): Promise<AttributionWithDelta>;
 }
 
 /** The options of a method's `attribute()` (its second parameter). */
@@ -92,6 +97,54 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
    * @throws {RangeError} for an unknown `ntType`, `ntSamples < 1` or negative `stdevs`.
    */
   async attribute(inputs: tf.Tensor, options?: NoiseTunnelOptions<M>): Promise<tf.Tensor> {
+    return (await this.#smooth(inputs, options, false)).attributions;
+  }
+
+  /**
+   * The combined attributions and the wrapped method's convergence delta for every noisy copy,
+   * as Captum's `return_convergence_delta=True`: `[N · ntSamples]` values, in chunks of
+   * `ntSamplesBatchSize` copies, each chunk example-major. The caller owns both tensors.
+   *
+   * @example
+   * ```ts
+   * import { IntegratedGradients, NoiseTunnel, tf } from "../mod.ts";
+   * const nt = new NoiseTunnel(new IntegratedGradients((x: tf.Tensor) => x.square().sum(1, true)));
+   * const { attributions, delta } = await nt.attributeWithDelta(tf.tensor2d([[1, -2]]), {
+   *   ntSamples: 3,
+   *   stdevs: 0.1,
+   * });
+   * console.log(delta.shape); // [3]
+   * tf.dispose([attributions, delta]);
+   * ```
+   *
+   * @throws {TypeError} when the wrapped method has no convergence delta (see
+   *   {@linkcode Attribution.hasConvergenceDelta}).
+   */
+  async attributeWithDelta(
+    inputs: tf.Tensor,
+    options?: NoiseTunnelOptions<M>,
+  ): Promise<AttributionWithDelta> {
+    if (!this.hasConvergenceDelta()) {
+      throw new TypeError(
+        `Cannot compute NoiseTunnel attributions with a convergence delta: the wrapped method ` +
+          `must compute one, received ${this.attributionMethod.methodName}. Call attribute(), or ` +
+          `wrap IntegratedGradients, DeepLift, DeepLiftShap, GradientShap or a layer variant.`,
+      );
+    }
+    const { attributions, delta } = await this.#smooth(inputs, options, true);
+    return { attributions, delta: delta as tf.Tensor1D };
+  }
+
+  /** Whether the wrapped method computes a convergence delta. */
+  override hasConvergenceDelta(): boolean {
+    return this.attributionMethod.hasConvergenceDelta();
+  }
+
+  async #smooth(
+    inputs: tf.Tensor,
+    options: NoiseTunnelOptions<M> | undefined,
+    withDelta: boolean,
+  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor }> {
     const name = this.methodName;
     const {
       ntType = "smoothgrad",
@@ -120,6 +173,7 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
       !(this.attributionMethod instanceof DeepLiftShap);
     let sum: tf.Tensor | undefined;
     let sumSq: tf.Tensor | undefined;
+    const deltas: tf.Tensor[] = [];
     try {
       for (let s0 = 0; s0 < ntSamples; s0 += perCall) {
         const k = Math.min(perCall, ntSamples - s0);
@@ -136,11 +190,19 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
           : undefined;
         let attributions: tf.Tensor;
         try {
-          attributions = await this.attributionMethod.attribute(noisy, {
+          const chunkOptions = {
             ...methodOptions,
             target: repeatTarget(target, k),
             ...(expandedBaselines ? { baselines: expandedBaselines } : {}),
-          });
+          };
+          if (withDelta) {
+            const method = this.attributionMethod as unknown as WithDelta;
+            const result = await method.attributeWithDelta(noisy, chunkOptions);
+            attributions = result.attributions;
+            deltas.push(result.delta);
+          } else {
+            attributions = await this.attributionMethod.attribute(noisy, chunkOptions);
+          }
         } finally {
           tf.dispose([noisy, expandedBaselines as tf.Tensor]);
         }
@@ -157,15 +219,17 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
       }
       const total = sum as tf.Tensor;
       const totalSq = sumSq as tf.Tensor;
-      return tf.tidy(() => {
+      const attributions = tf.tidy(() => {
         const mean = total.div(ntSamples);
         const meanSq = totalSq.div(ntSamples);
         if (ntType === "smoothgrad") return mean;
         if (ntType === "smoothgrad_sq") return meanSq;
         return meanSq.sub(mean.square());
       });
+      if (!withDelta) return { attributions };
+      return { attributions, delta: deltas.length === 1 ? deltas.pop() : tf.concat(deltas) };
     } finally {
-      tf.dispose([sum as tf.Tensor, sumSq as tf.Tensor]);
+      tf.dispose([sum as tf.Tensor, sumSq as tf.Tensor, ...deltas]);
     }
   }
 }

@@ -4,6 +4,7 @@ import {
   GradientShap,
   IntegratedGradients,
   NoiseTunnel,
+  Occlusion,
   Saliency,
   tf,
 } from "../../lib/mod.ts";
@@ -77,4 +78,54 @@ Deno.test("`NoiseTunnel.attribute()` rejects bad options with pinned messages", 
   await assert.rejects(nt.attribute(x, { stdevs: -0.1 }), RangeError);
   assert.throws(() => new NoiseTunnel({} as never), TypeError);
   x.dispose();
+});
+
+Deno.test("`NoiseTunnel.attributeWithDelta()` returns the wrapped method's delta per noisy copy, in Captum's chunk order", async () => {
+  const model = (x: tf.Tensor) => x.pow(3).sum(1, true);
+  const ig = new IntegratedGradients(model);
+  const x = tf.tensor2d([[1, -2], [0.5, 2]]);
+  // With stdevs 0 every copy is its example, so each delta is IG's own (nonzero with 2 steps).
+  const options = { nSteps: 2, method: "riemann_left" as const };
+  const own = await ig.attributeWithDelta(x, options);
+  const [d0, d1] = own.delta.dataSync();
+  assert.ok(Math.abs(d0) > 0.1 && Math.abs(d1) > 0.1);
+  const nt = new NoiseTunnel(ig);
+  const { attributions, delta } = await nt.attributeWithDelta(x, {
+    ...options,
+    stdevs: 0,
+    ntSamples: 3,
+    ntSamplesBatchSize: 2,
+  });
+  assertAllClose(attributions, own.attributions, { atol: 1e-6 });
+  // Chunks of 2 then 1 copies, each example-major: [e0, e0, e1, e1], then [e0, e1].
+  assertAllClose(delta, tf.tensor1d([d0, d0, d1, d1, d0, d1]), { atol: 1e-5 });
+  const plain = await nt.attribute(x, { ...options, stdevs: 0.3, ntSamples: 4, seed: 2 });
+  const withDelta = await nt.attributeWithDelta(x, {
+    ...options,
+    stdevs: 0.3,
+    ntSamples: 4,
+    seed: 2,
+  });
+  assertAllClose(withDelta.attributions, plain);
+  assert.deepEqual(withDelta.delta.shape, [8]);
+});
+
+Deno.test("`hasConvergenceDelta()` is Captum's: true for path methods and NoiseTunnel over them", async () => {
+  const model = (x: tf.Tensor) => x.square().sum(1, true);
+  assert.equal(new IntegratedGradients(model).hasConvergenceDelta(), true);
+  assert.equal(new DeepLift(model).hasConvergenceDelta(), true);
+  assert.equal(new GradientShap(model).hasConvergenceDelta(), true);
+  assert.equal(new Saliency(model).hasConvergenceDelta(), false);
+  assert.equal(new Occlusion(model).hasConvergenceDelta(), false);
+  assert.equal(new NoiseTunnel(new IntegratedGradients(model)).hasConvergenceDelta(), true);
+  const nt = new NoiseTunnel(new Saliency(model));
+  assert.equal(nt.hasConvergenceDelta(), false);
+  const x = tf.tensor2d([[1, 2]]);
+  await assertNoLeak(async () => {
+    await assert.rejects(nt.attributeWithDelta(x), {
+      name: "TypeError",
+      message:
+        "Cannot compute NoiseTunnel attributions with a convergence delta: the wrapped method must compute one, received Saliency. Call attribute(), or wrap IntegratedGradients, DeepLift, DeepLiftShap, GradientShap or a layer variant.",
+    });
+  });
 });
