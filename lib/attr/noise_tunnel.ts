@@ -115,7 +115,7 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
     assertNumber(name, "seed", seed);
     const [n, ...rowShape] = inputs.shape;
     const rowSize = rowShape.reduce((a, b) => a * b, 1);
-    const noise = new SeededRandom(seed).normals(n * ntSamples * rowSize, stdevs);
+    // Checked before the noise is drawn: the draw alone can be large.
     const cost = rowCost(this.forward, inputs, "gradient");
     const perCall = ntSamplesBatchSize ??
       Math.min(ntSamples, Math.max(1, Math.floor(budgetRows(cost) / n)));
@@ -125,6 +125,7 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
       rows: Math.min(perCall, ntSamples) * n,
       rowsPerUnit: n,
     });
+    const noise = new SeededRandom(seed).normals(n * ntSamples * rowSize, stdevs);
     const baselines = methodOptions.baselines;
     const repeatBaselines = baselines instanceof tf.Tensor && baselines.shape[0] === n && n > 1 &&
       !(this.attributionMethod instanceof GradientShap) &&
