@@ -10,6 +10,7 @@ import { DeepLift } from "./deep_lift.ts";
 import type { AttributionWithDelta } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
+import { rowCost } from "./_utils/memory_budget.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "./_utils/repeat.ts";
 import { sliceTarget } from "./_utils/target.ts";
@@ -23,8 +24,10 @@ export interface DeepLiftShapOptions extends TargetOptions {
   baselines: tf.Tensor;
   /**
    * At most this many (example, baseline) pairs per forward/backward pass (each pass runs twice
-   * as many rows: inputs and baselines). Results do not depend on it.
-   * @default undefined (all pairs in one pass)
+   * as many rows: inputs and baselines). Results do not depend on it. A pass that would not fit
+   * the wasm heap is refused with a `RangeError` first.
+   * @default the pairs that fit a 512 MiB budget at the model's measured cost per row; all pairs
+   * at once for small models
    */
   internalBatchSize?: number;
 }
@@ -86,7 +89,12 @@ export class DeepLiftShap extends DeepLift {
     assertBaselineDistribution(name, inputs, options?.baselines);
     const numBaselines = options.baselines.shape[0];
     const rows = inputs.shape[0] * numBaselines;
-    const chunks = rowChunks(name, rows, internalBatchSize);
+    const chunks = rowChunks(
+      name,
+      rows,
+      internalBatchSize,
+      rowCost(this.forward, inputs, "gradient", 2),
+    );
     const rowShape = inputs.shape.slice(1);
     return tf.tidy(() => {
       const x = repeatInterleave(inputs, numBaselines);

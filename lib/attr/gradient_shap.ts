@@ -96,7 +96,7 @@ export class GradientShap extends GradientAttribution {
   private samples(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
     const name = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
-    const resolved = resolveSamplingOptions(name, inputs, options);
+    const resolved = resolveSamplingOptions(name, inputs, options, this.forward);
     return gradientShapPaths(name, inputs, resolved, (x, b, point, target) => {
       const grads = gradientsOfTarget(name, this.forward, point, target);
       return this.multiplyByInputs ? grads.mul(x.sub(b)) : grads;

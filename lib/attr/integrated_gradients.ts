@@ -10,6 +10,7 @@ import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from ".
 import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
+import { rowCost } from "./_utils/memory_budget.ts";
 import { sumOverChunks } from "./_utils/chunk_sum.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 import { expandTarget } from "./_utils/target.ts";
@@ -119,7 +120,8 @@ export class IntegratedGradients extends GradientAttribution {
     const { target, nSteps = 50, method = "gausslegendre", internalBatchSize } = options;
     this.validateInputsAndTarget(inputs, target);
     const { alphas, weights } = approximationParameters(name, method, nSteps);
-    const chunks = stepChunks(name, nSteps, inputs.shape[0], internalBatchSize);
+    const cost = rowCost(this.forward, inputs, "gradient");
+    const chunks = stepChunks(name, nSteps, inputs.shape[0], internalBatchSize, cost);
     const baselines = resolveBaselines(name, inputs, options.baselines);
     try {
       const attributions = tf.tidy(() => {

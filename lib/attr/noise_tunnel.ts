@@ -9,6 +9,7 @@ import { DeepLiftShap } from "./deep_lift_shap.ts";
 import { GradientShap } from "./gradient_shap.ts";
 import type { AttributionWithDelta, Target } from "./types.ts";
 import { assertInteger, assertNumber, assertOneOf } from "./_utils/errors.ts";
+import { assertChunkFits, budgetRows, rowCost } from "./_utils/memory_budget.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
 
@@ -33,8 +34,10 @@ export interface NoiseTunnelOwnOptions {
   /** Noisy copies per example. @default 5 */
   ntSamples?: number;
   /**
-   * At most this many noisy copies per example in one call of the wrapped method.
-   * @default undefined (all copies in one call)
+   * At most this many noisy copies per example in one call of the wrapped method (which batches
+   * its own passes further).
+   * @default all copies in one call, fewer when N · copies rows of forward and backward passes
+   * would not fit a 512 MiB budget
    */
   ntSamplesBatchSize?: number;
   /** Standard deviation of the Gaussian noise added to the inputs (absolute units). @default 1 */
@@ -165,8 +168,17 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
     assertNumber(name, "seed", seed);
     const [n, ...rowShape] = inputs.shape;
     const rowSize = rowShape.reduce((a, b) => a * b, 1);
+    // Checked before the noise is drawn: the draw alone can be large.
+    const cost = rowCost(this.forward, inputs, "gradient");
+    const perCall = ntSamplesBatchSize ??
+      Math.min(ntSamples, Math.max(1, Math.floor(budgetRows(cost) / n)));
+    assertChunkFits(name, cost, {
+      option: "ntSamplesBatchSize",
+      received: ntSamplesBatchSize,
+      rows: Math.min(perCall, ntSamples) * n,
+      rowsPerUnit: n,
+    });
     const noise = new SeededRandom(seed).normals(n * ntSamples * rowSize, stdevs);
-    const perCall = ntSamplesBatchSize ?? ntSamples;
     const baselines = methodOptions.baselines;
     const repeatBaselines = baselines instanceof tf.Tensor && baselines.shape[0] === n && n > 1 &&
       !(this.attributionMethod instanceof GradientShap) &&

@@ -65,8 +65,10 @@ export interface IntegrationOptions {
   /**
    * At most this many rows (examples × steps) per forward/backward pass, in chunks of
    * `max(1, floor(internalBatchSize / N))` steps; Captum's `internal_batch_size`. Results do not
-   * depend on it.
-   * @default undefined (all steps in one pass)
+   * depend on it. A chunk that would not fit the wasm heap is refused with a `RangeError` before
+   * anything is allocated.
+   * @default the rows that fit a 512 MiB budget at the model's measured cost per row (forward and
+   * backward), at least one step of every example; all steps at once for small models
    */
   internalBatchSize?: number;
 }
@@ -93,8 +95,9 @@ export interface SamplingOptions {
   seed?: number;
   /**
    * At most this many rows (examples × samples) per forward/backward pass. Results do not depend
-   * on it.
-   * @default undefined (all samples in one pass)
+   * on it. A chunk that would not fit the wasm heap is refused with a `RangeError` first.
+   * @default the rows that fit a 512 MiB budget at the model's measured cost per row (forward and
+   * backward); all samples at once for small models
    */
   internalBatchSize?: number;
 }

@@ -35,8 +35,10 @@ export interface PerturbationOptions {
   featureMask?: tf.Tensor;
   /**
    * Perturbations (features ablated or permuted, feature additions, coalitions, samples or
-   * windows) evaluated per forward pass (each contributes N rows). Results do not depend on it.
-   * @default as many as make about 128 rows per pass (Captum's default is 1)
+   * windows) evaluated per forward pass (each contributes N rows). Results do not depend on it. A
+   * pass that would not fit the wasm heap is refused with a `RangeError` first.
+   * @default as many as make about 128 rows per pass, fewer when those would not fit a 512 MiB
+   * budget at the model's measured cost per row (Captum's default is 1)
    */
   perturbationsPerEval?: number;
 }

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelLike, Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
+import { rowCost } from "../attr/_utils/memory_budget.ts";
 import { metricError } from "../attr/_utils/metric_errors.ts";
 import { perturbationChunks } from "../attr/_utils/metric_chunks.ts";
 import { repeatInterleave, repeatTarget } from "../attr/_utils/repeat.ts";
@@ -43,7 +44,8 @@ export interface InfidelityOptions {
   nPerturbSamples?: number;
   /**
    * Most rows (examples × perturbations) per forward pass; at least one perturbation per example.
-   * @default all nPerturbSamples at once
+   * @default as many rows as fit a 512 MiB budget at the model's measured cost per row (all
+   * nPerturbSamples at once for small models)
    */
   maxExamplesPerBatch?: number;
   /**
@@ -125,7 +127,14 @@ export async function infidelity(
       "Pass e.g. tf.zerosLike(inputs).",
     );
   }
-  const chunks = perturbationChunks(METRIC, nPerturbSamples, options.maxExamplesPerBatch, n);
+  const cost = rowCost(forward, inputs, "forward");
+  const chunks = perturbationChunks(
+    METRIC,
+    nPerturbSamples,
+    options.maxExamplesPerBatch,
+    n,
+    cost,
+  );
   const fx = tf.tidy(() => selectTarget(METRIC, forward(inputs), target));
   // Per example: Σ(a − b)², or Σa², Σab, Σb² when normalizing.
   const sums = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];

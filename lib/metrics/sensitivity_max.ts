@@ -42,7 +42,9 @@ export interface SensitivityMaxOptions {
   normOrd?: "fro" | "inf";
   /**
    * Most rows (examples × perturbations) per call of the explanation function; at least one
-   * perturbation per example. @default all nPerturbSamples at once
+   * perturbation per example. The explanation method batches its own passes (its
+   * `internalBatchSize` defaults to a memory budget), so this only bounds the rows per call.
+   * @default all nPerturbSamples at once
    */
   maxExamplesPerBatch?: number;
   /**

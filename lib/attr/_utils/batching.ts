@@ -1,45 +1,72 @@
 /**
  * Splitting an expanded batch (examples × steps) into chunks of at most `internalBatchSize` rows, as
- * Captum's `internal_batch_size`.
+ * Captum's `internal_batch_size`. Without `internalBatchSize`, a chunk holds as many rows as fit the
+ * memory budget (see `memory_budget.ts`); either way a chunk that would not fit the wasm heap is
+ * refused with a `RangeError` before anything is allocated.
  *
  * @module
  */
 import { assertInteger } from "./errors.ts";
+import { assertChunkFits, budgetRows, type RowCost } from "./memory_budget.ts";
 
 /**
  * Consecutive ranges of steps `[start, end)` such that each chunk holds at most
- * `max(1, floor(internalBatchSize / numExamples))` steps (all steps at once when
- * `internalBatchSize` is undefined).
+ * `max(1, floor(internalBatchSize / numExamples))` steps. When `internalBatchSize` is undefined it
+ * defaults to the rows that fit the memory budget at `cost` ({@linkcode budgetRows}; all steps at
+ * once without `cost`).
+ *
+ * @throws {RangeError} for a non-integer `internalBatchSize` < 1, or a chunk that does not fit.
  */
 export function stepChunks(
   method: string,
   nSteps: number,
   numExamples: number,
   internalBatchSize: number | undefined,
+  cost?: RowCost,
 ): Array<[number, number]> {
   if (internalBatchSize !== undefined) {
     assertInteger(method, "internalBatchSize", internalBatchSize);
   }
-  const perChunk = internalBatchSize === undefined
-    ? nSteps
-    : Math.max(1, Math.floor(internalBatchSize / numExamples));
+  const rows = internalBatchSize ?? (cost ? budgetRows(cost) : undefined);
+  const perChunk = rows === undefined ? nSteps : Math.max(1, Math.floor(rows / numExamples));
+  if (cost) {
+    assertChunkFits(method, cost, {
+      option: "internalBatchSize",
+      received: internalBatchSize,
+      rows: Math.min(perChunk, nSteps) * numExamples,
+      rowsPerUnit: numExamples,
+    });
+  }
   return ranges(nSteps, perChunk);
 }
 
 /**
- * Consecutive row ranges `[start, end)` of at most `internalBatchSize` rows out of `numRows`
- * (one range when `internalBatchSize` is undefined). For perturbation methods that evaluate many
- * perturbed copies.
+ * Consecutive row ranges `[start, end)` of at most `internalBatchSize` rows out of `numRows`. When
+ * `internalBatchSize` is undefined it defaults to the rows that fit the memory budget at `cost`
+ * (one range without `cost`). For methods that evaluate many expanded rows (GradientShap,
+ * DeepLiftShap).
+ *
+ * @throws {RangeError} for a non-integer `internalBatchSize` < 1, or a chunk that does not fit.
  */
 export function rowChunks(
   method: string,
   numRows: number,
   internalBatchSize: number | undefined,
+  cost?: RowCost,
 ): Array<[number, number]> {
   if (internalBatchSize !== undefined) {
     assertInteger(method, "internalBatchSize", internalBatchSize);
   }
-  return ranges(numRows, internalBatchSize ?? numRows);
+  const size = internalBatchSize ?? (cost ? budgetRows(cost) : numRows);
+  if (cost) {
+    assertChunkFits(method, cost, {
+      option: "internalBatchSize",
+      received: internalBatchSize,
+      rows: Math.min(size, numRows),
+      rowsPerUnit: 1,
+    });
+  }
+  return ranges(numRows, size);
 }
 
 /** `[start, end)` ranges of `size` consecutive indices (the last one shorter) covering `0..total-1`. */

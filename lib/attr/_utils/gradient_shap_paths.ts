@@ -7,10 +7,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { PathAttributions } from "../attribution.ts";
 import type { SamplingOptions, TargetOptions } from "../options.ts";
-import type { Target } from "../types.ts";
+import type { ForwardFunction, Target } from "../types.ts";
 import { assertBaselineDistribution } from "./baselines.ts";
 import { rowChunks } from "./batching.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
+import { type RowCost, rowCost } from "./memory_budget.ts";
 import { SeededRandom } from "./seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./repeat.ts";
 import { sliceTarget } from "./target.ts";
@@ -22,23 +23,28 @@ export interface ResolvedSamplingOptions extends TargetOptions {
   stdevs: number;
   seed: number;
   internalBatchSize?: number;
+  /** What one row costs, for the default `internalBatchSize` and the heap check. */
+  cost?: RowCost;
 }
 
 /**
  * Check GradientShap's baseline distribution, `nSamples`, `stdevs` and `seed` (the inputs and
- * target are checked by the caller first) and fill in the defaults.
+ * target are checked by the caller first) and fill in the defaults; with `forward`, measure what
+ * one row costs (see `memory_budget.ts`).
  */
 export function resolveSamplingOptions(
   method: string,
   inputs: tf.Tensor,
   options: SamplingOptions & TargetOptions & { baselines: tf.Tensor } | undefined,
+  forward?: ForwardFunction,
 ): ResolvedSamplingOptions {
   const { target, nSamples = 5, stdevs = 0, seed = 0, internalBatchSize } = options ?? {};
   assertBaselineDistribution(method, inputs, options?.baselines);
   assertInteger(method, "nSamples", nSamples);
   assertNumber(method, "stdevs", stdevs, 0);
   assertNumber(method, "seed", seed);
-  return { baselines: options!.baselines, target, nSamples, stdevs, seed, internalBatchSize };
+  const cost = forward ? rowCost(forward, inputs, "gradient") : undefined;
+  return { baselines: options!.baselines, target, nSamples, stdevs, seed, internalBatchSize, cost };
 }
 
 /**
@@ -53,9 +59,9 @@ export function gradientShapPaths(
   options: ResolvedSamplingOptions,
   contribution: (x: tf.Tensor, b: tf.Tensor, point: tf.Tensor, target?: Target) => tf.Tensor,
 ): PathAttributions {
-  const { target, nSamples, stdevs, seed, internalBatchSize } = options;
+  const { target, nSamples, stdevs, seed, internalBatchSize, cost } = options;
   const rows = inputs.shape[0] * nSamples;
-  const chunks = rowChunks(method, rows, internalBatchSize);
+  const chunks = rowChunks(method, rows, internalBatchSize, cost);
   const rowShape = inputs.shape.slice(1);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
   const random = new SeededRandom(seed);

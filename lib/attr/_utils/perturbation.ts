@@ -13,26 +13,54 @@ import type { Baseline, ForwardFunction, Target } from "../types.ts";
 import { resolveBaselines } from "./baselines.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
+import { assertChunkFits, budgetRows, rowCost } from "./memory_budget.ts";
 import { expandTarget, selectTarget } from "./target.ts";
 
 /**
- * Rows per forward pass used when `perturbationsPerEval` is not given: perturbations are grouped
- * so that one forward pass sees about this many rows (Captum's default is one perturbation per
- * pass; results do not depend on the grouping, only speed and memory do).
+ * The most rows per forward pass used when `perturbationsPerEval` is not given: perturbations are
+ * grouped so that one forward pass sees about this many rows, fewer when they would not fit the
+ * memory budget (see `memory_budget.ts`). Captum's default is one perturbation per pass; results
+ * do not depend on the grouping, only speed and memory do.
  */
 export const DEFAULT_ROWS_PER_EVAL = 128;
 
-/** `perturbationsPerEval` validated, or the default for `numExamples` examples. */
+/**
+ * `perturbationsPerEval` validated; undefined stays undefined (the default is chosen by
+ * {@linkcode evaluatePerturbations}, which knows the model's cost per row).
+ */
 export function resolvePerturbationsPerEval(
   method: string,
   perturbationsPerEval: number | undefined,
-  numExamples: number,
-): number {
-  if (perturbationsPerEval === undefined) {
-    return Math.max(1, Math.floor(DEFAULT_ROWS_PER_EVAL / numExamples));
-  }
+  _numExamples?: number,
+): number | undefined {
+  if (perturbationsPerEval === undefined) return undefined;
   assertInteger(method, "perturbationsPerEval", perturbationsPerEval);
   return perturbationsPerEval;
+}
+
+/**
+ * The perturbations per forward pass: `perturbationsPerEval` when given, else as many as make
+ * {@linkcode DEFAULT_ROWS_PER_EVAL} rows or fit the memory budget, whichever is fewer (at least
+ * one). Throws a `RangeError` naming `perturbationsPerEval` when a pass would not fit the heap.
+ */
+export function perturbationsPerPass(
+  method: string,
+  forward: ForwardFunction,
+  inputs: tf.Tensor,
+  perturbationsPerEval: number | undefined,
+  numPerturbations: number,
+): number {
+  const n = inputs.shape[0];
+  const cost = rowCost(forward, inputs, "forward");
+  const rows = Math.min(DEFAULT_ROWS_PER_EVAL, budgetRows(cost));
+  const perPass = perturbationsPerEval ?? Math.max(1, Math.floor(rows / n));
+  assertChunkFits(method, cost, {
+    option: "perturbationsPerEval",
+    received: perturbationsPerEval,
+    rows: Math.min(perPass, numPerturbations) * n,
+    rowsPerUnit: n,
+  });
+  return perPass;
 }
 
 /** The keep factors of perturbations `[start, end)`. */
@@ -61,7 +89,8 @@ export interface PerturbationPlan {
   replacementRows?: (start: number, end: number) => tf.Tensor;
   target: Target | undefined;
   numPerturbations: number;
-  perturbationsPerEval: number;
+  /** Perturbations per forward pass; undefined for the default of {@linkcode perturbationsPerPass}. */
+  perturbationsPerEval: number | undefined;
   keepBlock: (start: number, end: number) => KeepBlock;
 }
 
@@ -70,8 +99,15 @@ export interface PerturbationPlan {
  * `numPerturbations × N` values, perturbation-major. Nothing is left allocated.
  */
 export async function evaluatePerturbations(plan: PerturbationPlan): Promise<Float32Array> {
-  const { method, forward, inputs, target, numPerturbations, perturbationsPerEval } = plan;
+  const { method, forward, inputs, target, numPerturbations } = plan;
   const n = inputs.shape[0];
+  const perturbationsPerEval = perturbationsPerPass(
+    method,
+    forward,
+    inputs,
+    plan.perturbationsPerEval,
+    numPerturbations,
+  );
   const rowShape = inputs.shape.slice(1);
   const out = new Float32Array(numPerturbations * n);
   for (let start = 0; start < numPerturbations; start += perturbationsPerEval) {
@@ -178,7 +214,7 @@ export function resolveFeaturePerturbation(
   inputs: tf.Tensor,
   options: { featureMask?: tf.Tensor; perturbationsPerEval?: number },
   shiftToZero = false,
-): { mask: ResolvedFeatureMask; perturbationsPerEval: number } {
+): { mask: ResolvedFeatureMask; perturbationsPerEval: number | undefined } {
   const mask = resolveFeatureMask(method, inputs, options.featureMask, shiftToZero);
   const perturbationsPerEval = resolvePerturbationsPerEval(
     method,

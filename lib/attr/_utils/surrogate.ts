@@ -22,7 +22,8 @@ export interface SurrogatePlan {
   target: Target | undefined;
   mask: ResolvedFeatureMask;
   nSamples: number;
-  perturbationsPerEval: number;
+  /** Samples per forward pass; undefined for the memory-budgeted default. */
+  perturbationsPerEval: number | undefined;
   /** Draw sample `s` of an example: fill `z` (length numFeatures) with 0/1. */
   draw: (s: number, z: Float32Array) => void;
   /**

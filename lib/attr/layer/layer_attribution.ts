@@ -16,6 +16,7 @@ import type { Target } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
 import { GradientAttribution } from "../attribution.ts";
@@ -93,7 +94,8 @@ export abstract class LayerAttribution extends GradientAttribution {
     this.validateInputsAndTarget(inputs, target);
     const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
     const n = inputs.shape[0];
-    const chunks = stepChunks(method, points(nSteps), n, internalBatchSize);
+    const cost = rowCost(this.forward, inputs, "gradient");
+    const chunks = stepChunks(method, points(nSteps), n, internalBatchSize, cost);
     const baselines = resolveBaselines(method, inputs, options.baselines);
     const tap = this.taps.tap(options.attributeToLayerInput ?? false);
     return { target, alphas, weights, n, chunks, baselines, tap };

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
+import { rowCost } from "../_utils/memory_budget.ts";
 import { repeatInterleave, repeatTarget, tileBatch } from "../_utils/repeat.ts";
 import { sliceTarget } from "../_utils/target.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
@@ -80,7 +81,8 @@ export class LayerDeepLiftShap extends LayerDeepLift {
     assertBaselineDistribution(method, inputs, options?.baselines);
     const n = inputs.shape[0];
     const b = options.baselines.shape[0];
-    const chunks = rowChunks(method, n * b, internalBatchSize);
+    const cost = rowCost(this.forward, inputs, "gradient", 2);
+    const chunks = rowChunks(method, n * b, internalBatchSize, cost);
     const tap = this.taps.tap(attributeToLayerInput);
     assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     return tf.tidy(() => {

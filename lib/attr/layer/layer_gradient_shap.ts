@@ -76,7 +76,7 @@ export class LayerGradientShap extends LayerAttribution {
   #samples(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
-    const resolved = resolveSamplingOptions(method, inputs, options);
+    const resolved = resolveSamplingOptions(method, inputs, options, this.forward);
     const tap = this.taps.tap(options.attributeToLayerInput ?? false);
     // The same draws, in the same order, as GradientShap.
     return gradientShapPaths(method, inputs, resolved, (x, b, point, target) => {

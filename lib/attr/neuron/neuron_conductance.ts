@@ -15,6 +15,7 @@ import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { rowCost } from "../_utils/memory_budget.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
@@ -84,7 +85,8 @@ export class NeuronConductance extends NeuronAttribution {
     const tap = this.taps.tap(attributeToNeuronInput);
     const { alphas, weights } = approximationParameters(method, approx, nSteps);
     const n = inputs.shape[0];
-    const chunks = stepChunks(method, nSteps, n, internalBatchSize);
+    const cost = rowCost(this.forward, inputs, "gradient");
+    const chunks = stepChunks(method, nSteps, n, internalBatchSize, cost);
     const baselines = resolveBaselines(method, inputs, options.baselines);
     let total: tf.Tensor | undefined;
     try {

@@ -1,0 +1,393 @@
+/**
+ * Every attribution method and metric of `lib/mod.ts` on 224 × 224 networks with default batching
+ * options on the default (wasm) backend: finite results of the right shape, nothing leaked, and a
+ * chunk that cannot fit the wasm heap refused with a RangeError that leaves the runtime usable.
+ * Perturbation methods get a coarse feature mask or window, as users call them; nSteps, nSamples
+ * and every batching option keep their defaults.
+ */
+import assert from "node:assert/strict";
+import {
+  Deconvolution,
+  DeepLift,
+  DeepLiftShap,
+  FeatureAblation,
+  FeaturePermutation,
+  GradientShap,
+  gridFeatureMask,
+  GuidedBackprop,
+  GuidedGradCam,
+  infidelity,
+  InputXGradient,
+  IntegratedGradients,
+  InternalInfluence,
+  KernelShap,
+  LayerActivation,
+  LayerConductance,
+  LayerDeepLift,
+  LayerDeepLiftShap,
+  LayerFeatureAblation,
+  LayerGradCam,
+  LayerGradientShap,
+  LayerGradientXActivation,
+  LayerIntegratedGradients,
+  Lime,
+  NeuronConductance,
+  NeuronDeconvolution,
+  NeuronDeepLift,
+  NeuronDeepLiftShap,
+  NeuronFeatureAblation,
+  NeuronGradient,
+  NeuronGradientShap,
+  NeuronGuidedBackprop,
+  NeuronIntegratedGradients,
+  NoiseTunnel,
+  Occlusion,
+  Saliency,
+  sensitivityMax,
+  ShapleyValueSampling,
+  tf,
+} from "../../lib/mod.ts";
+import { scaleInception, scaleMobilenet } from "../_helpers/scale_networks.ts";
+
+const mobilenet = scaleMobilenet();
+const inception = scaleInception();
+const x = tf.randomUniform([1, 224, 224, 3], 0, 1, "float32", 7);
+const x2 = tf.randomUniform([2, 224, 224, 3], 0, 1, "float32", 8);
+const xi = tf.randomUniform([1, 224, 224, 1], 0, 1, "float32", 9);
+const dist = tf.stack([tf.zeros([224, 224, 3]), tf.fill([224, 224, 3], 0.5)]);
+/** 56 × 56 blocks: 16 features per image. */
+const mask = gridFeatureMask([1, 224, 224, 3], 56);
+/**
+ * 112 × 112 blocks: 4 features, for ShapleyValueSampling, whose default 25 permutations cost
+ * 25 · (features + 1) forward rows (the 16-feature mask alone takes ~30 s on two cores).
+ */
+const coarseMask = gridFeatureMask([1, 224, 224, 3], 112);
+/** 16 × 16 blocks of relu3's 56 × 56 × 16 activations: 16 features. */
+const layerMask = gridFeatureMask([1, 56, 56, 16], 14);
+const LAYER = "relu3";
+const LAYER_SHAPE = [1, 56, 56, 16];
+const NEURON = [28, 28, 3];
+const target = 0;
+
+interface Case {
+  name: string;
+  run: () => Promise<tf.Tensor>;
+  shape: number[];
+}
+
+const m = mobilenet;
+const cases: Case[] = [
+  // Primary gradient methods.
+  {
+    name: "IntegratedGradients",
+    run: () => new IntegratedGradients(m).attribute(x, { target }),
+    shape: x.shape,
+  },
+  { name: "Saliency", run: () => new Saliency(m).attribute(x, { target }), shape: x.shape },
+  {
+    name: "InputXGradient",
+    run: () => new InputXGradient(m).attribute(x, { target }),
+    shape: x.shape,
+  },
+  {
+    name: "GradientShap",
+    run: () => new GradientShap(m).attribute(x, { target, baselines: dist }),
+    shape: x.shape,
+  },
+  { name: "DeepLift", run: () => new DeepLift(m).attribute(x, { target }), shape: x.shape },
+  {
+    name: "DeepLiftShap",
+    run: () => new DeepLiftShap(m).attribute(x, { target, baselines: dist }),
+    shape: x.shape,
+  },
+  {
+    name: "GuidedBackprop",
+    run: () => new GuidedBackprop(m).attribute(x, { target }),
+    shape: x.shape,
+  },
+  {
+    name: "Deconvolution",
+    run: () => new Deconvolution(m).attribute(x, { target }),
+    shape: x.shape,
+  },
+  {
+    name: "GuidedGradCam",
+    run: () => new GuidedGradCam(m, LAYER).attribute(x, { target }),
+    shape: x.shape,
+  },
+  {
+    name: "NoiseTunnel(Saliency)",
+    run: () => new NoiseTunnel(new Saliency(m)).attribute(x, { target }),
+    shape: x.shape,
+  },
+  // Primary perturbation methods.
+  {
+    name: "Occlusion",
+    run: () =>
+      new Occlusion(m).attribute(x, {
+        target,
+        slidingWindowShapes: [32, 32, 3],
+        strides: [32, 32, 3],
+      }),
+    shape: x.shape,
+  },
+  {
+    name: "FeatureAblation",
+    run: () => new FeatureAblation(m).attribute(x, { target, featureMask: mask }),
+    shape: x.shape,
+  },
+  {
+    name: "FeaturePermutation",
+    run: () => new FeaturePermutation(m).attribute(x2, { target, featureMask: mask }),
+    shape: x2.shape,
+  },
+  {
+    name: "ShapleyValueSampling",
+    run: () => new ShapleyValueSampling(m).attribute(x, { target, featureMask: coarseMask }),
+    shape: x.shape,
+  },
+  {
+    name: "KernelShap",
+    run: () => new KernelShap(m).attribute(x, { target, featureMask: mask }),
+    shape: x.shape,
+  },
+  {
+    name: "Lime",
+    run: () => new Lime(m).attribute(x, { target, featureMask: mask }),
+    shape: x.shape,
+  },
+  // Layer methods.
+  {
+    name: "LayerActivation",
+    run: () => new LayerActivation(m, LAYER).attribute(x),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerConductance",
+    run: () => new LayerConductance(m, LAYER).attribute(x, { target }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "InternalInfluence",
+    run: () => new InternalInfluence(m, LAYER).attribute(x, { target }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerIntegratedGradients",
+    run: () => new LayerIntegratedGradients(m, LAYER).attribute(x, { target }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerGradientXActivation",
+    run: () => new LayerGradientXActivation(m, LAYER).attribute(x, { target }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerGradCam",
+    run: () => new LayerGradCam(m, LAYER).attribute(x, { target }),
+    shape: [1, 56, 56, 1],
+  },
+  {
+    name: "LayerDeepLift",
+    run: () => new LayerDeepLift(m, LAYER).attribute(x, { target }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerDeepLiftShap",
+    run: () => new LayerDeepLiftShap(m, LAYER).attribute(x, { target, baselines: dist }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerGradientShap",
+    run: () => new LayerGradientShap(m, LAYER).attribute(x, { target, baselines: dist }),
+    shape: LAYER_SHAPE,
+  },
+  {
+    name: "LayerFeatureAblation",
+    run: () => new LayerFeatureAblation(m, LAYER).attribute(x, { target, layerMask }),
+    shape: LAYER_SHAPE,
+  },
+  // Neuron methods.
+  {
+    name: "NeuronGradient",
+    run: () => new NeuronGradient(m, LAYER).attribute(x, { neuronSelector: NEURON }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronIntegratedGradients",
+    run: () => new NeuronIntegratedGradients(m, LAYER).attribute(x, { neuronSelector: NEURON }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronConductance",
+    run: () => new NeuronConductance(m, LAYER).attribute(x, { neuronSelector: NEURON, target }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronGradientShap",
+    run: () =>
+      new NeuronGradientShap(m, LAYER).attribute(x, { neuronSelector: NEURON, baselines: dist }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronDeepLift",
+    run: () => new NeuronDeepLift(m, LAYER).attribute(x, { neuronSelector: NEURON }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronDeepLiftShap",
+    run: () =>
+      new NeuronDeepLiftShap(m, LAYER).attribute(x, { neuronSelector: NEURON, baselines: dist }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronGuidedBackprop",
+    run: () => new NeuronGuidedBackprop(m, LAYER).attribute(x, { neuronSelector: NEURON }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronDeconvolution",
+    run: () => new NeuronDeconvolution(m, LAYER).attribute(x, { neuronSelector: NEURON }),
+    shape: x.shape,
+  },
+  {
+    name: "NeuronFeatureAblation",
+    run: () =>
+      new NeuronFeatureAblation(m, LAYER).attribute(x, {
+        neuronSelector: NEURON,
+        featureMask: mask,
+      }),
+    shape: x.shape,
+  },
+  // Metrics.
+  {
+    name: "infidelity",
+    run: async () => {
+      const attr = await new Saliency(m).attribute(x, { target });
+      try {
+        return await infidelity(
+          m,
+          (inputs, { seed }) => {
+            const noise = tf.randomNormal(inputs.shape, 0, 0.01, "float32", seed);
+            return [noise, inputs.sub(noise)];
+          },
+          x,
+          attr,
+          { target },
+        );
+      } finally {
+        attr.dispose();
+      }
+    },
+    shape: [1],
+  },
+  {
+    name: "sensitivityMax",
+    run: () =>
+      sensitivityMax((inputs, args) => new Saliency(m).attribute(inputs, args), x, { target }),
+    shape: [1],
+  },
+];
+
+/** Run `run`, check its shape and finiteness, dispose it, and check nothing leaked. */
+async function assertFiniteNoLeak(run: () => Promise<tf.Tensor>, shape: number[]): Promise<void> {
+  const before = tf.memory().numTensors;
+  const result = await run();
+  try {
+    assert.deepEqual(result.shape, shape);
+    const values = await result.data();
+    assert.ok(values.every(Number.isFinite), "non-finite values");
+  } finally {
+    result.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before, "leaked tensors");
+}
+
+for (const { name, run, shape } of cases) {
+  Deno.test(`${name} on a 224 × 224 × 3 MobileNet-style network with default batching: finite, right shape, no leak`, async () => {
+    await assertFiniteNoLeak(run, shape);
+  });
+}
+
+const inceptionCases: Case[] = [
+  {
+    name: "IntegratedGradients",
+    run: () => new IntegratedGradients(inception).attribute(xi, { target }),
+    shape: xi.shape,
+  },
+  {
+    name: "DeepLift",
+    run: () => new DeepLift(inception).attribute(xi, { target }),
+    shape: xi.shape,
+  },
+  {
+    name: "LayerGradCam",
+    run: () => new LayerGradCam(inception, "concat").attribute(xi, { target }),
+    shape: [1, 112, 112, 1],
+  },
+  {
+    name: "Occlusion",
+    run: () =>
+      new Occlusion(inception).attribute(xi, {
+        target,
+        slidingWindowShapes: [32, 32, 1],
+        strides: [32, 32, 1],
+      }),
+    shape: xi.shape,
+  },
+];
+
+for (const { name, run, shape } of inceptionCases) {
+  Deno.test(`${name} on a 224 × 224 Inception-style network with default batching: finite, right shape, no leak`, async () => {
+    await assertFiniteNoLeak(run, shape);
+  });
+}
+
+Deno.test("a chunk too large for the wasm heap is a RangeError naming the option, and the next call works", async () => {
+  assert.equal(tf.getBackend(), "wasm");
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    () => new IntegratedGradients(m).attribute(x, { target, nSteps: 400, internalBatchSize: 400 }),
+    (e: unknown) =>
+      e instanceof RangeError &&
+      /^Cannot compute IntegratedGradients attributions: a chunk of 400 rows needs about \d+ MiB \(\d+ MiB per row, forward and backward\), more than the \d+ MiB the wasm heap can still hold, received internalBatchSize=400\. Lower internalBatchSize \(at most \d+ rows fit/
+        .test(e.message),
+  );
+  await assert.rejects(
+    () =>
+      new Occlusion(m).attribute(x, {
+        target,
+        slidingWindowShapes: [1, 1, 3],
+        perturbationsPerEval: 50000,
+      }),
+    (e: unknown) =>
+      e instanceof RangeError &&
+      /^Cannot compute Occlusion attributions: a chunk of 50000 rows .*, forward\), .*received perturbationsPerEval=50000\. Lower perturbationsPerEval/
+        .test(e.message),
+  );
+  await assert.rejects(
+    () =>
+      new NoiseTunnel(new Saliency(m)).attribute(x, {
+        target,
+        ntSamples: 1000,
+        ntSamplesBatchSize: 1000,
+      }),
+    /Cannot compute NoiseTunnel attributions: .*received ntSamplesBatchSize=1000\. Lower ntSamplesBatchSize/,
+  );
+  await assert.rejects(
+    () =>
+      infidelity(m, (inputs) => [tf.zerosLike(inputs), inputs.clone()], x, tf.zerosLike(x), {
+        target,
+        nPerturbSamples: 1000,
+        maxExamplesPerBatch: 1000,
+      }),
+    /^RangeError: Cannot compute infidelity: .*received maxExamplesPerBatch=1000\. Lower maxExamplesPerBatch/,
+  );
+  assert.equal(tf.memory().numTensors, before + 1); // the zerosLike given to infidelity above
+  // The runtime was not aborted: ordinary calls still work.
+  await assertFiniteNoLeak(() => new Saliency(m).attribute(x, { target }), x.shape);
+  await assertFiniteNoLeak(
+    () => new IntegratedGradients(m).attribute(x, { target, nSteps: 4, internalBatchSize: 4 }),
+    x.shape,
+  );
+});
