@@ -17,7 +17,7 @@ import {
   Saliency,
   tf,
 } from "../lib/mod.ts";
-import { scaleMobilenet } from "../test/_helpers/scale_networks.ts";
+import { scaleMobilenet } from "../fixtures/scale_networks.ts";
 import { printTable } from "./_report.ts";
 import { medianMs } from "./_timing.ts";
 

@@ -47,7 +47,7 @@ import {
   ShapleyValueSampling,
   tf,
 } from "../../lib/mod.ts";
-import { scaleInception, scaleMobilenet } from "../_helpers/scale_networks.ts";
+import { scaleInception, scaleMobilenet } from "../../fixtures/scale_networks.ts";
 
 const mobilenet = scaleMobilenet();
 const inception = scaleInception();
