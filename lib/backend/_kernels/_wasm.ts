@@ -17,12 +17,15 @@ export interface WasmContext {
   stock: StockKernels;
 }
 
-/** A `*Inputs` type of tfjs-core with every named input present. */
-export type Present<I> = { [K in keyof I]-?: NonNullable<I[K]> };
+/** A tfjs-core `*Inputs` type with its required inputs present (optional ones stay optional). */
+export type Present<I> = { [K in keyof I]: Exclude<I[K], undefined> };
 
-/** What a kernel function of this library receives: typed inputs and attributes, and where it runs. */
+/**
+ * What a kernel function of this library receives: its inputs and attributes typed by tfjs-core's
+ * `*Inputs` (`I`) and `*Attrs` (`A`), and where it runs.
+ */
 export interface WasmKernelArgs<I, A> extends WasmContext {
-  inputs: I;
+  inputs: Present<I>;
   attrs: A;
 }
 
@@ -64,7 +67,7 @@ export function wasmKernel<I extends object, A extends object>(
         backendName: "wasm",
         kernelFunc: ({ inputs, backend, attrs }) =>
           kernelFunc({
-            inputs: inputs as I,
+            inputs: inputs as Present<I>,
             attrs: (attrs ?? {}) as A,
             backend: backend as BackendWasm,
             stock,

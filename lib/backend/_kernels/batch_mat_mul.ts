@@ -22,12 +22,10 @@ import { derivedBuffer } from "./_derived_cache.ts";
 import {
   disposeAll,
   heapView,
-  type Present,
   reshape,
   runKernel,
   transpose,
   type WasmContext,
-  type WasmKernel,
   wasmKernel,
   type WasmKernelArgs,
 } from "./_wasm.ts";
@@ -74,7 +72,7 @@ function transposedThenStock(
 }
 
 function batchMatMul(
-  on: WasmKernelArgs<Present<BatchMatMulInputs>, BatchMatMulAttrs>,
+  on: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>,
 ): tf.TensorInfo {
   const { inputs: { a, b }, attrs: { transposeA, transposeB }, backend } = on;
   if ((!transposeA && !transposeB) || a.dtype !== "float32" || b.dtype !== "float32") {
@@ -133,4 +131,4 @@ function transpose2D(on: WasmContext, x: tf.TensorInfo, rows: number, cols: numb
 }
 
 /** `BatchMatMul` on `wasm` (fast transposed operands). */
-export const batchMatMulKernel: WasmKernel = wasmKernel(BatchMatMul, batchMatMul);
+export const batchMatMulKernel = wasmKernel(BatchMatMul, batchMatMul);

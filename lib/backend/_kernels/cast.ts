@@ -7,15 +7,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Cast, type CastAttrs, type CastInputs } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function cast(args: WasmKernelArgs<Present<CastInputs>, CastAttrs>): tf.TensorInfo {
+function cast(args: WasmKernelArgs<CastInputs, CastAttrs>): tf.TensorInfo {
   const { inputs: { x }, attrs: { dtype }, backend } = args;
   if (dtype !== x.dtype || dtype === "string" || dtype === "complex64") {
     return runKernel(Cast, args, { x }, { dtype });
@@ -25,4 +19,4 @@ function cast(args: WasmKernelArgs<Present<CastInputs>, CastAttrs>): tf.TensorIn
 }
 
 /** `Cast` on `wasm` (no copy for a cast to the same dtype). */
-export const castKernel: WasmKernel = wasmKernel(Cast, cast);
+export const castKernel = wasmKernel(Cast, cast);

@@ -28,11 +28,9 @@ import {
   conv2d,
   disposeAll,
   heapView,
-  type Present,
   reshape,
   transpose,
   type WasmContext,
-  type WasmKernel,
   wasmKernel,
   type WasmKernelArgs,
 } from "./_wasm.ts";
@@ -78,7 +76,7 @@ function channelsFirstBatchLast(backend: BackendWasm, x: tf.TensorInfo): tf.Tens
 }
 
 function conv2DBackpropFilter(
-  on: WasmKernelArgs<Present<Conv2DBackpropFilterInputs>, Conv2DBackpropFilterAttrs>,
+  on: WasmKernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>,
 ): tf.TensorInfo {
   const { inputs: { x, dy }, attrs } = on;
   const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
@@ -101,7 +99,7 @@ function conv2DBackpropFilter(
 }
 
 /** `Conv2DBackpropFilter` on `wasm`. */
-export const conv2DBackpropFilterKernel: WasmKernel = wasmKernel(
+export const conv2DBackpropFilterKernel = wasmKernel(
   Conv2DBackpropFilter,
   conv2DBackpropFilter,
 );

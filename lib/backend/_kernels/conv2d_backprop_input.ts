@@ -24,12 +24,10 @@ import {
   conv2d,
   disposeAll,
   heapView,
-  type Present,
   reshape,
   runKernel,
   transpose,
   type WasmContext,
-  type WasmKernel,
   wasmKernel,
   type WasmKernelArgs,
 } from "./_wasm.ts";
@@ -73,7 +71,7 @@ function flipTranspose(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorIn
 }
 
 function conv2DBackpropInput(
-  on: WasmKernelArgs<Present<Conv2DBackpropInputInputs>, Conv2DBackpropInputAttrs>,
+  on: WasmKernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>,
 ): tf.TensorInfo {
   const { inputs: { dy, filter }, attrs, backend } = on;
   const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
@@ -107,7 +105,7 @@ function conv2DBackpropInput(
 }
 
 /** `Conv2DBackpropInput` on `wasm` (replaces the backend's slow direct loop). */
-export const conv2DBackpropInputKernel: WasmKernel = wasmKernel(
+export const conv2DBackpropInputKernel = wasmKernel(
   Conv2DBackpropInput,
   conv2DBackpropInput,
 );

@@ -17,7 +17,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
 import { loopOutput } from "./_output.ts";
-import { type Present, type WasmKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * dW of a 3-D NDHWC convolution. `x`: `[batch, inD, inH, inW, CI]`; `dy`:
@@ -42,7 +42,7 @@ export function conv3dBackpropFilterLoop(
 
 function conv3DBackpropFilterV2(
   { inputs: { x, dy }, attrs, backend }: WasmKernelArgs<
-    Present<Conv3DBackpropFilterV2Inputs>,
+    Conv3DBackpropFilterV2Inputs,
     Conv3DBackpropFilterV2Attrs
   >,
 ): tf.TensorInfo {
@@ -56,7 +56,7 @@ function conv3DBackpropFilterV2(
 }
 
 /** `Conv3DBackpropFilterV2` on `wasm` (the stock kernel is wrong for strides > 1). */
-export const conv3DBackpropFilterV2Kernel: WasmKernel = wasmKernel(
+export const conv3DBackpropFilterV2Kernel = wasmKernel(
   Conv3DBackpropFilterV2,
   conv3DBackpropFilterV2,
 );

@@ -18,7 +18,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
 import { loopOutput } from "./_output.ts";
-import { type Present, type WasmKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * dx of a 3-D NDHWC convolution. `dy`: `[batch, outD, outH, outW, CO]`; `filter`:
@@ -44,7 +44,7 @@ export function conv3dBackpropInputLoop(
 
 function conv3DBackpropInputV2(
   { inputs: { dy, filter }, attrs, backend }: WasmKernelArgs<
-    Present<Conv3DBackpropInputV2Inputs>,
+    Conv3DBackpropInputV2Inputs,
     Conv3DBackpropInputV2Attrs
   >,
 ): tf.TensorInfo {
@@ -58,7 +58,7 @@ function conv3DBackpropInputV2(
 }
 
 /** `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
-export const conv3DBackpropInputV2Kernel: WasmKernel = wasmKernel(
+export const conv3DBackpropInputV2Kernel = wasmKernel(
   Conv3DBackpropInputV2,
   conv3DBackpropInputV2,
 );

@@ -15,7 +15,7 @@ import {
   type DepthwiseConv2dNativeBackpropFilterInputs,
 } from "@tensorflow/tfjs-core";
 import { loopOutput } from "./_output.ts";
-import { type Present, type WasmKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { type DepthwiseInfo, depthwiseInfo } from "./depthwise_conv2d_backprop_input.ts";
 
 /**
@@ -65,7 +65,7 @@ export function depthwiseBackpropFilterLoop(
 
 function depthwiseConv2dNativeBackpropFilter(
   { inputs: { x, dy }, attrs, backend }: WasmKernelArgs<
-    Present<DepthwiseConv2dNativeBackpropFilterInputs>,
+    DepthwiseConv2dNativeBackpropFilterInputs,
     DepthwiseConv2dNativeBackpropFilterAttrs
   >,
 ): tf.TensorInfo {
@@ -79,7 +79,7 @@ function depthwiseConv2dNativeBackpropFilter(
 }
 
 /** `DepthwiseConv2dNativeBackpropFilter` on `wasm` (missing from the backend). */
-export const depthwiseConv2dNativeBackpropFilterKernel: WasmKernel = wasmKernel(
+export const depthwiseConv2dNativeBackpropFilterKernel = wasmKernel(
   DepthwiseConv2dNativeBackpropFilter,
   depthwiseConv2dNativeBackpropFilter,
 );

@@ -36,10 +36,8 @@ import { dilateAndPad } from "./_patches.ts";
 import {
   disposeAll,
   heapView,
-  type Present,
   runKernel,
   type WasmContext,
-  type WasmKernel,
   wasmKernel,
   type WasmKernelArgs,
 } from "./_wasm.ts";
@@ -196,7 +194,7 @@ export function depthwiseBackpropInputXnn(
 
 function depthwiseConv2dNativeBackpropInput(
   on: WasmKernelArgs<
-    Present<DepthwiseConv2dNativeBackpropInputInputs>,
+    DepthwiseConv2dNativeBackpropInputInputs,
     DepthwiseConv2dNativeBackpropInputAttrs
   >,
 ): tf.TensorInfo {
@@ -211,7 +209,7 @@ function depthwiseConv2dNativeBackpropInput(
 }
 
 /** `DepthwiseConv2dNativeBackpropInput` on `wasm` (missing from the backend). */
-export const depthwiseConv2dNativeBackpropInputKernel: WasmKernel = wasmKernel(
+export const depthwiseConv2dNativeBackpropInputKernel = wasmKernel(
   DepthwiseConv2dNativeBackpropInput,
   depthwiseConv2dNativeBackpropInput,
 );

@@ -24,7 +24,7 @@ import {
   type Dilation2DInputs,
 } from "@tensorflow/tfjs-core";
 import { loopOutput } from "./_output.ts";
-import { type Present, type WasmKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * The maximum of `x + filter` over the taps of one window inside the image, for batch `b` and
@@ -146,7 +146,7 @@ function dilationInfo(
 
 function dilation2d(
   { inputs: { x, filter }, attrs, backend }: WasmKernelArgs<
-    Present<Dilation2DInputs>,
+    Dilation2DInputs,
     Dilation2DAttrs
   >,
 ): tf.TensorInfo {
@@ -163,7 +163,7 @@ function dilation2d(
 function dilation2dBackprop(toInput: boolean) {
   return (
     { inputs: { x, filter, dy }, attrs, backend }: WasmKernelArgs<
-      Present<Dilation2DBackpropInputInputs | Dilation2DBackpropFilterInputs>,
+      Dilation2DBackpropInputInputs | Dilation2DBackpropFilterInputs,
       Dilation2DAttrs
     >,
   ): tf.TensorInfo => {
@@ -178,16 +178,16 @@ function dilation2dBackprop(toInput: boolean) {
 }
 
 /** `Dilation2D` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DKernel: WasmKernel = wasmKernel(Dilation2D, dilation2d);
+export const dilation2DKernel = wasmKernel(Dilation2D, dilation2d);
 
 /** `Dilation2DBackpropInput` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DBackpropInputKernel: WasmKernel = wasmKernel(
+export const dilation2DBackpropInputKernel = wasmKernel(
   Dilation2DBackpropInput,
   dilation2dBackprop(true),
 );
 
 /** `Dilation2DBackpropFilter` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DBackpropFilterKernel: WasmKernel = wasmKernel(
+export const dilation2DBackpropFilterKernel = wasmKernel(
   Dilation2DBackpropFilter,
   dilation2dBackprop(false),
 );

@@ -17,23 +17,12 @@ import {
   type FusedConv2DAttrs,
   type FusedConv2DInputs,
 } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { fewInChannelsConv2d } from "./direct_conv/direct_conv2d.ts";
 import { winogradConv2d } from "./winograd/winograd_conv2d.ts";
 
 /** Attributes shared by `Conv2D` and `FusedConv2D`. */
 type ConvAttrs = Conv2DAttrs & Partial<Pick<FusedConv2DAttrs, "activation">>;
-
-/** `FusedConv2D`'s inputs: `x` and `filter` always, `bias` and `preluActivationWeights` optional. */
-type FusedConvInputs =
-  & Present<Pick<FusedConv2DInputs, "x" | "filter">>
-  & Pick<FusedConv2DInputs, "bias" | "preluActivationWeights">;
 
 /** Our own kernels' output for an eligible call (direct or Winograd), or `null`. */
 function tryOwnKernels(
@@ -86,7 +75,7 @@ function tryOwnKernels(
   );
 }
 
-function fusedConv2D(args: WasmKernelArgs<FusedConvInputs, FusedConv2DAttrs>): tf.TensorInfo {
+function fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): tf.TensorInfo {
   const { inputs: { x, filter, bias, preluActivationWeights }, attrs, backend } = args;
   if (preluActivationWeights == null) {
     const y = tryOwnKernels(backend, x, filter, bias ?? null, attrs);
@@ -95,14 +84,14 @@ function fusedConv2D(args: WasmKernelArgs<FusedConvInputs, FusedConv2DAttrs>): t
   return runKernel(FusedConv2D, args, args.inputs, attrs);
 }
 
-function conv2D(args: WasmKernelArgs<Present<Conv2DInputs>, Conv2DAttrs>): tf.TensorInfo {
+function conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): tf.TensorInfo {
   const { inputs: { x, filter }, attrs, backend } = args;
   return tryOwnKernels(backend, x, filter, null, { ...attrs, activation: "linear" }) ??
     runKernel(Conv2D, args, args.inputs, attrs);
 }
 
 /** `FusedConv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
-export const fusedConv2DKernel: WasmKernel = wasmKernel(FusedConv2D, fusedConv2D);
+export const fusedConv2DKernel = wasmKernel(FusedConv2D, fusedConv2D);
 
 /** `Conv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
-export const conv2DKernel: WasmKernel = wasmKernel(Conv2D, conv2D);
+export const conv2DKernel = wasmKernel(Conv2D, conv2D);

@@ -8,15 +8,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { GatherV2, type GatherV2Attrs, type GatherV2Inputs } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function gatherV2(args: WasmKernelArgs<Present<GatherV2Inputs>, GatherV2Attrs>): tf.TensorInfo {
+function gatherV2(args: WasmKernelArgs<GatherV2Inputs, GatherV2Attrs>): tf.TensorInfo {
   const { inputs: { x, indices }, attrs, backend } = args;
   const fallback = () => runKernel(GatherV2, args, { x, indices }, { ...attrs });
   const rank = x.shape.length;
@@ -49,4 +43,4 @@ function gatherV2(args: WasmKernelArgs<Present<GatherV2Inputs>, GatherV2Attrs>):
 }
 
 /** `GatherV2` on `wasm` (row copies). */
-export const gatherV2Kernel: WasmKernel = wasmKernel(GatherV2, gatherV2);
+export const gatherV2Kernel = wasmKernel(GatherV2, gatherV2);

@@ -9,15 +9,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Identity, type IdentityInputs } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function identity(args: WasmKernelArgs<Present<IdentityInputs>, object>): tf.TensorInfo {
+function identity(args: WasmKernelArgs<IdentityInputs, object>): tf.TensorInfo {
   const { inputs: { x }, backend } = args;
   if (x.dtype === "string") return runKernel(Identity, args, { x });
   backend.incRef(x.dataId);
@@ -25,4 +19,4 @@ function identity(args: WasmKernelArgs<Present<IdentityInputs>, object>): tf.Ten
 }
 
 /** `Identity` on `wasm` (shares the input's buffer). */
-export const identityKernel: WasmKernel = wasmKernel(Identity, identity);
+export const identityKernel = wasmKernel(Identity, identity);

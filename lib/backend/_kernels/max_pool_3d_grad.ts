@@ -22,7 +22,7 @@ import {
   type MaxPool3DGradInputs,
 } from "@tensorflow/tfjs-core";
 import { loopOutput } from "./_output.ts";
-import { type Present, type WasmKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * Route `dy` (`[batch, outD, outH, outW, C]`) to the last maximum of each window of `x`
@@ -88,7 +88,7 @@ export function maxPool3dGradInto(
 
 function maxPool3DGrad(
   { inputs: { dy, input }, attrs, backend }: WasmKernelArgs<
-    Present<MaxPool3DGradInputs>,
+    MaxPool3DGradInputs,
     MaxPool3DGradAttrs
   >,
 ): tf.TensorInfo {
@@ -109,4 +109,4 @@ function maxPool3DGrad(
 }
 
 /** `MaxPool3DGrad` on `wasm` (the last maximum of each window, as on `cpu`). */
-export const maxPool3DGradKernel: WasmKernel = wasmKernel(MaxPool3DGrad, maxPool3DGrad);
+export const maxPool3DGradKernel = wasmKernel(MaxPool3DGrad, maxPool3DGrad);

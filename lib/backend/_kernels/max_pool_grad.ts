@@ -22,13 +22,7 @@ import { MaxPoolGrad, type MaxPoolGradAttrs, type MaxPoolGradInputs } from "@ten
 import { type WindowGeometry, windowGeometry } from "./_conv_geometry.ts";
 import { heapModule, heapOffset } from "./_heap_module.ts";
 import { filledOutput } from "./_output.ts";
-import {
-  heapView,
-  type Present,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { heapView, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { MAX_POOL_GRAD_WASM_BASE64 } from "./_generated/max_pool_grad_wasm.ts";
 
 /** The SIMD module's export (pointers are heap byte offsets; dx must be zeroed first). */
@@ -123,7 +117,7 @@ export function poolGeometry(
 
 function maxPoolGrad(
   { inputs: { dy, input }, attrs, backend }: WasmKernelArgs<
-    Present<MaxPoolGradInputs>,
+    MaxPoolGradInputs,
     MaxPoolGradAttrs
   >,
 ): tf.TensorInfo {
@@ -164,4 +158,4 @@ function maxPoolGrad(
 }
 
 /** `MaxPoolGrad` on `wasm` (first maximum of each window, as on `cpu`). */
-export const maxPoolGradKernel: WasmKernel = wasmKernel(MaxPoolGrad, maxPoolGrad);
+export const maxPoolGradKernel = wasmKernel(MaxPoolGrad, maxPoolGrad);

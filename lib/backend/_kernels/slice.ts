@@ -8,15 +8,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Slice, type SliceAttrs, type SliceInputs } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function slice(args: WasmKernelArgs<Present<SliceInputs>, SliceAttrs>): tf.TensorInfo {
+function slice(args: WasmKernelArgs<SliceInputs, SliceAttrs>): tf.TensorInfo {
   const { inputs: { x }, attrs, backend } = args;
   if (x.dtype === "string") return runKernel(Slice, args, { x }, { ...attrs });
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
@@ -53,4 +47,4 @@ function slice(args: WasmKernelArgs<Present<SliceInputs>, SliceAttrs>): tf.Tenso
 }
 
 /** `Slice` on `wasm` (contiguous runs). */
-export const sliceKernel: WasmKernel = wasmKernel(Slice, slice);
+export const sliceKernel = wasmKernel(Slice, slice);

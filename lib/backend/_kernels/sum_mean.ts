@@ -27,10 +27,8 @@ import {
 import {
   disposeAll,
   heapView,
-  type Present,
   runKernel,
   type WasmContext,
-  type WasmKernel,
   wasmKernel,
   type WasmKernelArgs,
 } from "./_wasm.ts";
@@ -118,7 +116,7 @@ function reducedMeans(on: WasmContext, x: tf.TensorInfo, r: RowReduction): tf.Te
  */
 function reduce(
   name: typeof Sum | typeof Mean,
-  on: WasmKernelArgs<Present<SumInputs>, SumAttrs>,
+  on: WasmKernelArgs<SumInputs, SumAttrs>,
 ): tf.TensorInfo {
   const { inputs: { x }, attrs } = on;
   const r = rowReduction(x, attrs);
@@ -132,13 +130,13 @@ function reduce(
 }
 
 /** `Mean` on `wasm` (fast means over consecutive axes before the last). */
-export const meanKernel: WasmKernel = wasmKernel(
+export const meanKernel = wasmKernel(
   Mean,
-  (args: WasmKernelArgs<Present<MeanInputs>, MeanAttrs>) => reduce(Mean, args),
+  (args: WasmKernelArgs<MeanInputs, MeanAttrs>) => reduce(Mean, args),
 );
 
 /** `Sum` on `wasm` (fast sums over consecutive axes before the last). */
-export const sumKernel: WasmKernel = wasmKernel(
+export const sumKernel = wasmKernel(
   Sum,
-  (args: WasmKernelArgs<Present<SumInputs>, SumAttrs>) => reduce(Sum, args),
+  (args: WasmKernelArgs<SumInputs, SumAttrs>) => reduce(Sum, args),
 );

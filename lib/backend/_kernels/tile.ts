@@ -8,15 +8,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Tile, type TileAttrs, type TileInputs } from "@tensorflow/tfjs-core";
-import {
-  type Present,
-  runKernel,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function tile(args: WasmKernelArgs<Present<TileInputs>, TileAttrs>): tf.TensorInfo {
+function tile(args: WasmKernelArgs<TileInputs, TileAttrs>): tf.TensorInfo {
   const { inputs: { x }, attrs: { reps }, backend } = args;
   if (x.dtype === "string" || reps.length !== x.shape.length) {
     return runKernel(Tile, args, { x }, { reps });
@@ -45,4 +39,4 @@ function tile(args: WasmKernelArgs<Present<TileInputs>, TileAttrs>): tf.TensorIn
 }
 
 /** `Tile` on `wasm` (block copies). */
-export const tileKernel: WasmKernel = wasmKernel(Tile, tile);
+export const tileKernel = wasmKernel(Tile, tile);

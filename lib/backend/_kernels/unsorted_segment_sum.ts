@@ -10,17 +10,11 @@ import {
   type UnsortedSegmentSumAttrs,
   type UnsortedSegmentSumInputs,
 } from "@tensorflow/tfjs-core";
-import {
-  heapView,
-  type Present,
-  type WasmKernel,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { heapView, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 function unsortedSegmentSum(
   { inputs: { x, segmentIds }, attrs: { numSegments }, backend }: WasmKernelArgs<
-    Present<UnsortedSegmentSumInputs>,
+    UnsortedSegmentSumInputs,
     UnsortedSegmentSumAttrs
   >,
 ): tf.TensorInfo {
@@ -44,7 +38,7 @@ function unsortedSegmentSum(
 }
 
 /** `UnsortedSegmentSum` on `wasm`. */
-export const unsortedSegmentSumKernel: WasmKernel = wasmKernel(
+export const unsortedSegmentSumKernel = wasmKernel(
   UnsortedSegmentSum,
   unsortedSegmentSum,
 );
