@@ -3,8 +3,9 @@
  *
  * @module
  */
+import { FusedConv2D, type FusedConv2DAttrs } from "@tensorflow/tfjs-core";
 import { tf } from "../lib/mod.ts";
-import { originalKernels } from "../lib/backend/_kernels/_wasm.ts";
+import { runWasmKernel } from "../lib/backend/backend.ts";
 
 /**
  * Median wall-clock milliseconds of `runs` calls of `fn` (each awaited until its result's data is
@@ -43,17 +44,19 @@ export async function medianMs(
  */
 export function machineProbeMs(): number {
   const backend = tf.backend();
-  const stock = originalKernels.get("FusedConv2D") ?? tf.getKernel("FusedConv2D", "wasm")!;
   const [x, filter, bias] = [tf.ones([1, 28, 28, 32]), tf.ones([3, 3, 32, 16]), tf.ones([16])];
-  const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
+  const attrs: FusedConv2DAttrs = {
+    strides: [1, 1],
+    pad: "same",
+    dataFormat: "NHWC",
+    dilations: [1, 1],
+    dimRoundingMode: "floor",
+    activation: "linear",
+  };
   const times: number[] = [];
   for (let r = 0; r < 40; r++) {
     const t0 = performance.now();
-    const out = stock.kernelFunc({
-      inputs: { x, filter, bias },
-      backend,
-      attrs: { ...attrs, activation: "linear" } as unknown as tf.NamedAttrMap,
-    }) as tf.TensorInfo;
+    const out = runWasmKernel("stock", FusedConv2D, { x, filter, bias }, attrs);
     times.push(performance.now() - t0);
     backend.disposeData(out.dataId);
   }

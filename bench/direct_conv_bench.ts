@@ -1,11 +1,12 @@
 /**
- * The direct SIMD convolutions for few channels vs the paths they replace, on the tutorial CNN's
- * first convolution (3×3, "same", `[n, 28, 28, 1] → 32` channels, bias, relu) and its input
- * gradient (`dy [n, 28, 28, 32] → dx [n, 28, 28, 1]`), batch 1 and 64, plus an RGB first layer
- * (`[n, 32, 32, 3] → 32`). Old: the forward on XNNPACK (the backend's own `FusedConv2D`); the
- * input gradient as `col2im(dy · Wᵀ)` with the matmul on XNNPACK (the "patch path" of
- * `Conv2DBackpropInput`). Both run at the kernel level on the wasm heap, interleaved in rounds;
- * the table prints the min and median per-call time over rounds and old / new.
+ * The direct SIMD convolutions for few channels that this library's `FusedConv2D` and
+ * `Conv2DBackpropInput` run, against the wasm backend's stock kernels of those names, on the
+ * tutorial CNN's first convolution (3×3, "same", `[n, 28, 28, 1] → 32` channels, bias, relu) and
+ * its input gradient (`dy [n, 28, 28, 32] → dx [n, 28, 28, 1]`), batch 1 and 64, plus an RGB first
+ * layer (`[n, 32, 32, 3] → 32`). Stock: XNNPACK's convolution for the forward, the backend's own
+ * input-gradient loop for the gradient. Both run at the kernel level on the wasm heap (the stock
+ * kernels as registration returned them), interleaved in rounds; the table prints the min and
+ * median per-call time over rounds and stock / ours.
  *
  * ```sh
  * deno bench -A bench/direct_conv_bench.ts
@@ -13,77 +14,62 @@
  *
  * @module
  */
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { tf } from "../lib/mod.ts";
-import { disposeAll, runKernel } from "../lib/backend/_kernels/_wasm.ts";
-import { col2im, geometry } from "../lib/backend/_kernels/_patches.ts";
 import {
-  fewInChannelsConv2d,
-  fewInChannelsConv2dBackpropInput,
-} from "../lib/backend/_kernels/direct_conv/direct_conv2d.ts";
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  FusedConv2D,
+  type FusedConv2DAttrs,
+} from "@tensorflow/tfjs-core";
+import { tf } from "../lib/mod.ts";
+import { runWasmKernel } from "../lib/backend/backend.ts";
 import { printTable } from "./_report.ts";
 import { interleavedKernelMs } from "./_timing.ts";
 
-const backend = tf.backend() as BackendWasm;
-const SAME: [number, number, number, number] = [1, 1, 1, 1];
+const backend = tf.backend();
 
 interface Shape {
   name: string;
   batch: number;
-  old: () => tf.TensorInfo;
-  direct: () => tf.TensorInfo;
+  stock: () => tf.TensorInfo;
+  ours: () => tf.TensorInfo;
   inputs: tf.Tensor[];
 }
-
-const need = (y: tf.TensorInfo | null) => {
-  if (y === null) throw new Error("The direct kernel declined the benchmark's shape.");
-  return y;
-};
 
 function shapes(batch: number, size: number, ci: number, co: number): Shape[] {
   const x = tf.randomNormal([batch, size, size, ci], 0, 1, "float32", 1);
   const filter = tf.randomNormal([3, 3, ci, co], 0, 0.1, "float32", 2);
   const bias = tf.randomNormal([co], 0, 0.1, "float32", 3);
   const dy = tf.randomNormal([batch, size, size, co], 0, 1, "float32", 4);
-  // The patch path's operands: Wᵀ [co, 9·ci] (cached per filter in the kernel) and dy as rows.
-  const wT = tf.tidy(() => tf.transpose(filter.reshape([9 * ci, co])));
-  const info = tf.backend_util.computeConv2DInfo(
-    [batch, size, size, ci],
-    [3, 3, ci, co],
-    1,
-    1,
-    "same",
-  );
-  const fused = {
+  const fused: FusedConv2DAttrs = {
     strides: [1, 1],
     pad: "same",
     dataFormat: "NHWC",
     dilations: [1, 1],
-    dimRoundingMode: undefined,
+    dimRoundingMode: "floor",
     activation: "relu",
   };
+  const gradient: Conv2DBackpropInputAttrs = {
+    inputShape: [batch, size, size, ci],
+    strides: [1, 1],
+    pad: "same",
+    dataFormat: "NHWC",
+  };
   const what = `${size}x${size}x${ci} → ${co}`;
+  const run =
+    (kernel: "ours" | "stock", name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => () =>
+      runWasmKernel(kernel, name, inputs, attrs);
   return [{
     name: `forward ${what}, batch ${batch}`,
     batch,
-    old: () => runKernel("FusedConv2D", backend, { x, filter, bias }, fused),
-    direct: () => need(fewInChannelsConv2d(backend, x, filter, bias, SAME, true)),
+    stock: run("stock", FusedConv2D, { x, filter, bias }, fused),
+    ours: run("ours", FusedConv2D, { x, filter, bias }, fused),
     inputs: [x, filter, bias],
   }, {
     name: `input gradient ${what}, batch ${batch}`,
     batch,
-    old: () => {
-      const dy2 = runKernel("Reshape", backend, { x: dy }, { shape: [batch * size * size, co] });
-      const cols = runKernel("BatchMatMul", backend, { a: dy2, b: wT }, {
-        transposeA: false,
-        transposeB: false,
-      });
-      const dx = col2im(backend, cols, geometry(info));
-      disposeAll(backend, dy2, cols);
-      return dx;
-    },
-    direct: () => need(fewInChannelsConv2dBackpropInput(backend, dy, filter, SAME)),
-    inputs: [dy, wT],
+    stock: run("stock", Conv2DBackpropInput, { dy, filter }, gradient),
+    ours: run("ours", Conv2DBackpropInput, { dy, filter }, gradient),
+    inputs: [dy],
   }];
 }
 
@@ -95,7 +81,7 @@ const all = [
 ];
 const rows: string[][] = [];
 for (const s of all) {
-  const [o, d] = interleavedKernelMs([s.old, s.direct], s.batch === 1 ? 200 : 4, 15, 400);
+  const [o, d] = interleavedKernelMs([s.stock, s.ours], s.batch === 1 ? 200 : 4, 15, 400);
   const us = (v: number) => (v * 1000).toFixed(1);
   rows.push([
     s.name,
@@ -104,14 +90,14 @@ for (const s of all) {
     `${(o.min / d.min).toFixed(2)}x / ${(o.median / d.median).toFixed(2)}x`,
   ]);
 }
-printTable(["shape (µs per call: min / median)", "old", "direct", "old / direct"], rows);
+printTable(["shape (µs per call: min / median)", "stock", "ours (direct)", "stock / ours"], rows);
 
 for (const s of all) {
-  Deno.bench({ name: `${s.name}: old`, group: s.name, baseline: true }, () => {
-    disposeAll(backend, s.old());
+  Deno.bench({ name: `${s.name}: stock`, group: s.name, baseline: true }, () => {
+    backend.disposeData(s.stock().dataId);
   });
-  Deno.bench({ name: `${s.name}: direct`, group: s.name }, () => {
-    disposeAll(backend, s.direct());
+  Deno.bench({ name: `${s.name}: ours`, group: s.name }, () => {
+    backend.disposeData(s.ours().dataId);
   });
 }
 

@@ -14,10 +14,16 @@
  *
  * @module
  */
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  BatchMatMul,
+  type BatchMatMulAttrs,
+  type BatchMatMulInputs,
+  Cast,
+  Identity,
+  Transpose,
+} from "@tensorflow/tfjs-core";
 import { IntegratedGradients, LayerGradCam, Saliency, tf } from "../lib/mod.ts";
-import { WASM_KERNEL_CONFIGS } from "../lib/backend/register_wasm_kernels.ts";
-import { originalKernels, runKernel } from "../lib/backend/_kernels/_wasm.ts";
+import { runWasmKernel, stockWasmKernels } from "../lib/backend/backend.ts";
 import { loadCaptumFixture } from "../fixtures/load_fixture.ts";
 
 const fx = loadCaptumFixture();
@@ -45,19 +51,19 @@ const gradCam = new LayerGradCam(fx.model, "conv2");
 
 /** The stock wasm kernels' behaviour before this library's versions of these kernels. */
 function stockTransposeThenMultiply(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  const backend = tf.backend();
+  const { a, b } = inputs as Record<keyof BatchMatMulInputs, tf.TensorInfo>;
+  const { transposeA, transposeB } = attrs as Partial<BatchMatMulAttrs>;
   const swapLast2 = (x: tf.TensorInfo) => {
     const perm = [...x.shape.keys()];
     [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
-    return runKernel("Transpose", backend, { x }, { perm });
+    return runWasmKernel("stock", Transpose, { x }, { perm });
   };
   const aa = transposeA ? swapLast2(a) : a;
   const bb = transposeB ? swapLast2(b) : b;
-  const out = runKernel("BatchMatMul", backend, { a: aa, b: bb }, {
+  const out = runWasmKernel("stock", BatchMatMul, { a: aa, b: bb }, {
     transposeA: false,
     transposeB: false,
   });
@@ -66,13 +72,14 @@ function stockTransposeThenMultiply(
   return out;
 }
 
+const stock = stockWasmKernels();
 const STOCK: Record<string, tf.KernelFunc> = {
-  BatchMatMul: stockTransposeThenMultiply as unknown as tf.KernelFunc,
-  Identity: originalKernels.get("Identity")!.kernelFunc,
-  Cast: originalKernels.get("Cast")!.kernelFunc,
+  [BatchMatMul]: stockTransposeThenMultiply,
+  [Identity]: stock.get(Identity)!.kernelFunc,
+  [Cast]: stock.get(Cast)!.kernelFunc,
 };
 const OURS: Record<string, tf.KernelFunc> = Object.fromEntries(
-  WASM_KERNEL_CONFIGS.filter((c) => c.kernelName in STOCK).map((c) => [c.kernelName, c.kernelFunc]),
+  Object.keys(STOCK).map((name) => [name, tf.getKernel(name, "wasm").kernelFunc]),
 );
 
 /** Make `kernels` the wasm backend's kernels of those names. */

@@ -4,13 +4,12 @@
  * zero-inserted dy by the rotated filter) on `[1, 112, 112, 96]` 3×3 stride 2 and
  * `[1, 56, 56, 144]` stride 1, the depthwise filter gradient on the same shapes, and `MaxPoolGrad`
  * (the SIMD first-maximum kernel) on `[1, 112, 112, 64]` 3×3/2 "same", on random and on
- * ReLU-like (half zero) inputs. Each is compared in the same run with the plain TypeScript loop
- * over the wasm heap that the kernel falls back to ("loop"; the depthwise filter gradient is such a
- * loop), with the wasm backend's own kernel where this library replaced one ("stock wasm": the
- * stock `MaxPoolGrad`, which also routes ties differently), and with the `cpu` backend's kernel
- * ("cpu"), all at the kernel level. Ours, the loop and the stock kernel run interleaved in rounds;
- * cpu (up to a second per call) runs a few calls after them. The table prints min / median
- * milliseconds per call and the ratios of the minima.
+ * ReLU-like (half zero) inputs. Each is compared in the same run with the wasm backend's own
+ * kernel where this library replaced one ("stock wasm": the stock `MaxPoolGrad`, which also routes
+ * ties differently; the backend has no depthwise gradients), as registration returned it, and with
+ * the `cpu` backend's kernel ("cpu"), all at the kernel level. Ours and the stock kernel run
+ * interleaved in rounds; cpu (up to a second per call) runs a few calls after them. The table
+ * prints min / median milliseconds per call and the ratios of the minima.
  *
  * ```sh
  * deno bench -A bench/layer_gradient_bench.ts
@@ -19,13 +18,13 @@
  * @module
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { tf } from "../lib/mod.ts";
-import { disposeAll, heapView, originalKernels, runKernel } from "../lib/backend/_kernels/_wasm.ts";
 import {
-  depthwiseBackpropInputLoop,
-  depthwiseInfo,
-} from "../lib/backend/_kernels/depthwise_conv2d_backprop_input.ts";
-import { maxPoolGradInto, poolGeometry } from "../lib/backend/_kernels/max_pool_grad.ts";
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
+  MaxPoolGrad,
+} from "@tensorflow/tfjs-core";
+import { tf } from "../lib/mod.ts";
+import { runWasmKernel, stockWasmKernels } from "../lib/backend/backend.ts";
 import { printTable } from "./_report.ts";
 import { interleavedKernelMs, machineLine, machineProbeMs } from "./_timing.ts";
 
@@ -38,12 +37,6 @@ interface Case {
   attrs: Record<string, unknown>;
   /** Inputs as plain values, uploaded to each backend. */
   inputs: Record<string, { values: Float32Array; shape: number[] }>;
-  /**
-   * The TypeScript heap loop the kernel falls back to, writing the output of `outShape` from the
-   * wasm inputs; absent where the kernel is that loop (the depthwise filter gradient).
-   */
-  loop?: (wasmInputs: Record<string, tf.TensorInfo>, out: Float32Array) => void;
-  outShape: number[];
 }
 
 function random(
@@ -62,42 +55,49 @@ function depthwiseCases(size: number, channels: number, stride: number): Case[] 
   const inputShape = [1, size, size, channels];
   const filterShape = [3, 3, channels, 1];
   const common = { strides: [stride, stride], dilations: [1, 1], pad: "same" };
-  const info = depthwiseInfo(inputShape, filterShape, common as never);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    stride,
+    1,
+    "same",
+    undefined,
+    true,
+  );
   const what = `${size}x${size}x${channels} 3x3 stride ${stride}`;
   const dy = random(info.outShape, 1);
   return [{
     name: `depthwise input gradient ${what}`,
-    kernel: "DepthwiseConv2dNativeBackpropInput",
+    kernel: DepthwiseConv2dNativeBackpropInput,
     attrs: { ...common, inputShape },
     inputs: { dy, filter: random(filterShape, 2) },
-    loop: (i, out) =>
-      depthwiseBackpropInputLoop(heapView(backend, i.dy), heapView(backend, i.filter), out, info),
-    outShape: inputShape,
   }, {
     name: `depthwise filter gradient ${what}`,
-    kernel: "DepthwiseConv2dNativeBackpropFilter",
+    kernel: DepthwiseConv2dNativeBackpropFilter,
     attrs: { ...common, filterShape },
     inputs: { x: random(inputShape, 3), dy },
-    outShape: filterShape,
   }];
 }
 
 function maxPoolCase(relu: boolean): Case {
   const shape = [1, 112, 112, 64];
   const attrs = { filterSize: [3, 3], strides: [2, 2], pad: "same" };
-  const g = poolGeometry(shape, attrs as never);
-  const outShape = [1, g.outHeight, g.outWidth, 64];
+  const { outShape } = tf.backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
+    [3, 3],
+    2,
+    1,
+    "same",
+  );
   return {
     name: `MaxPoolGrad 112x112x64 3x3/2 same, ${relu ? "ReLU-like input" : "random input"}`,
-    kernel: "MaxPoolGrad",
+    kernel: MaxPoolGrad,
     attrs,
     inputs: {
       input: random(shape, 4, relu),
       dy: random(outShape, 5),
       output: random(outShape, 6), // unused by both kernels
     },
-    loop: (i, out) => maxPoolGradInto(heapView(backend, i.input), heapView(backend, i.dy), out, g),
-    outShape: shape,
   };
 }
 
@@ -119,7 +119,6 @@ const upload = (b: tf.KernelBackend, c: Case): Record<string, tf.TensorInfo> =>
 interface Prepared {
   c: Case;
   ours: () => tf.TensorInfo;
-  loop: (() => tf.TensorInfo) | null;
   /** The wasm backend's own kernel, where this library replaced one. */
   stock: (() => tf.TensorInfo) | null;
   cpu: () => tf.TensorInfo;
@@ -130,24 +129,11 @@ function prepare(c: Case): Prepared {
   const onWasm = upload(backend, c);
   const onCpu = upload(cpu, c);
   const cpuKernel = tf.getKernel(c.kernel, "cpu")!;
-  const ours = tf.getKernel(c.kernel, "wasm")!;
-  const loop = c.loop;
   return {
     c,
-    ours: () =>
-      ours.kernelFunc({
-        inputs: onWasm,
-        backend,
-        attrs: c.attrs as unknown as tf.NamedAttrMap,
-      }) as tf.TensorInfo,
-    loop: loop === undefined ? null : () => {
-      const out = backend.makeOutput(c.outShape, "float32");
-      loop(onWasm, heapView(backend, out) as Float32Array);
-      return out;
-    },
-    // runKernel runs the kernel this library replaced, if any.
-    stock: originalKernels.has(c.kernel)
-      ? () => runKernel(c.kernel, backend, onWasm, c.attrs)
+    ours: () => runWasmKernel("ours", c.kernel, onWasm, c.attrs),
+    stock: stockWasmKernels().has(c.kernel)
+      ? () => runWasmKernel("stock", c.kernel, onWasm, c.attrs)
       : null,
     // A cpu call's output is freed on cpu; the 1-element wasm buffer returned is what the timing
     // helper frees.
@@ -155,13 +141,13 @@ function prepare(c: Case): Prepared {
       const out = cpuKernel.kernelFunc({
         inputs: onCpu,
         backend: cpu,
-        attrs: c.attrs as unknown as tf.NamedAttrMap,
+        attrs: c.attrs as tf.NamedAttrMap,
       }) as tf.TensorInfo;
       cpu.disposeData(out.dataId);
       return backend.makeOutput([1], "float32");
     },
     release: () => {
-      disposeAll(backend, ...Object.values(onWasm));
+      for (const info of Object.values(onWasm)) backend.disposeData(info.dataId);
       for (const info of Object.values(onCpu)) cpu.disposeData(info.dataId);
     },
   };
@@ -174,18 +160,18 @@ const ms = (t: { min: number; median: number }) => `${t.min.toFixed(2)} / ${t.me
 const ratio = (t: { min: number } | undefined, ours: { min: number }, digits: number) =>
   t === undefined ? "—" : `${(t.min / ours.min).toFixed(digits)}x`;
 for (const p of prepared) {
-  const others = [p.loop, p.stock].filter((f) => f !== null);
-  const [ours, ...times] = interleavedKernelMs([p.ours, ...others], 5, 15, 400);
-  const loop = p.loop === null ? undefined : times.shift();
-  const stock = p.stock === null ? undefined : times.shift();
+  const [ours, stock] = interleavedKernelMs(
+    p.stock === null ? [p.ours] : [p.ours, p.stock],
+    5,
+    15,
+    400,
+  );
   const [onCpu] = interleavedKernelMs([p.cpu], 1, 3, 0);
   rows.push([
     p.c.name,
     ms(ours),
-    loop === undefined ? "(ours)" : ms(loop),
     stock === undefined ? "—" : ms(stock),
     ms(onCpu),
-    ratio(loop, ours, 1),
     ratio(stock, ours, 1),
     ratio(onCpu, ours, 0),
   ]);
@@ -195,10 +181,8 @@ printTable(
   [
     "kernel (ms per call: min / median)",
     "ours",
-    "loop",
     "stock wasm",
     "cpu",
-    "loop / ours",
     "stock / ours",
     "cpu / ours",
   ],
@@ -208,12 +192,12 @@ console.log(machineLine(probeBefore, probeAfter));
 
 for (const p of prepared) {
   Deno.bench({ name: `${p.c.name}: ours`, group: p.c.name, baseline: true }, () => {
-    disposeAll(backend, p.ours());
+    backend.disposeData(p.ours().dataId);
   });
-  for (const [label, fn] of [["loop", p.loop], ["stock wasm", p.stock]] as const) {
-    if (fn === null) continue;
-    Deno.bench({ name: `${p.c.name}: ${label}`, group: p.c.name }, () => {
-      disposeAll(backend, fn());
+  const stock = p.stock;
+  if (stock !== null) {
+    Deno.bench({ name: `${p.c.name}: stock wasm`, group: p.c.name }, () => {
+      backend.disposeData(stock().dataId);
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * One-image latencies of the main methods on the 224 × 224 × 3 MobileNet-style network
- * (`test/_helpers/scale_networks.ts`) with default batching options on the wasm backend (each
+ * (`fixtures/scale_networks.ts`) with default batching options on the wasm backend (each
  * call's chunks sized by the memory budget). `deno bench -A bench/scale_bench.ts` prints the
  * table after the bench rows.
  */

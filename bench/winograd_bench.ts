@@ -1,8 +1,11 @@
 /**
- * Winograd (F(4×4, 3×3) on these shapes; F(2×2, 3×3) beside it) vs XNNPACK on the tutorial CNN's second convolution (3×3, "same",
- * `[n, 28, 28, 32] → 16` channels) and on its input gradient (`[n, 28, 28, 16] → 32` channels,
- * the flipped filter), batch 1 and 64. Both run at the kernel level on the wasm heap, interleaved
- * in rounds; the table prints the min and median per-call time over rounds and XNNPACK / Winograd.
+ * This library's `FusedConv2D` and `Conv2DBackpropInput` (Winograd F(4×4, 3×3) on these shapes)
+ * against XNNPACK, on the tutorial CNN's second convolution (3×3, "same", `[n, 28, 28, 32] → 16`
+ * channels, bias, relu) and its input gradient (`[n, 28, 28, 16] → 32` channels). XNNPACK: the
+ * stock `FusedConv2D` for the forward, and for the gradient the stock `Conv2D` of `dy` by the
+ * flipped filter (the same convolution, as XNNPACK runs it). Batch 1 and 64, at the kernel level
+ * on the wasm heap (the stock kernels as registration returned them), interleaved in rounds; the
+ * table prints the min and median per-call time over rounds and XNNPACK / ours.
  *
  * ```sh
  * deno bench -A bench/winograd_bench.ts
@@ -10,22 +13,26 @@
  *
  * @module
  */
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  Conv2D,
+  type Conv2DAttrs,
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  FusedConv2D,
+  type FusedConv2DAttrs,
+} from "@tensorflow/tfjs-core";
 import { tf } from "../lib/mod.ts";
-import { conv2d, disposeAll, runKernel } from "../lib/backend/_kernels/_wasm.ts";
-import { winogradConv2d } from "../lib/backend/_kernels/winograd/winograd_conv2d.ts";
+import { runWasmKernel } from "../lib/backend/backend.ts";
 import { printTable } from "./_report.ts";
 import { interleavedKernelMs } from "./_timing.ts";
 
-const backend = tf.backend() as BackendWasm;
-const SAME: [number, number, number, number] = [1, 1, 1, 1];
+const backend = tf.backend();
 
 interface Shape {
   name: string;
   batch: number;
   xnnpack: () => tf.TensorInfo;
-  winograd: () => tf.TensorInfo;
-  winograd2: () => tf.TensorInfo;
+  ours: () => tf.TensorInfo;
   inputs: tf.Tensor[];
 }
 
@@ -34,34 +41,27 @@ function shapes(batch: number): Shape[] {
   const filter = tf.randomNormal([3, 3, 32, 16], 0, 0.1, "float32", 2);
   const bias = tf.randomNormal([16], 0, 0.1, "float32", 3);
   const dy = tf.randomNormal([batch, 28, 28, 16], 0, 1, "float32", 4);
-  // What Conv2DBackpropInput's XNNPACK path convolves dy with: [3, 3, 16, 32], flipped.
+  // What the input gradient convolves dy with: [3, 3, 16, 32], flipped.
   const flipped = tf.tidy(() => tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]));
-  const fused = {
+  const conv: Conv2DAttrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
+  const fused: FusedConv2DAttrs = { ...conv, dimRoundingMode: "floor", activation: "relu" };
+  const gradient: Conv2DBackpropInputAttrs = {
+    inputShape: [batch, 28, 28, 32],
     strides: [1, 1],
     pad: "same",
     dataFormat: "NHWC",
-    dilations: [1, 1],
-    dimRoundingMode: undefined,
-    activation: "relu",
-  };
-  const need = (y: tf.TensorInfo | null) => {
-    if (y === null) throw new Error("Winograd declined the benchmark's shape.");
-    return y;
   };
   return [{
     name: `conv2 forward, batch ${batch}`,
     batch,
-    xnnpack: () => runKernel("FusedConv2D", backend, { x, filter, bias }, fused),
-    winograd: () => need(winogradConv2d(backend, x, filter, bias, SAME, true)),
-    winograd2: () => need(winogradConv2d(backend, x, filter, bias, SAME, true, { tile: 2 })),
+    xnnpack: () => runWasmKernel("stock", FusedConv2D, { x, filter, bias }, fused),
+    ours: () => runWasmKernel("ours", FusedConv2D, { x, filter, bias }, fused),
     inputs: [x, filter, bias],
   }, {
     name: `conv2 input gradient, batch ${batch}`,
     batch,
-    xnnpack: () => conv2d(backend, dy, flipped, SAME),
-    winograd: () => need(winogradConv2d(backend, dy, filter, null, SAME, false, { flipped: true })),
-    winograd2: () =>
-      need(winogradConv2d(backend, dy, filter, null, SAME, false, { flipped: true, tile: 2 })),
+    xnnpack: () => runWasmKernel("stock", Conv2D, { x: dy, filter: flipped }, conv),
+    ours: () => runWasmKernel("ours", Conv2DBackpropInput, { dy, filter }, gradient),
     inputs: [dy, flipped],
   }];
 }
@@ -69,37 +69,25 @@ function shapes(batch: number): Shape[] {
 const all = [...shapes(1), ...shapes(64)];
 const rows: string[][] = [];
 for (const s of all) {
-  const [x, w2, w] = interleavedKernelMs(
-    [s.xnnpack, s.winograd2, s.winograd],
-    s.batch === 1 ? 100 : 3,
-    11,
-    500,
-  );
+  const [x, w] = interleavedKernelMs([s.xnnpack, s.ours], s.batch === 1 ? 100 : 3, 11, 500);
   rows.push([
     s.name,
     `${x.min.toFixed(3)} / ${x.median.toFixed(3)}`,
-    `${w2.min.toFixed(3)} / ${w2.median.toFixed(3)}`,
     `${w.min.toFixed(3)} / ${w.median.toFixed(3)}`,
     `${(x.min / w.min).toFixed(2)}x / ${(x.median / w.median).toFixed(2)}x`,
   ]);
 }
 printTable(
-  [
-    "shape (ms per call: min / median)",
-    "XNNPACK",
-    "Winograd F(2x2)",
-    "Winograd",
-    "XNNPACK / Winograd",
-  ],
+  ["shape (ms per call: min / median)", "XNNPACK", "ours (Winograd)", "XNNPACK / ours"],
   rows,
 );
 
 for (const s of all) {
   Deno.bench({ name: `${s.name}: XNNPACK`, group: s.name, baseline: true }, () => {
-    disposeAll(backend, s.xnnpack());
+    backend.disposeData(s.xnnpack().dataId);
   });
-  Deno.bench({ name: `${s.name}: Winograd`, group: s.name }, () => {
-    disposeAll(backend, s.winograd());
+  Deno.bench({ name: `${s.name}: ours`, group: s.name }, () => {
+    backend.disposeData(s.ours().dataId);
   });
 }
 

@@ -6,82 +6,95 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { originalKernels } from "./_kernels/_wasm.ts";
-import { batchMatMulConfig } from "./_kernels/batch_mat_mul.ts";
-import { castConfig } from "./_kernels/cast.ts";
-import { conv2DBackpropFilterConfig } from "./_kernels/conv2d_backprop_filter.ts";
-import { conv2DBackpropInputConfig } from "./_kernels/conv2d_backprop_input.ts";
-import { conv3DBackpropFilterV2Config } from "./_kernels/conv3d_backprop_filter.ts";
-import { conv3DBackpropInputV2Config } from "./_kernels/conv3d_backprop_input.ts";
 import {
-  depthwiseConv2dNativeBackpropFilterConfig,
+  isOwnKernelConfig,
+  STOCK_KERNELS,
+  type StockKernels,
+  type WasmKernel,
+} from "./_kernels/_wasm.ts";
+import { batchMatMulKernel } from "./_kernels/batch_mat_mul.ts";
+import { castKernel } from "./_kernels/cast.ts";
+import { conv2DBackpropFilterKernel } from "./_kernels/conv2d_backprop_filter.ts";
+import { conv2DBackpropInputKernel } from "./_kernels/conv2d_backprop_input.ts";
+import { conv3DBackpropFilterV2Kernel } from "./_kernels/conv3d_backprop_filter.ts";
+import { conv3DBackpropInputV2Kernel } from "./_kernels/conv3d_backprop_input.ts";
+import {
+  depthwiseConv2dNativeBackpropFilterKernel,
 } from "./_kernels/depthwise_conv2d_backprop_filter.ts";
-import { depthwiseConv2dNativeBackpropInputConfig } from "./_kernels/depthwise_conv2d_backprop_input.ts";
+import { depthwiseConv2dNativeBackpropInputKernel } from "./_kernels/depthwise_conv2d_backprop_input.ts";
 import {
-  dilation2DBackpropFilterConfig,
-  dilation2DBackpropInputConfig,
-  dilation2DConfig,
+  dilation2DBackpropFilterKernel,
+  dilation2DBackpropInputKernel,
+  dilation2DKernel,
 } from "./_kernels/dilation2d.ts";
-import { conv2DConfig, fusedConv2DConfig } from "./_kernels/fused_conv2d.ts";
-import { gatherV2Config } from "./_kernels/gather_v2.ts";
-import { identityConfig } from "./_kernels/identity.ts";
-import { maxPool3DGradConfig } from "./_kernels/max_pool_3d_grad.ts";
-import { maxPoolGradConfig } from "./_kernels/max_pool_grad.ts";
-import { sliceConfig } from "./_kernels/slice.ts";
-import { meanConfig, sumConfig } from "./_kernels/sum_mean.ts";
-import { tileConfig } from "./_kernels/tile.ts";
-import { unsortedSegmentSumConfig } from "./_kernels/unsorted_segment_sum.ts";
+import { conv2DKernel, fusedConv2DKernel } from "./_kernels/fused_conv2d.ts";
+import { gatherV2Kernel } from "./_kernels/gather_v2.ts";
+import { identityKernel } from "./_kernels/identity.ts";
+import { maxPool3DGradKernel } from "./_kernels/max_pool_3d_grad.ts";
+import { maxPoolGradKernel } from "./_kernels/max_pool_grad.ts";
+import { sliceKernel } from "./_kernels/slice.ts";
+import { meanKernel, sumKernel } from "./_kernels/sum_mean.ts";
+import { tileKernel } from "./_kernels/tile.ts";
+import { unsortedSegmentSumKernel } from "./_kernels/unsorted_segment_sum.ts";
+
+export type { StockKernels } from "./_kernels/_wasm.ts";
 
 /** The kernels this library registers on the `wasm` backend. */
-export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
-  conv2DBackpropFilterConfig,
-  conv2DBackpropInputConfig,
-  unsortedSegmentSumConfig,
-  batchMatMulConfig,
-  sumConfig,
-  meanConfig,
-  identityConfig,
-  castConfig,
-  fusedConv2DConfig,
-  conv2DConfig,
-  tileConfig,
-  gatherV2Config,
-  sliceConfig,
-  maxPoolGradConfig,
-  maxPool3DGradConfig,
-  conv3DBackpropInputV2Config,
-  conv3DBackpropFilterV2Config,
-  dilation2DConfig,
-  dilation2DBackpropInputConfig,
-  dilation2DBackpropFilterConfig,
-  depthwiseConv2dNativeBackpropInputConfig,
-  depthwiseConv2dNativeBackpropFilterConfig,
+export const WASM_KERNELS: readonly WasmKernel[] = [
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
+  unsortedSegmentSumKernel,
+  batchMatMulKernel,
+  sumKernel,
+  meanKernel,
+  identityKernel,
+  castKernel,
+  fusedConv2DKernel,
+  conv2DKernel,
+  tileKernel,
+  gatherV2Kernel,
+  sliceKernel,
+  maxPoolGradKernel,
+  maxPool3DGradKernel,
+  conv3DBackpropInputV2Kernel,
+  conv3DBackpropFilterV2Kernel,
+  dilation2DKernel,
+  dilation2DBackpropInputKernel,
+  dilation2DBackpropFilterKernel,
+  depthwiseConv2dNativeBackpropInputKernel,
+  depthwiseConv2dNativeBackpropFilterKernel,
 ];
 
-let registered = false;
-
 /**
- * Register this library's kernels on the `wasm` backend (idempotent). Called when
- * `lib/mod.ts` is imported; replaced stock kernels stay reachable as fallbacks.
+ * Register this library's kernels on the `wasm` backend, in place of the stock kernels of those
+ * names, and return the stock kernels they replaced, by kernel name (the kernels that the backend
+ * lacks have no entry). The replaced kernels' fallbacks run those stock kernels.
+ *
+ * Idempotent: once registered, the same stock kernels are returned again (they are read from the
+ * registered kernels, which carry them).
  *
  * @example
  * ```ts
  * import { tf } from "../mod.ts";
  * import { registerWasmKernels } from "./register_wasm_kernels.ts";
- * registerWasmKernels();
- * console.log(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined); // true
+ * const stock = registerWasmKernels();
+ * console.log(tf.getKernel("Conv2DBackpropFilter", "wasm") !== stock.get("Conv2DBackpropFilter")); // true
  * ```
  */
-export function registerWasmKernels(): void {
-  if (registered) return;
-  for (const config of WASM_KERNEL_CONFIGS) {
-    const existing = tf.getKernel(config.kernelName, "wasm");
-    if (existing !== undefined) {
-      originalKernels.set(config.kernelName, existing);
-      tf.unregisterKernel(config.kernelName, "wasm");
-    }
-    // Keep the original's setup so its fallback path is initialised with the backend.
+export function registerWasmKernels(): StockKernels {
+  const registered = tf.getKernel(WASM_KERNELS[0].kernelName, "wasm");
+  if (isOwnKernelConfig(registered)) return registered[STOCK_KERNELS];
+  const stock = new Map<string, tf.KernelConfig>();
+  for (const { kernelName } of WASM_KERNELS) {
+    const existing = tf.getKernel(kernelName, "wasm");
+    if (existing !== undefined) stock.set(kernelName, existing);
+  }
+  for (const kernel of WASM_KERNELS) {
+    const existing = stock.get(kernel.kernelName);
+    if (existing !== undefined) tf.unregisterKernel(kernel.kernelName, "wasm");
+    // Keep the stock kernel's setup so its fallback path is initialised with the backend.
+    const config = kernel.config(stock);
     tf.registerKernel({ ...config, setupFunc: existing?.setupFunc ?? config.setupFunc });
   }
-  registered = true;
+  return stock;
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createClassifier, setBackend, tf } from "../../lib/mod.ts";
-import { WASM_KERNEL_CONFIGS } from "../../lib/backend/register_wasm_kernels.ts";
+import { WASM_KERNELS } from "../../lib/backend/register_wasm_kernels.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 import { assertKernelMatchesCpu } from "../_helpers/conv_kernels.ts";
@@ -80,7 +80,7 @@ function convCases(seed: number, count: number): ConvCase[] {
 const CASES = convCases(20240601, 24);
 
 Deno.test("registerWasmKernels() registers every kernel on the wasm backend", () => {
-  const names = WASM_KERNEL_CONFIGS.map((c) => c.kernelName);
+  const names = WASM_KERNELS.map((c) => c.kernelName);
   assert.deepEqual(
     [...names].sort(),
     [

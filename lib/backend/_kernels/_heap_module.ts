@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Emscripten's exports of the wasm backend that the heap modules use. */
@@ -56,4 +57,9 @@ export function heapModule<T>(base64: string): HeapModule<T> {
       return exports === null ? null : { exports, wasm };
     },
   };
+}
+
+/** Byte offset of `info`'s buffer on the wasm heap (what a heap module's pointers are). */
+export function heapOffset(backend: BackendWasm, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
 }

@@ -6,6 +6,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapView } from "./_wasm.ts";
 
 /**
  * A new float32 buffer of `shape` on `backend`, filled by `write`; freed and the error rethrown if
@@ -24,4 +25,21 @@ export function filledOutput(
     throw error;
   }
   return out;
+}
+
+/**
+ * A new float32 buffer of `shape` written by `loop` from views of `inputs` on the wasm heap (taken
+ * after the allocation, which may grow the heap); freed and the error rethrown if `loop` throws.
+ */
+export function loopOutput(
+  backend: BackendWasm,
+  shape: number[],
+  inputs: tf.TensorInfo[],
+  loop: (views: Array<Float32Array | Int32Array>, out: Float32Array) => void,
+): tf.TensorInfo {
+  return filledOutput(backend, shape, (out) =>
+    loop(
+      inputs.map((info) => heapView(backend, info)),
+      heapView(backend, out) as Float32Array,
+    ));
 }

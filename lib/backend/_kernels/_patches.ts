@@ -1,31 +1,24 @@
 /**
- * Private im2col / col2im helpers for convolution gradients with few input channels, where a
- * matmul on XNNPACK with a small packed operand beats a convolution that packs a large one.
+ * Private layout helpers for convolution gradients: im2col / col2im for few input channels, where
+ * a matmul on XNNPACK with a small packed operand beats a convolution that packs a large one, and
+ * the zero-inserted, padded `dy` that a strided convolution's input gradient convolves.
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { Pads, WindowGeometry } from "./_conv_geometry.ts";
 import { heapView } from "./_wasm.ts";
 
-/** Geometry of a 2-D NHWC convolution (from `backend_util.computeConv2DInfo`). */
-export interface ConvGeometry {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+/**
+ * Largest `filterHeight·filterWidth·inChannels` for which a convolution gradient takes the patch
+ * path: a matmul with the small patch matrix (filter gradient) or filter (input gradient) as its
+ * packed operand. A convolution with few input or output channels uses XNNPACK poorly.
+ */
+export const MAX_PATCH_LEN = 32;
 
 /** Height and width of the zero-padded input grid that every window of `g` fits in. */
-function paddedSize(g: ConvGeometry): [number, number] {
+function paddedSize(g: WindowGeometry): [number, number] {
   const h = Math.max(g.inHeight + g.padTop, (g.outHeight - 1) * g.strideHeight + g.filterHeight);
   const w = Math.max(g.inWidth + g.padLeft, (g.outWidth - 1) * g.strideWidth + g.filterWidth);
   return [h, w];
@@ -35,7 +28,7 @@ function paddedSize(g: ConvGeometry): [number, number] {
  * Patches `[batch·outH·outW, fh·fw·inC]` of NHWC `x` (zeros where the window leaves the input).
  * The input is first copied into a zero-padded grid so the copy loop needs no bounds checks.
  */
-export function im2col(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function im2col(backend: BackendWasm, x: tf.TensorInfo, g: WindowGeometry): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
   const [ph, pw] = paddedSize(g);
@@ -67,7 +60,11 @@ export function im2col(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry):
 }
 
 /** Inverse of {@linkcode im2col}: scatter-add patch rows back into an NHWC `[batch, inH, inW, inC]`. */
-export function col2im(backend: BackendWasm, cols: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function col2im(
+  backend: BackendWasm,
+  cols: tf.TensorInfo,
+  g: WindowGeometry,
+): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = g;
   const [ph, pw] = paddedSize(g);
@@ -97,7 +94,40 @@ export function col2im(backend: BackendWasm, cols: tf.TensorInfo, g: ConvGeometr
   return out;
 }
 
-/** Geometry from a conv info object. */
-export function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
-  return { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+/**
+ * NHWC `dy` with `sh − 1` / `sw − 1` zero rows/columns between its pixels, `top` / `left` zero
+ * rows/columns before and `bottom` / `right` after; a negative amount crops instead.
+ */
+export function dilateAndPad(
+  backend: BackendWasm,
+  dy: tf.TensorInfo,
+  sh: number,
+  sw: number,
+  [top, bottom, left, right]: Pads,
+): tf.TensorInfo {
+  const [b, h, w, c] = dy.shape;
+  const ph = top + (h - 1) * sh + 1 + bottom;
+  const pw = left + (w - 1) * sw + 1 + right;
+  const out = backend.makeOutput([b, ph, pw, c], "float32");
+  const src = heapView(backend, dy);
+  const dst = heapView(backend, out);
+  dst.fill(0);
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < h; i++) {
+      const r = top + i * sh;
+      if (r < 0 || r >= ph) continue;
+      for (let j = 0; j < w; j++) {
+        const col = left + j * sw;
+        if (col < 0 || col >= pw) continue;
+        const s = ((n * h + i) * w + j) * c;
+        const d = ((n * ph + r) * pw + col) * c;
+        if (c >= 16) {
+          dst.set(src.subarray(s, s + c), d);
+        } else {
+          for (let k = 0; k < c; k++) dst[d + k] = src[s + k];
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -1,73 +1,109 @@
 /**
- * Private helpers for kernels registered on the `wasm` backend: calling other wasm kernels,
- * disposing intermediates, and reading/writing tensor data on the wasm heap.
+ * Private helpers for kernels registered on the `wasm` backend: typed kernel functions, calling
+ * the backend's own kernels, disposing intermediates, and reading tensor data on the wasm heap.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { Conv2D, type Conv2DAttrs, Reshape, Slice, Transpose } from "@tensorflow/tfjs-core";
 
-/** Attributes passed to a kernel function. */
-export type Attrs = Record<string, unknown>;
+/** The wasm backend's own kernels that registration replaced, by kernel name. */
+export type StockKernels = ReadonlyMap<string, tf.KernelConfig>;
 
-/** What TensorFlow.js passes to a kernel function (the backend is the wasm one). */
-export interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
+/** Where a kernel runs: the wasm backend, and the stock kernels this library replaced on it. */
+export interface WasmContext {
+  backend: BackendWasm;
+  stock: StockKernels;
 }
 
-/** Explicit NHWC padding: `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
-export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+/** A tfjs-core `*Inputs` type with its required inputs present (optional ones stay optional). */
+export type Present<I> = { [K in keyof I]: Exclude<I[K], undefined> };
 
 /**
- * Geometry of a stride-only NHWC/NCHW 2-D convolution (no dilation) of an input of `xShape` by a
- * filter of `filterShape`, as the backprop kernels' attributes describe it.
+ * What a kernel function of this library receives: its inputs and attributes typed by tfjs-core's
+ * `*Inputs` (`I`) and `*Attrs` (`A`), and where it runs.
  */
-export function conv2DInfo(
-  xShape: [number, number, number, number],
-  filterShape: [number, number, number, number],
-  attrs: Pick<tf.Conv2DBackpropInputAttrs, "strides" | "pad" | "dimRoundingMode">,
-  dataFormat: "channelsFirst" | "channelsLast",
-): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(
-    xShape,
-    filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    dataFormat,
-  );
+export interface WasmKernelArgs<I, A> extends WasmContext {
+  inputs: Present<I>;
+  attrs: A;
 }
 
-/** Kernel functions captured before this library replaced them, by kernel name. */
-export const originalKernels: Map<string, tf.KernelConfig> = new Map();
+/** A kernel this library registers on the `wasm` backend. */
+export interface WasmKernel {
+  /** The kernel's name (a tfjs-core kernel-name constant). */
+  readonly kernelName: string;
+  /** The config to register, given the stock kernels the kernel may fall back to. */
+  config(stock: StockKernels): tf.KernelConfig;
+}
 
 /**
- * Run the wasm backend's kernel `name` (the original one when this library replaced it).
+ * Marks a registered config as this library's and carries the stock kernels it was made with
+ * (so a second registration finds them in the kernel registry instead of in module state).
+ */
+export const STOCK_KERNELS: unique symbol = Symbol("stockKernels");
+
+/** A config of this library, as found in the kernel registry. */
+export type OwnKernelConfig = tf.KernelConfig & { [STOCK_KERNELS]: StockKernels };
+
+/** Whether `config` was made by {@linkcode wasmKernel}; narrows to carry its stock kernels. */
+export function isOwnKernelConfig(config: tf.KernelConfig | undefined): config is OwnKernelConfig {
+  return config !== undefined && STOCK_KERNELS in config;
+}
+
+/**
+ * A kernel of this library: `kernelFunc` receives its inputs and attributes typed as tfjs-core's
+ * `*Inputs` and `*Attrs` declare them (the one place the registry's untyped arguments are read).
+ */
+export function wasmKernel<I extends object, A extends object>(
+  kernelName: string,
+  kernelFunc: (args: WasmKernelArgs<I, A>) => tf.TensorInfo,
+): WasmKernel {
+  return {
+    kernelName,
+    config(stock: StockKernels): OwnKernelConfig {
+      return {
+        kernelName,
+        backendName: "wasm",
+        kernelFunc: ({ inputs, backend, attrs }) =>
+          kernelFunc({
+            inputs: inputs as Present<I>,
+            attrs: (attrs ?? {}) as A,
+            backend: backend as BackendWasm,
+            stock,
+          }),
+        [STOCK_KERNELS]: stock,
+      };
+    },
+  };
+}
+
+/**
+ * Run the wasm backend's own kernel `name`: the stock one where this library replaced it,
+ * otherwise the registered one (never one of this library's).
  *
- * @param name kernel name, e.g. `"Conv2D"`.
- * @param backend the wasm backend instance.
+ * @param name kernel name, a tfjs-core constant such as `Conv2D`.
+ * @param on the wasm backend and the stock kernels.
  * @param inputs named input tensors.
  * @param attrs kernel attributes.
  * @returns the kernel's single output.
  */
-export function runKernel(
+export function runKernel<A extends object>(
   name: string,
-  backend: BackendWasm,
-  inputs: Record<string, tf.TensorInfo>,
-  attrs: Attrs = {},
+  on: WasmContext,
+  inputs: tf.NamedTensorInfoMap,
+  attrs?: A,
 ): tf.TensorInfo {
-  const config = originalKernels.get(name) ?? tf.getKernel(name, "wasm");
-  if (config === undefined) {
-    throw new Error(`Cannot run the wasm kernel "${name}": it is not registered.`);
+  const config = on.stock.get(name) ?? tf.getKernel(name, "wasm");
+  if (config === undefined || isOwnKernelConfig(config)) {
+    throw new Error(
+      `Cannot run the wasm backend's own kernel "${name}": the backend has none registered.`,
+    );
   }
   return config.kernelFunc({
     inputs,
-    backend,
-    attrs: attrs as unknown as tf.NamedAttrMap,
+    backend: on.backend,
+    attrs: (attrs ?? {}) as tf.NamedAttrMap,
   }) as tf.TensorInfo;
 }
 
@@ -77,21 +113,33 @@ export function disposeAll(backend: BackendWasm, ...infos: tf.TensorInfo[]): voi
 }
 
 /** Transpose `x` by `perm` on the wasm backend. */
-export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
-  return runKernel("Transpose", backend, { x }, { perm });
+export function transpose(on: WasmContext, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return runKernel(Transpose, on, { x }, { perm });
+}
+
+/** `x` viewed with `shape` (the same buffer; the caller has one reference to drop). */
+export function reshape(on: WasmContext, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return runKernel(Reshape, on, { x }, { shape });
+}
+
+/** `x` viewed as a matrix: one row per index of all axes but the last. */
+export function asRows(on: WasmContext, x: tf.TensorInfo): tf.TensorInfo {
+  const cols = x.shape[x.shape.length - 1];
+  const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
+  return reshape(on, x, [rows, cols]);
 }
 
 /**
  * Forward NHWC convolution on XNNPACK with explicit padding; negative paddings crop the input.
  *
- * @param backend the wasm backend.
+ * @param on the wasm backend and the stock kernels.
  * @param x input `[batch, height, width, inChannels]`.
  * @param filter filter `[filterHeight, filterWidth, inChannels, outChannels]`.
  * @param pads `[top, bottom, left, right]`, any of which may be negative.
  * @param dilations `[dilationHeight, dilationWidth]`.
  */
 export function conv2d(
-  backend: BackendWasm,
+  on: WasmContext,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   pads: [number, number, number, number],
@@ -104,22 +152,22 @@ export function conv2d(
     const t0 = Math.max(0, -top);
     const l0 = Math.max(0, -left);
     const size = [b, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c];
-    input = runKernel("Slice", backend, { x }, { begin: [0, t0, l0, 0], size });
+    input = runKernel(Slice, on, { x }, { begin: [0, t0, l0, 0], size });
   }
-  const pad: ExplicitPad = [
-    [0, 0],
-    [Math.max(0, top), Math.max(0, bottom)],
-    [Math.max(0, left), Math.max(0, right)],
-    [0, 0],
-  ];
-  const out = runKernel("Conv2D", backend, { x: input, filter }, {
+  const attrs: Conv2DAttrs = {
     strides: [1, 1],
-    pad,
+    pad: [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ],
     dataFormat: "NHWC",
     dilations,
     dimRoundingMode: undefined,
-  });
-  if (input !== x) disposeAll(backend, input);
+  };
+  const out = runKernel(Conv2D, on, { x: input, filter }, attrs);
+  if (input !== x) disposeAll(on.backend, input);
   return out;
 }
 

@@ -15,18 +15,28 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { BatchMatMul, type BatchMatMulAttrs, type BatchMatMulInputs } from "@tensorflow/tfjs-core";
 import { derivedBuffer } from "./_derived_cache.ts";
-import { disposeAll, heapView, type KernelArgs, runKernel, transpose } from "./_wasm.ts";
+import {
+  disposeAll,
+  heapView,
+  reshape,
+  runKernel,
+  transpose,
+  type WasmContext,
+  wasmKernel,
+  type WasmKernelArgs,
+} from "./_wasm.ts";
 
 /** Swap the last two axes of `x`. */
-function transposeLast2(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+function transposeLast2(on: WasmContext, x: tf.TensorInfo): tf.TensorInfo {
   const rank = x.shape.length;
   const perm = [...Array(rank).keys()];
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
-  return transpose(backend, x, perm);
+  return transpose(on, x, perm);
 }
 
 /**
@@ -40,45 +50,40 @@ function copyAs(backend: BackendWasm, x: tf.TensorInfo, shape: number[]): tf.Ten
   return out;
 }
 
-/** A tensor info sharing `x`'s buffer with a new shape (the caller has one reference to drop). */
-function view(backend: BackendWasm, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return runKernel("Reshape", backend, { x }, { shape });
+/** `a · b` by the stock kernel (untransposed operands). */
+export function matMul(on: WasmContext, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return runKernel(BatchMatMul, on, { a, b }, { transposeA: false, transposeB: false });
 }
 
 /** The batch path: transposed operands transposed explicitly, then the stock kernel. */
 function transposedThenStock(
-  backend: BackendWasm,
+  on: WasmContext,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,
   transposeB: boolean,
 ): tf.TensorInfo {
-  const aa = transposeA ? transposeLast2(backend, a) : a;
-  const bb = transposeB ? transposeLast2(backend, b) : b;
-  const out = runKernel("BatchMatMul", backend, { a: aa, b: bb }, {
-    transposeA: false,
-    transposeB: false,
-  });
-  if (transposeA) disposeAll(backend, aa);
-  if (transposeB) disposeAll(backend, bb);
+  const aa = transposeA ? transposeLast2(on, a) : a;
+  const bb = transposeB ? transposeLast2(on, b) : b;
+  const out = matMul(on, aa, bb);
+  if (transposeA) disposeAll(on.backend, aa);
+  if (transposeB) disposeAll(on.backend, bb);
   return out;
 }
 
 function batchMatMul(
-  args: KernelArgs,
+  on: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>,
 ): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  const { inputs: { a, b }, attrs: { transposeA, transposeB }, backend } = on;
   if ((!transposeA && !transposeB) || a.dtype !== "float32" || b.dtype !== "float32") {
-    return runKernel("BatchMatMul", backend, { a, b }, { transposeA, transposeB });
+    return runKernel(BatchMatMul, on, { a, b }, { transposeA, transposeB });
   }
   const ra = a.shape.length;
   const rb = b.shape.length;
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
   if (outerA.some((d) => d !== 1) || outerB.some((d) => d !== 1)) {
-    return transposedThenStock(backend, a, b, transposeA, transposeB);
+    return transposedThenStock(on, a, b, transposeA, transposeB);
   }
   // Batch 1: op(A) is [m, k], op(B) is [k, n].
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
@@ -91,13 +96,10 @@ function batchMatMul(
       backend,
       b,
       `transpose ${n}x${k}`,
-      () => transpose2D(backend, b, n, k),
+      () => transpose2D(on, b, n, k),
     );
-    const a2 = view(backend, a, [m, k]);
-    const out = runKernel("BatchMatMul", backend, { a: a2, b: bT }, {
-      transposeA: false,
-      transposeB: false,
-    });
+    const a2 = reshape(on, a, [m, k]);
+    const out = matMul(on, a2, bT);
     disposeAll(backend, a2);
     return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
   }
@@ -106,39 +108,27 @@ function batchMatMul(
   const direct = (transposeA ? m * k : 0) + (transposeB ? 2 * k * n : k * n);
   const swapped = (transposeB ? 0 : k * n) + 2 * k * m + (m === 1 || n === 1 ? 0 : m * n);
   if (direct <= swapped) {
-    const out = transposedThenStock(backend, a, b, transposeA, transposeB);
+    const out = transposedThenStock(on, a, b, transposeA, transposeB);
     return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
   }
   // Cᵀ [n, m] = op(B)ᵀ [n, k] · op(A)ᵀ [k, m].
-  const bt = transposeB ? view(backend, b, [n, k]) : transpose2D(backend, b, k, n);
-  const at = transposeA || m === 1 ? copyAs(backend, a, [k, m]) : transpose2D(backend, a, m, k);
-  const ct = runKernel("BatchMatMul", backend, { a: bt, b: at }, {
-    transposeA: false,
-    transposeB: false,
-  });
+  const bt = transposeB ? reshape(on, b, [n, k]) : transpose2D(on, b, k, n);
+  const at = transposeA || m === 1 ? copyAs(backend, a, [k, m]) : transpose2D(on, a, m, k);
+  const ct = matMul(on, bt, at);
   disposeAll(backend, bt, at);
   if (m === 1 || n === 1) return { dataId: ct.dataId, shape: outShape, dtype: ct.dtype };
-  const c = transpose2D(backend, ct, n, m);
+  const c = transpose2D(on, ct, n, m);
   disposeAll(backend, ct);
   return { dataId: c.dataId, shape: outShape, dtype: c.dtype };
 }
 
 /** The `[cols, rows]` transpose of a batch-1 operand holding a `[rows, cols]` matrix. */
-function transpose2D(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  rows: number,
-  cols: number,
-): tf.TensorInfo {
-  const x2 = view(backend, x, [rows, cols]);
-  const out = transpose(backend, x2, [1, 0]);
-  disposeAll(backend, x2);
+function transpose2D(on: WasmContext, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  const x2 = reshape(on, x, [rows, cols]);
+  const out = transpose(on, x2, [1, 0]);
+  disposeAll(on.backend, x2);
   return out;
 }
 
-/** Kernel config: `BatchMatMul` on `wasm` (fast transposed operands). */
-export const batchMatMulConfig: tf.KernelConfig = {
-  kernelName: "BatchMatMul",
-  backendName: "wasm",
-  kernelFunc: batchMatMul as unknown as tf.KernelFunc,
-};
+/** `BatchMatMul` on `wasm` (fast transposed operands). */
+export const batchMatMulKernel = wasmKernel(BatchMatMul, batchMatMul);

@@ -6,25 +6,17 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, runKernel } from "./_wasm.ts";
+import { Cast, type CastAttrs, type CastInputs } from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function cast(
-  args: KernelArgs,
-): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const { dtype } = args.attrs as unknown as tf.CastAttrs;
+function cast(args: WasmKernelArgs<CastInputs, CastAttrs>): tf.TensorInfo {
+  const { inputs: { x }, attrs: { dtype }, backend } = args;
   if (dtype !== x.dtype || dtype === "string" || dtype === "complex64") {
-    return runKernel("Cast", backend, { x }, { dtype });
+    return runKernel(Cast, args, { x }, { dtype });
   }
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype };
 }
 
-/** Kernel config: `Cast` on `wasm` (no copy for a cast to the same dtype). */
-export const castConfig: tf.KernelConfig = {
-  kernelName: "Cast",
-  backendName: "wasm",
-  kernelFunc: cast as unknown as tf.KernelFunc,
-};
+/** `Cast` on `wasm` (no copy for a cast to the same dtype). */
+export const castKernel = wasmKernel(Cast, cast);

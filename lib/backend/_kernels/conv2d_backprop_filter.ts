@@ -14,49 +14,43 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { geometry, im2col } from "./_patches.ts";
 import {
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+} from "@tensorflow/tfjs-core";
+import { conv2DInfo, forwardPads, windowGeometry } from "./_conv_geometry.ts";
+import { im2col, MAX_PATCH_LEN } from "./_patches.ts";
+import {
+  asRows,
   conv2d,
-  conv2DInfo,
   disposeAll,
   heapView,
-  type KernelArgs,
-  runKernel,
+  reshape,
   transpose,
+  type WasmContext,
+  wasmKernel,
+  type WasmKernelArgs,
 } from "./_wasm.ts";
-
-/**
- * Largest `filterHeight·filterWidth·inChannels` (also at most `outChannels`) for which the
- * patch-matrix path is used: `dWᵀ = dyᵀ @ patches` packs only the small patch matrix.
- */
-const MAX_PATCH_LEN = 32;
+import { matMul } from "./batch_mat_mul.ts";
 
 /** dW via `dyᵀ [co, n] @ patches [n, fh·fw·ci]` on XNNPACK. */
 function viaPatches(
-  backend: BackendWasm,
+  on: WasmContext,
   x: tf.TensorInfo,
   dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
-  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
-  const patches = im2col(backend, x, geometry(info));
-  const dy2 = runKernel("Reshape", backend, { x: dy }, { shape: [rows, outChannels] });
-  const dyT = transpose(backend, dy2, [1, 0]);
-  const dWT = runKernel("BatchMatMul", backend, { a: dyT, b: patches }, {
-    transposeA: false,
-    transposeB: false,
-  });
-  const dWT2 = runKernel("Reshape", backend, { x: dWT }, {
-    shape: [outChannels, filterHeight * filterWidth * inChannels],
-  });
-  const dW2 = transpose(backend, dWT2, [1, 0]);
-  const dW = runKernel("Reshape", backend, { x: dW2 }, {
-    shape: [filterHeight, filterWidth, inChannels, outChannels],
-  });
-  disposeAll(backend, patches, dy2, dyT, dWT, dWT2, dW2);
+  const patches = im2col(on.backend, x, windowGeometry(info));
+  const dy2 = asRows(on, dy);
+  const dyT = transpose(on, dy2, [1, 0]);
+  const dWT = matMul(on, dyT, patches);
+  const dW2 = transpose(on, dWT, [1, 0]);
+  const dW = reshape(on, dW2, [filterHeight, filterWidth, inChannels, outChannels]);
+  disposeAll(on.backend, patches, dy2, dyT, dWT, dW2);
   return dW;
 }
 
@@ -82,46 +76,30 @@ function channelsFirstBatchLast(backend: BackendWasm, x: tf.TensorInfo): tf.Tens
 }
 
 function conv2DBackpropFilter(
-  args: KernelArgs,
+  on: WasmKernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>,
 ): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-  if (dataFormat !== "channelsLast") {
+  const { inputs: { x, dy }, attrs } = on;
+  const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
+  if (info.dataFormat !== "channelsLast") {
     throw new Error(
       `Cannot compute Conv2DBackpropFilter on wasm: dataFormat must be "NHWC", received ` +
         `"${attrs.dataFormat}". Use channels-last tensors.`,
     );
   }
-  const info = conv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs,
-    dataFormat,
-  );
-  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
-  const { filterHeight, filterWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const bottom = filterHeight - 1 + (outHeight - 1) * strideHeight - top - (inHeight - 1);
-  const right = filterWidth - 1 + (outWidth - 1) * strideWidth - left - (inWidth - 1);
-
-  const patchLen = filterHeight * filterWidth * info.inChannels;
+  const patchLen = info.filterHeight * info.filterWidth * info.inChannels;
   if (patchLen <= MAX_PATCH_LEN && patchLen <= info.outChannels) {
-    return viaPatches(backend, x, dy, info);
+    return viaPatches(on, x, dy, info);
   }
-  const xT = channelsFirstBatchLast(backend, x); // [ci, H, W, b]
-  const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [oh, ow, b, co]
-  const out = conv2d(backend, xT, dyT, [top, bottom, left, right], [strideHeight, strideWidth]);
-  const dW = transpose(backend, out, [1, 2, 0, 3]); // [kh, kw, ci, co]
-  disposeAll(backend, xT, dyT, out);
+  const xT = channelsFirstBatchLast(on.backend, x); // [ci, H, W, b]
+  const dyT = transpose(on, dy, [1, 2, 0, 3]); // [oh, ow, b, co]
+  const out = conv2d(on, xT, dyT, forwardPads(info), [info.strideHeight, info.strideWidth]);
+  const dW = transpose(on, out, [1, 2, 0, 3]); // [kh, kw, ci, co]
+  disposeAll(on.backend, xT, dyT, out);
   return dW;
 }
 
-/** Kernel config: `Conv2DBackpropFilter` on `wasm`. */
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc,
-};
+/** `Conv2DBackpropFilter` on `wasm`. */
+export const conv2DBackpropFilterKernel = wasmKernel(
+  Conv2DBackpropFilter,
+  conv2DBackpropFilter,
+);

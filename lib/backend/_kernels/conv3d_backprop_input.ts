@@ -10,10 +10,15 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { filledOutput } from "./_output.ts";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import type * as tf from "@tensorflow/tfjs";
+import {
+  Conv3DBackpropInputV2,
+  type Conv3DBackpropInputV2Attrs,
+  type Conv3DBackpropInputV2Inputs,
+} from "@tensorflow/tfjs-core";
+import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
+import { loopOutput } from "./_output.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * dx of a 3-D NDHWC convolution. `dy`: `[batch, outD, outH, outW, CO]`; `filter`:
@@ -25,66 +30,35 @@ export function conv3dBackpropInputLoop(
   dx: Float32Array,
   info: tf.backend_util.Conv3DInfo,
 ): void {
-  const { batchSize, inDepth: D, inHeight: H, inWidth: W, inChannels: CI } = info;
-  const { outDepth: OD, outHeight: OH, outWidth: OW, outChannels: CO } = info;
-  const { strideDepth: sd, strideHeight: sh, strideWidth: sw } = info;
-  const { filterDepth: fd, filterHeight: fh, filterWidth: fw } = info;
-  const { front, top, left } = info.padInfo;
+  const { inChannels: CI, outChannels: CO } = info;
   const acc = new Float64Array(dx.length);
-  let dyBase = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let od = 0; od < OD; od++) {
-      for (let oh = 0; oh < OH; oh++) {
-        for (let ow = 0; ow < OW; ow++, dyBase += CO) {
-          for (let kd = 0; kd < fd; kd++) {
-            const id = od * sd + kd - front;
-            if (id < 0 || id >= D) continue;
-            for (let kh = 0; kh < fh; kh++) {
-              const ih = oh * sh + kh - top;
-              if (ih < 0 || ih >= H) continue;
-              for (let kw = 0; kw < fw; kw++) {
-                const iw = ow * sw + kw - left;
-                if (iw < 0 || iw >= W) continue;
-                const dxBase = (((b * D + id) * H + ih) * W + iw) * CI;
-                let wBase = ((kd * fh + kh) * fw + kw) * CI * CO;
-                for (let ci = 0; ci < CI; ci++, wBase += CO) {
-                  let s = 0;
-                  for (let co = 0; co < CO; co++) s += dy[dyBase + co] * filter[wBase + co];
-                  acc[dxBase + ci] += s;
-                }
-              }
-            }
-          }
-        }
-      }
+  forEachConv3dTap(info, (dyBase, dxBase, wBase) => {
+    for (let ci = 0, w = wBase; ci < CI; ci++, w += CO) {
+      let s = 0;
+      for (let co = 0; co < CO; co++) s += dy[dyBase + co] * filter[w + co];
+      acc[dxBase + ci] += s;
     }
-  }
+  });
   dx.set(acc);
 }
 
-function conv3DBackpropInputV2(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv3DBackpropInputV2Attrs;
-  const info = tf.backend_util.computeConv3DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
+function conv3DBackpropInputV2(
+  { inputs: { dy, filter }, attrs, backend }: WasmKernelArgs<
+    Conv3DBackpropInputV2Inputs,
+    Conv3DBackpropInputV2Attrs
+  >,
+): tf.TensorInfo {
+  const info = conv3DInfo(attrs.inputShape, filter.shape, attrs);
+  return loopOutput(
+    backend,
+    info.inShape,
+    [dy, filter],
+    ([dys, filters], dx) => conv3dBackpropInputLoop(dys, filters, dx, info),
   );
-  return filledOutput(backend, info.inShape, (dx) =>
-    conv3dBackpropInputLoop(
-      heapView(backend, dy),
-      heapView(backend, filter),
-      heapView(backend, dx) as Float32Array,
-      info,
-    ));
 }
 
-/** Kernel config: `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
-export const conv3DBackpropInputV2Config: tf.KernelConfig = {
-  kernelName: "Conv3DBackpropInputV2",
-  backendName: "wasm",
-  kernelFunc: conv3DBackpropInputV2 as unknown as tf.KernelFunc,
-};
+/** `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
+export const conv3DBackpropInputV2Kernel = wasmKernel(
+  Conv3DBackpropInputV2,
+  conv3DBackpropInputV2,
+);

@@ -9,9 +9,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { filledOutput } from "./_output.ts";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import {
+  DepthwiseConv2dNativeBackpropFilter,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type DepthwiseConv2dNativeBackpropFilterInputs,
+} from "@tensorflow/tfjs-core";
+import { loopOutput } from "./_output.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { type DepthwiseInfo, depthwiseInfo } from "./depthwise_conv2d_backprop_input.ts";
 
 /**
@@ -59,23 +63,23 @@ export function depthwiseBackpropFilterLoop(
   dw.set(acc);
 }
 
-function depthwiseConv2dNativeBackpropFilter(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+function depthwiseConv2dNativeBackpropFilter(
+  { inputs: { x, dy }, attrs, backend }: WasmKernelArgs<
+    DepthwiseConv2dNativeBackpropFilterInputs,
+    DepthwiseConv2dNativeBackpropFilterAttrs
+  >,
+): tf.TensorInfo {
   const info = depthwiseInfo(x.shape, attrs.filterShape, attrs);
-  return filledOutput(backend, info.filterShape, (dw) =>
-    depthwiseBackpropFilterLoop(
-      heapView(backend, x),
-      heapView(backend, dy),
-      heapView(backend, dw) as Float32Array,
-      info,
-    ));
+  return loopOutput(
+    backend,
+    info.filterShape,
+    [x, dy],
+    ([xs, dys], dw) => depthwiseBackpropFilterLoop(xs, dys, dw, info),
+  );
 }
 
-/** Kernel config: `DepthwiseConv2dNativeBackpropFilter` on `wasm` (missing from the backend). */
-export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: "DepthwiseConv2dNativeBackpropFilter",
-  backendName: "wasm",
-  kernelFunc: depthwiseConv2dNativeBackpropFilter as unknown as tf.KernelFunc,
-};
+/** `DepthwiseConv2dNativeBackpropFilter` on `wasm` (missing from the backend). */
+export const depthwiseConv2dNativeBackpropFilterKernel = wasmKernel(
+  DepthwiseConv2dNativeBackpropFilter,
+  depthwiseConv2dNativeBackpropFilter,
+);

@@ -22,9 +22,25 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  DepthwiseConv2dNative,
+  type DepthwiseConv2dNativeAttrs,
+  DepthwiseConv2dNativeBackpropInput,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type DepthwiseConv2dNativeBackpropInputInputs,
+} from "@tensorflow/tfjs-core";
+import { inputGradientPads } from "./_conv_geometry.ts";
 import { derivedBuffer } from "./_derived_cache.ts";
-import { filledOutput } from "./_output.ts";
-import { disposeAll, heapView, type KernelArgs, runKernel } from "./_wasm.ts";
+import { loopOutput } from "./_output.ts";
+import { dilateAndPad } from "./_patches.ts";
+import {
+  disposeAll,
+  heapView,
+  runKernel,
+  type WasmContext,
+  wasmKernel,
+  type WasmKernelArgs,
+} from "./_wasm.ts";
 
 /** Geometry of a depthwise convolution (from `backend_util.computeConv2DInfo`, depthwise). */
 export type DepthwiseInfo = tf.backend_util.Conv2DInfo;
@@ -34,7 +50,7 @@ export function depthwiseInfo(
   xShape: number[],
   filterShape: number[],
   attrs: Pick<
-    tf.DepthwiseConv2dNativeBackpropInputAttrs,
+    DepthwiseConv2dNativeBackpropInputAttrs,
     "strides" | "dilations" | "pad" | "dimRoundingMode"
   >,
 ): DepthwiseInfo {
@@ -107,44 +123,6 @@ function rotate180(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorInfo {
   return out;
 }
 
-/**
- * NHWC `dy` with `sh − 1` / `sw − 1` zero rows/columns between its pixels, `top` / `left` zero
- * rows/columns before and `bottom` / `right` after; a negative amount crops instead.
- */
-function dilateAndPad(
-  backend: BackendWasm,
-  dy: tf.TensorInfo,
-  sh: number,
-  sw: number,
-  [top, bottom, left, right]: [number, number, number, number],
-): tf.TensorInfo {
-  const [b, h, w, c] = dy.shape;
-  const ph = top + (h - 1) * sh + 1 + bottom;
-  const pw = left + (w - 1) * sw + 1 + right;
-  const out = backend.makeOutput([b, ph, pw, c], "float32");
-  const src = heapView(backend, dy);
-  const dst = heapView(backend, out);
-  dst.fill(0);
-  for (let n = 0; n < b; n++) {
-    for (let i = 0; i < h; i++) {
-      const r = top + i * sh;
-      if (r < 0 || r >= ph) continue;
-      for (let j = 0; j < w; j++) {
-        const col = left + j * sw;
-        if (col < 0 || col >= pw) continue;
-        const s = ((n * h + i) * w + j) * c;
-        const d = ((n * ph + r) * pw + col) * c;
-        if (c >= 16) {
-          dst.set(src.subarray(s, s + c), d);
-        } else {
-          for (let k = 0; k < c; k++) dst[d + k] = src[s + k];
-        }
-      }
-    }
-  }
-  return out;
-}
-
 /** `[..., C·M]` → `[..., C]`: each group of `m` consecutive channels summed. */
 function sumChannelGroups(
   backend: BackendWasm,
@@ -173,23 +151,19 @@ function sumChannelGroups(
  * `null` where that formulation does not apply.
  */
 export function depthwiseBackpropInputXnn(
-  backend: BackendWasm,
+  on: WasmContext,
   dy: tf.TensorInfo,
   filter: tf.TensorInfo,
   info: DepthwiseInfo,
 ): tf.TensorInfo | null {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
-  const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const { backend } = on;
+  const { inHeight, inWidth, inChannels, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth } = info;
   const strided = strideHeight > 1 || strideWidth > 1;
   if (strided && (dilationHeight > 1 || dilationWidth > 1)) return null;
   if (dy.shape.some((d) => d === 0) || inHeight === 0 || inWidth === 0) return null;
-  const dh = (outHeight - 1) * strideHeight + 1;
-  const dw = (outWidth - 1) * strideWidth + 1;
-  const top = effectiveFilterHeight - 1 - info.padInfo.top;
-  const left = effectiveFilterWidth - 1 - info.padInfo.left;
-  const bottom = inHeight + info.padInfo.top - dh;
-  const right = inWidth + info.padInfo.left - dw;
-  const pads: [number, number, number, number] = [top, bottom, left, right];
+  const pads = inputGradientPads(info);
+  const [top, bottom, left, right] = pads;
   const [fh, fw, c, m] = filter.shape;
   const rotated = derivedBuffer(
     backend,
@@ -202,13 +176,14 @@ export function depthwiseBackpropInputXnn(
   try {
     const input = prepare ? dilateAndPad(backend, dy, strideHeight, strideWidth, pads) : dy;
     if (prepare) intermediates.push(input);
-    const pad = prepare ? "valid" : [[0, 0], [top, bottom], [left, right], [0, 0]];
-    const grouped = runKernel("DepthwiseConv2dNative", backend, { x: input, filter: rotated }, {
+    const attrs: DepthwiseConv2dNativeAttrs = {
       strides: [1, 1],
-      pad,
+      pad: prepare ? "valid" : [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dataFormat: "NHWC",
       dilations: [dilationHeight, dilationWidth],
       dimRoundingMode: undefined,
-    });
+    };
+    const grouped = runKernel(DepthwiseConv2dNative, on, { x: input, filter: rotated }, attrs);
     if (m === 1) return grouped;
     intermediates.push(grouped);
     return sumChannelGroups(backend, grouped, m, [info.batchSize, inHeight, inWidth, inChannels]);
@@ -217,25 +192,24 @@ export function depthwiseBackpropInputXnn(
   }
 }
 
-function depthwiseConv2dNativeBackpropInput(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+function depthwiseConv2dNativeBackpropInput(
+  on: WasmKernelArgs<
+    DepthwiseConv2dNativeBackpropInputInputs,
+    DepthwiseConv2dNativeBackpropInputAttrs
+  >,
+): tf.TensorInfo {
+  const { inputs: { dy, filter }, attrs } = on;
   const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs);
-  const dx = depthwiseBackpropInputXnn(backend, dy, filter, info);
-  if (dx !== null) return dx;
-  return filledOutput(backend, info.inShape, (out) =>
-    depthwiseBackpropInputLoop(
-      heapView(backend, dy),
-      heapView(backend, filter),
-      heapView(backend, out) as Float32Array,
-      info,
-    ));
+  return depthwiseBackpropInputXnn(on, dy, filter, info) ?? loopOutput(
+    on.backend,
+    info.inShape,
+    [dy, filter],
+    ([dys, filters], dx) => depthwiseBackpropInputLoop(dys, filters, dx, info),
+  );
 }
 
-/** Kernel config: `DepthwiseConv2dNativeBackpropInput` on `wasm` (missing from the backend). */
-export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
-  kernelName: "DepthwiseConv2dNativeBackpropInput",
-  backendName: "wasm",
-  kernelFunc: depthwiseConv2dNativeBackpropInput as unknown as tf.KernelFunc,
-};
+/** `DepthwiseConv2dNativeBackpropInput` on `wasm` (missing from the backend). */
+export const depthwiseConv2dNativeBackpropInputKernel = wasmKernel(
+  DepthwiseConv2dNativeBackpropInput,
+  depthwiseConv2dNativeBackpropInput,
+);

@@ -14,9 +14,54 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { filledOutput } from "./_output.ts";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import {
+  Dilation2D,
+  type Dilation2DAttrs,
+  Dilation2DBackpropFilter,
+  type Dilation2DBackpropFilterInputs,
+  Dilation2DBackpropInput,
+  type Dilation2DBackpropInputInputs,
+  type Dilation2DInputs,
+} from "@tensorflow/tfjs-core";
+import { loopOutput } from "./_output.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+
+/**
+ * The maximum of `x + filter` over the taps of one window inside the image, for batch `b` and
+ * channel `d`, the window starting at input row `hBeg` and column `wBeg` (from
+ * `Number.MIN_SAFE_INTEGER`, strict `>`); the first tap reaching it goes to `tap` as its filter row
+ * and column (`-1` where no tap beats the start).
+ */
+function windowMax(
+  x: ArrayLike<number>,
+  filter: ArrayLike<number>,
+  info: tf.backend_util.Conv2DInfo,
+  b: number,
+  hBeg: number,
+  wBeg: number,
+  d: number,
+  tap: Int32Array,
+): number {
+  const { inHeight: H, inWidth: W, inChannels: C, filterHeight: fh, filterWidth: fw } = info;
+  const { dilationHeight: dh, dilationWidth: dw } = info;
+  let best = Number.MIN_SAFE_INTEGER;
+  tap[0] = tap[1] = -1;
+  for (let h = 0; h < fh; h++) {
+    const hIn = hBeg + h * dh;
+    if (hIn < 0 || hIn >= H) continue;
+    for (let w = 0; w < fw; w++) {
+      const wIn = wBeg + w * dw;
+      if (wIn < 0 || wIn >= W) continue;
+      const v = x[((b * H + hIn) * W + wIn) * C + d] + filter[(h * fw + w) * C + d];
+      if (v > best) {
+        best = v;
+        tap[0] = h;
+        tap[1] = w;
+      }
+    }
+  }
+  return best;
+}
 
 /**
  * Route `dy` (`[batch, outH, outW, C]`) of the dilation of `x` (`[batch, inH, inW, C]`) by
@@ -32,9 +77,10 @@ export function dilation2dBackpropInto(
   toInput: boolean,
 ): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const { filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
   const acc = new Float64Array(out.length);
+  const tap = new Int32Array(2);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const hBeg = oh * sh - info.padInfo.top;
@@ -42,24 +88,16 @@ export function dilation2dBackpropInto(
         const wBeg = ow * sw - info.padInfo.left;
         const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let d = 0; d < C; d++) {
-          let best = Number.MIN_SAFE_INTEGER;
-          let hArg = toInput ? Math.max(0, hBeg) : 0;
-          let wArg = toInput ? Math.max(0, wBeg) : 0;
-          for (let h = 0; h < fh; h++) {
-            const hIn = hBeg + h * dh;
-            if (hIn < 0 || hIn >= H) continue;
-            for (let w = 0; w < fw; w++) {
-              const wIn = wBeg + w * dw;
-              if (wIn < 0 || wIn >= W) continue;
-              const v = x[((b * H + hIn) * W + wIn) * C + d] + filter[(h * fw + w) * C + d];
-              if (v > best) {
-                best = v;
-                hArg = toInput ? hIn : h;
-                wArg = toInput ? wIn : w;
-              }
-            }
+          windowMax(x, filter, info, b, hBeg, wBeg, d, tap);
+          const [h, w] = tap;
+          let o: number;
+          if (toInput) {
+            const hArg = h < 0 ? Math.max(0, hBeg) : hBeg + h * dh;
+            const wArg = h < 0 ? Math.max(0, wBeg) : wBeg + w * dw;
+            o = ((b * H + hArg) * W + wArg) * C + d;
+          } else {
+            o = h < 0 ? d : (h * fw + w) * C + d;
           }
-          const o = toInput ? ((b * H + hArg) * W + wArg) * C + d : (hArg * fw + wArg) * C + d;
           acc[o] += dy[dyBase + d];
         }
       }
@@ -75,38 +113,26 @@ export function dilation2dInto(
   out: Float32Array,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-  const { dilationHeight: dh, dilationWidth: dw } = info;
+  const { batchSize, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const tap = new Int32Array(2);
   let o = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const hBeg = oh * sh - info.padInfo.top;
       for (let ow = 0; ow < OW; ow++) {
         const wBeg = ow * sw - info.padInfo.left;
-        for (let d = 0; d < C; d++, o++) {
-          let best = Number.MIN_SAFE_INTEGER;
-          for (let h = 0; h < fh; h++) {
-            const hIn = hBeg + h * dh;
-            if (hIn < 0 || hIn >= H) continue;
-            for (let w = 0; w < fw; w++) {
-              const wIn = wBeg + w * dw;
-              if (wIn < 0 || wIn >= W) continue;
-              const v = x[((b * H + hIn) * W + wIn) * C + d] + filter[(h * fw + w) * C + d];
-              if (v > best) best = v;
-            }
-          }
-          out[o] = best;
-        }
+        for (let d = 0; d < C; d++, o++) out[o] = windowMax(x, filter, info, b, hBeg, wBeg, d, tap);
       }
     }
   }
 }
 
+/** The geometry of `tf.dilation2d` of `x` by `filter` (NHWC). */
 function dilationInfo(
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
-  attrs: tf.Dilation2DAttrs,
+  attrs: Dilation2DAttrs,
 ): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeDilation2DInfo(
     x.shape as [number, number, number, number],
@@ -118,51 +144,50 @@ function dilationInfo(
   );
 }
 
-function dilation2d(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, filter } = args.inputs as Record<"x" | "filter", tf.TensorInfo>;
-  const info = dilationInfo(x, filter, args.attrs as unknown as tf.Dilation2DAttrs);
-  return filledOutput(backend, info.outShape, (out) =>
-    dilation2dInto(
-      heapView(backend, x),
-      heapView(backend, filter),
-      heapView(backend, out) as Float32Array,
-      info,
-    ));
+function dilation2d(
+  { inputs: { x, filter }, attrs, backend }: WasmKernelArgs<
+    Dilation2DInputs,
+    Dilation2DAttrs
+  >,
+): tf.TensorInfo {
+  const info = dilationInfo(x, filter, attrs);
+  return loopOutput(
+    backend,
+    info.outShape,
+    [x, filter],
+    ([xs, filters], out) => dilation2dInto(xs, filters, out, info),
+  );
 }
 
-function dilation2dBackprop(args: KernelArgs, toInput: boolean): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, filter, dy } = args.inputs as Record<"x" | "filter" | "dy", tf.TensorInfo>;
-  const info = dilationInfo(x, filter, args.attrs as unknown as tf.Dilation2DAttrs);
-  return filledOutput(backend, toInput ? x.shape : filter.shape, (out) =>
-    dilation2dBackpropInto(
-      heapView(backend, x),
-      heapView(backend, filter),
-      heapView(backend, dy),
-      heapView(backend, out) as Float32Array,
-      info,
-      toInput,
-    ));
+/** A dilation gradient kernel: to the input (`toInput`) or to the filter. */
+function dilation2dBackprop(toInput: boolean) {
+  return (
+    { inputs: { x, filter, dy }, attrs, backend }: WasmKernelArgs<
+      Dilation2DBackpropInputInputs | Dilation2DBackpropFilterInputs,
+      Dilation2DAttrs
+    >,
+  ): tf.TensorInfo => {
+    const info = dilationInfo(x, filter, attrs);
+    return loopOutput(
+      backend,
+      toInput ? x.shape : filter.shape,
+      [x, filter, dy],
+      ([xs, filters, dys], out) => dilation2dBackpropInto(xs, filters, dys, out, info, toInput),
+    );
+  };
 }
 
-/** Kernel config: `Dilation2D` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DConfig: tf.KernelConfig = {
-  kernelName: "Dilation2D",
-  backendName: "wasm",
-  kernelFunc: dilation2d as unknown as tf.KernelFunc,
-};
+/** `Dilation2D` on `wasm` (the stock kernel is wrong for "same"). */
+export const dilation2DKernel = wasmKernel(Dilation2D, dilation2d);
 
-/** Kernel config: `Dilation2DBackpropInput` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DBackpropInputConfig: tf.KernelConfig = {
-  kernelName: "Dilation2DBackpropInput",
-  backendName: "wasm",
-  kernelFunc: ((args: KernelArgs) => dilation2dBackprop(args, true)) as unknown as tf.KernelFunc,
-};
+/** `Dilation2DBackpropInput` on `wasm` (the stock kernel is wrong for "same"). */
+export const dilation2DBackpropInputKernel = wasmKernel(
+  Dilation2DBackpropInput,
+  dilation2dBackprop(true),
+);
 
-/** Kernel config: `Dilation2DBackpropFilter` on `wasm` (the stock kernel is wrong for "same"). */
-export const dilation2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: "Dilation2DBackpropFilter",
-  backendName: "wasm",
-  kernelFunc: ((args: KernelArgs) => dilation2dBackprop(args, false)) as unknown as tf.KernelFunc,
-};
+/** `Dilation2DBackpropFilter` on `wasm` (the stock kernel is wrong for "same"). */
+export const dilation2DBackpropFilterKernel = wasmKernel(
+  Dilation2DBackpropFilter,
+  dilation2dBackprop(false),
+);

@@ -9,12 +9,20 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, originalKernels } from "./_wasm.ts";
+import {
+  Conv2D,
+  type Conv2DAttrs,
+  type Conv2DInputs,
+  FusedConv2D,
+  type FusedConv2DAttrs,
+  type FusedConv2DInputs,
+} from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { fewInChannelsConv2d } from "./direct_conv/direct_conv2d.ts";
 import { winogradConv2d } from "./winograd/winograd_conv2d.ts";
 
 /** Attributes shared by `Conv2D` and `FusedConv2D`. */
-type ConvAttrs = tf.Conv2DAttrs & Partial<Pick<tf.FusedConv2DAttrs, "activation">>;
+type ConvAttrs = Conv2DAttrs & Partial<Pick<FusedConv2DAttrs, "activation">>;
 
 /** Our own kernels' output for an eligible call (direct or Winograd), or `null`. */
 function tryOwnKernels(
@@ -67,47 +75,23 @@ function tryOwnKernels(
   );
 }
 
-/** The backend's own kernel `name` on `args`. */
-function original(name: string, args: KernelArgs): tf.TensorInfo {
-  const config = originalKernels.get(name);
-  if (config === undefined) {
-    throw new Error(`Cannot compute ${name} on wasm: the backend's own kernel is not registered.`);
-  }
-  return config.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-}
-
-function fusedConv2D(args: KernelArgs): tf.TensorInfo {
-  const { x, filter, bias, preluActivationWeights } = args.inputs as {
-    x: tf.TensorInfo;
-    filter: tf.TensorInfo;
-    bias?: tf.TensorInfo;
-    preluActivationWeights?: tf.TensorInfo;
-  };
+function fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): tf.TensorInfo {
+  const { inputs: { x, filter, bias, preluActivationWeights }, attrs, backend } = args;
   if (preluActivationWeights == null) {
-    const attrs = args.attrs as unknown as ConvAttrs;
-    const y = tryOwnKernels(args.backend as BackendWasm, x, filter, bias ?? null, attrs);
+    const y = tryOwnKernels(backend, x, filter, bias ?? null, attrs);
     if (y !== null) return y;
   }
-  return original("FusedConv2D", args);
+  return runKernel(FusedConv2D, args, args.inputs, attrs);
 }
 
-function conv2D(args: KernelArgs): tf.TensorInfo {
-  const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = { ...(args.attrs as unknown as tf.Conv2DAttrs), activation: "linear" as const };
-  return tryOwnKernels(args.backend as BackendWasm, x, filter, null, attrs) ??
-    original("Conv2D", args);
+function conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): tf.TensorInfo {
+  const { inputs: { x, filter }, attrs, backend } = args;
+  return tryOwnKernels(backend, x, filter, null, { ...attrs, activation: "linear" }) ??
+    runKernel(Conv2D, args, args.inputs, attrs);
 }
 
-/** Kernel config: `FusedConv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
-export const fusedConv2DConfig: tf.KernelConfig = {
-  kernelName: "FusedConv2D",
-  backendName: "wasm",
-  kernelFunc: fusedConv2D as unknown as tf.KernelFunc,
-};
+/** `FusedConv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
+export const fusedConv2DKernel = wasmKernel(FusedConv2D, fusedConv2D);
 
-/** Kernel config: `Conv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
-export const conv2DConfig: tf.KernelConfig = {
-  kernelName: "Conv2D",
-  backendName: "wasm",
-  kernelFunc: conv2D as unknown as tf.KernelFunc,
-};
+/** `Conv2D` on `wasm` (direct or Winograd for eligible stride-1 calls). */
+export const conv2DKernel = wasmKernel(Conv2D, conv2D);

@@ -7,14 +7,12 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, runKernel } from "./_wasm.ts";
+import { GatherV2, type GatherV2Attrs, type GatherV2Inputs } from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function gatherV2(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.GatherV2Attrs;
-  const fallback = () => runKernel("GatherV2", backend, { x, indices }, { ...attrs });
+function gatherV2(args: WasmKernelArgs<GatherV2Inputs, GatherV2Attrs>): tf.TensorInfo {
+  const { inputs: { x, indices }, attrs, backend } = args;
+  const fallback = () => runKernel(GatherV2, args, { x, indices }, { ...attrs });
   const rank = x.shape.length;
   const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
   if (x.dtype === "string" || indices.dtype !== "int32" || (attrs.batchDims ?? 0) !== 0) {
@@ -44,9 +42,5 @@ function gatherV2(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** Kernel config: `GatherV2` on `wasm` (row copies). */
-export const gatherV2Config: tf.KernelConfig = {
-  kernelName: "GatherV2",
-  backendName: "wasm",
-  kernelFunc: gatherV2 as unknown as tf.KernelFunc,
-};
+/** `GatherV2` on `wasm` (row copies). */
+export const gatherV2Kernel = wasmKernel(GatherV2, gatherV2);

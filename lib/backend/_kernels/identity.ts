@@ -8,20 +8,15 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, runKernel } from "./_wasm.ts";
+import { Identity, type IdentityInputs } from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function identity(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype === "string") return runKernel("Identity", backend, { x });
+function identity(args: WasmKernelArgs<IdentityInputs, object>): tf.TensorInfo {
+  const { inputs: { x }, backend } = args;
+  if (x.dtype === "string") return runKernel(Identity, args, { x });
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-/** Kernel config: `Identity` on `wasm` (shares the input's buffer). */
-export const identityConfig: tf.KernelConfig = {
-  kernelName: "Identity",
-  backendName: "wasm",
-  kernelFunc: identity as unknown as tf.KernelFunc,
-};
+/** `Identity` on `wasm` (shares the input's buffer). */
+export const identityKernel = wasmKernel(Identity, identity);

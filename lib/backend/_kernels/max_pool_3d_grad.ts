@@ -16,9 +16,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { filledOutput } from "./_output.ts";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import {
+  MaxPool3DGrad,
+  type MaxPool3DGradAttrs,
+  type MaxPool3DGradInputs,
+} from "@tensorflow/tfjs-core";
+import { loopOutput } from "./_output.ts";
+import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 /**
  * Route `dy` (`[batch, outD, outH, outW, C]`) to the last maximum of each window of `x`
@@ -82,10 +86,12 @@ export function maxPool3dGradInto(
   }
 }
 
-function maxPool3DGrad(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.MaxPool3DGradAttrs;
+function maxPool3DGrad(
+  { inputs: { dy, input }, attrs, backend }: WasmKernelArgs<
+    MaxPool3DGradInputs,
+    MaxPool3DGradAttrs
+  >,
+): tf.TensorInfo {
   const info = tf.backend_util.computePool3DInfo(
     input.shape as [number, number, number, number, number],
     attrs.filterSize,
@@ -94,18 +100,13 @@ function maxPool3DGrad(args: KernelArgs): tf.TensorInfo {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  return filledOutput(backend, input.shape, (dx) =>
-    maxPool3dGradInto(
-      heapView(backend, input),
-      heapView(backend, dy),
-      heapView(backend, dx) as Float32Array,
-      info,
-    ));
+  return loopOutput(
+    backend,
+    input.shape,
+    [input, dy],
+    ([xs, dys], dx) => maxPool3dGradInto(xs, dys, dx, info),
+  );
 }
 
-/** Kernel config: `MaxPool3DGrad` on `wasm` (the last maximum of each window, as on `cpu`). */
-export const maxPool3DGradConfig: tf.KernelConfig = {
-  kernelName: "MaxPool3DGrad",
-  backendName: "wasm",
-  kernelFunc: maxPool3DGrad as unknown as tf.KernelFunc,
-};
+/** `MaxPool3DGrad` on `wasm` (the last maximum of each window, as on `cpu`). */
+export const maxPool3DGradKernel = wasmKernel(MaxPool3DGrad, maxPool3DGrad);

@@ -18,10 +18,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapModule } from "./_heap_module.ts";
+import { MaxPoolGrad, type MaxPoolGradAttrs, type MaxPoolGradInputs } from "@tensorflow/tfjs-core";
+import { type WindowGeometry, windowGeometry } from "./_conv_geometry.ts";
+import { heapModule, heapOffset } from "./_heap_module.ts";
 import { filledOutput } from "./_output.ts";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import { heapView, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 import { MAX_POOL_GRAD_WASM_BASE64 } from "./_generated/max_pool_grad_wasm.ts";
 
 /** The SIMD module's export (pointers are heap byte offsets; dx must be zeroed first). */
@@ -47,23 +48,6 @@ interface MaxPoolGradExports {
 
 const MODULE = heapModule<MaxPoolGradExports>(MAX_POOL_GRAD_WASM_BASE64);
 
-/** Geometry a max-pooling gradient needs (from `backend_util.computePool2DInfo`). */
-export interface PoolGeometry {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  /** Window height and width (dilation 1). */
-  filterHeight: number;
-  filterWidth: number;
-  padTop: number;
-  padLeft: number;
-}
-
 /**
  * Route `dy` (NHWC `[batch, outH, outW, C]`) to the first maximum of each window of `x`
  * (`[batch, inH, inW, C]`) into `dx` (same shape as `x`, overwritten). Plain typed arrays: the
@@ -73,7 +57,7 @@ export function maxPoolGradInto(
   x: ArrayLike<number>,
   dy: ArrayLike<number>,
   dx: Float32Array,
-  g: PoolGeometry,
+  g: WindowGeometry,
 ): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = g;
@@ -119,29 +103,24 @@ export function maxPoolGradInto(
 /** The window geometry of a `MaxPoolGrad` call (NHWC, dilation 1). */
 export function poolGeometry(
   inputShape: number[],
-  attrs: Pick<tf.MaxPoolGradAttrs, "filterSize" | "strides" | "pad" | "dimRoundingMode">,
-): PoolGeometry {
-  const info = tf.backend_util.computePool2DInfo(
+  attrs: Pick<MaxPoolGradAttrs, "filterSize" | "strides" | "pad" | "dimRoundingMode">,
+): WindowGeometry {
+  return windowGeometry(tf.backend_util.computePool2DInfo(
     inputShape as [number, number, number, number],
     attrs.filterSize,
     attrs.strides,
     1,
     attrs.pad,
     attrs.dimRoundingMode,
-  );
-  return {
-    ...info,
-    filterHeight: info.effectiveFilterHeight,
-    filterWidth: info.effectiveFilterWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
+  ));
 }
 
-function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+function maxPoolGrad(
+  { inputs: { dy, input }, attrs, backend }: WasmKernelArgs<
+    MaxPoolGradInputs,
+    MaxPoolGradAttrs
+  >,
+): tf.TensorInfo {
   const g = poolGeometry(input.shape, attrs);
   const fast = input.dtype === "float32" && dy.dtype === "float32";
   const mod = fast ? MODULE.on(backend) : null;
@@ -157,7 +136,7 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
       return;
     }
     heapView(backend, dx).fill(0);
-    const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+    const offset = (info: tf.TensorInfo) => heapOffset(backend, info);
     mod.exports.max_pool_grad(
       offset(input),
       offset(dy),
@@ -178,9 +157,5 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   });
 }
 
-/** Kernel config: `MaxPoolGrad` on `wasm` (first maximum of each window, as on `cpu`). */
-export const maxPoolGradConfig: tf.KernelConfig = {
-  kernelName: "MaxPoolGrad",
-  backendName: "wasm",
-  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
-};
+/** `MaxPoolGrad` on `wasm` (first maximum of each window, as on `cpu`). */
+export const maxPoolGradKernel = wasmKernel(MaxPoolGrad, maxPoolGrad);

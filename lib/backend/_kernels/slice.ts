@@ -7,14 +7,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, runKernel } from "./_wasm.ts";
+import { Slice, type SliceAttrs, type SliceInputs } from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function slice(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.SliceAttrs;
-  if (x.dtype === "string") return runKernel("Slice", backend, { x }, { ...attrs });
+function slice(args: WasmKernelArgs<SliceInputs, SliceAttrs>): tf.TensorInfo {
+  const { inputs: { x }, attrs, backend } = args;
+  if (x.dtype === "string") return runKernel(Slice, args, { x }, { ...attrs });
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
   tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
   const rank = x.shape.length;
@@ -48,9 +46,5 @@ function slice(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** Kernel config: `Slice` on `wasm` (contiguous runs). */
-export const sliceConfig: tf.KernelConfig = {
-  kernelName: "Slice",
-  backendName: "wasm",
-  kernelFunc: slice as unknown as tf.KernelFunc,
-};
+/** `Slice` on `wasm` (contiguous runs). */
+export const sliceKernel = wasmKernel(Slice, slice);

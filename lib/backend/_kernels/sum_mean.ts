@@ -13,8 +13,25 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { disposeAll, heapView, type KernelArgs, runKernel } from "./_wasm.ts";
+import {
+  AvgPool,
+  type AvgPoolAttrs,
+  Mean,
+  type MeanAttrs,
+  type MeanInputs,
+  Reshape,
+  Sum,
+  type SumAttrs,
+  type SumInputs,
+} from "@tensorflow/tfjs-core";
+import {
+  disposeAll,
+  heapView,
+  runKernel,
+  type WasmContext,
+  wasmKernel,
+  type WasmKernelArgs,
+} from "./_wasm.ts";
 
 /** Fewest values for which pooling beats the backend's kernel. */
 const MIN_VALUES = 8192;
@@ -36,21 +53,22 @@ function channelBlock(cols: number): number {
  * `[groups, 1, cols / c, c]` (average pooling with a `rows × 1` window).
  */
 function rowMeans(
-  backend: BackendWasm,
+  on: WasmContext,
   x: tf.TensorInfo,
   groups: number,
   rows: number,
   cols: number,
 ): tf.TensorInfo {
   const c = channelBlock(cols);
-  const x4 = runKernel("Reshape", backend, { x }, { shape: [groups, rows, cols / c, c] });
-  const means = runKernel("AvgPool", backend, { x: x4 }, {
+  const x4 = runKernel(Reshape, on, { x }, { shape: [groups, rows, cols / c, c] });
+  const pooling: AvgPoolAttrs = {
     filterSize: [rows, 1],
     strides: [rows, 1],
     pad: "valid",
     dimRoundingMode: undefined,
-  });
-  disposeAll(backend, x4);
+  };
+  const means = runKernel(AvgPool, on, { x: x4 }, pooling);
+  disposeAll(on.backend, x4);
   return means;
 }
 
@@ -64,7 +82,7 @@ interface RowReduction {
   outShape: number[];
 }
 
-function rowReduction(x: tf.TensorInfo, attrs: tf.SumAttrs): RowReduction | null {
+function rowReduction(x: tf.TensorInfo, attrs: SumAttrs): RowReduction | null {
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(attrs.axis, x.shape).slice().sort((p, q) => p - q);
   if (axes.length === 0 || x.dtype !== "float32") return null;
@@ -81,49 +99,44 @@ function rowReduction(x: tf.TensorInfo, attrs: tf.SumAttrs): RowReduction | null
 }
 
 /** Means over the reduced rows; long reductions over several axes pool the first one last. */
-function reducedMeans(backend: BackendWasm, x: tf.TensorInfo, r: RowReduction): tf.TensorInfo {
+function reducedMeans(on: WasmContext, x: tf.TensorInfo, r: RowReduction): tf.TensorInfo {
   const inner = r.rows / r.first;
   if (r.rows <= LONG_ROWS || r.first === 1 || inner === 1) {
-    return rowMeans(backend, x, r.outer, r.rows, r.cols);
+    return rowMeans(on, x, r.outer, r.rows, r.cols);
   }
-  const innerMeans = rowMeans(backend, x, r.outer * r.first, inner, r.cols);
-  const means = rowMeans(backend, innerMeans, r.outer, r.first, r.cols);
-  disposeAll(backend, innerMeans);
+  const innerMeans = rowMeans(on, x, r.outer * r.first, inner, r.cols);
+  const means = rowMeans(on, innerMeans, r.outer, r.first, r.cols);
+  disposeAll(on.backend, innerMeans);
   return means;
 }
 
-function sum(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.SumAttrs;
+/**
+ * `Sum` (`scale` true: the means scaled back by their count) or `Mean` of `x` over `attrs.axis`
+ * by pooling, or the stock kernel `name` where pooling does not apply.
+ */
+function reduce(
+  name: typeof Sum | typeof Mean,
+  on: WasmKernelArgs<SumInputs, SumAttrs>,
+): tf.TensorInfo {
+  const { inputs: { x }, attrs } = on;
   const r = rowReduction(x, attrs);
-  if (r === null) return runKernel("Sum", backend, { x }, { ...attrs });
-  const means = reducedMeans(backend, x, r);
-  const values = heapView(backend, means);
-  for (let i = 0; i < values.length; i++) values[i] *= r.rows;
+  if (r === null) return runKernel(name, on, { x }, { ...attrs });
+  const means = reducedMeans(on, x, r);
+  if (name === Sum) {
+    const values = heapView(on.backend, means);
+    for (let i = 0; i < values.length; i++) values[i] *= r.rows;
+  }
   return { dataId: means.dataId, shape: r.outShape, dtype: "float32" };
 }
 
-function mean(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.MeanAttrs;
-  const r = rowReduction(x, attrs);
-  if (r === null) return runKernel("Mean", backend, { x }, { ...attrs });
-  const means = reducedMeans(backend, x, r);
-  return { dataId: means.dataId, shape: r.outShape, dtype: "float32" };
-}
+/** `Mean` on `wasm` (fast means over consecutive axes before the last). */
+export const meanKernel = wasmKernel(
+  Mean,
+  (args: WasmKernelArgs<MeanInputs, MeanAttrs>) => reduce(Mean, args),
+);
 
-/** Kernel config: `Mean` on `wasm` (fast means over consecutive axes before the last). */
-export const meanConfig: tf.KernelConfig = {
-  kernelName: "Mean",
-  backendName: "wasm",
-  kernelFunc: mean as unknown as tf.KernelFunc,
-};
-
-/** Kernel config: `Sum` on `wasm` (fast sums over consecutive axes before the last). */
-export const sumConfig: tf.KernelConfig = {
-  kernelName: "Sum",
-  backendName: "wasm",
-  kernelFunc: sum as unknown as tf.KernelFunc,
-};
+/** `Sum` on `wasm` (fast sums over consecutive axes before the last). */
+export const sumKernel = wasmKernel(
+  Sum,
+  (args: WasmKernelArgs<SumInputs, SumAttrs>) => reduce(Sum, args),
+);

@@ -7,15 +7,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type KernelArgs, runKernel } from "./_wasm.ts";
+import { Tile, type TileAttrs, type TileInputs } from "@tensorflow/tfjs-core";
+import { runKernel, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
-function tile(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const { reps } = args.attrs as unknown as tf.TileAttrs;
+function tile(args: WasmKernelArgs<TileInputs, TileAttrs>): tf.TensorInfo {
+  const { inputs: { x }, attrs: { reps }, backend } = args;
   if (x.dtype === "string" || reps.length !== x.shape.length) {
-    return runKernel("Tile", backend, { x }, { reps });
+    return runKernel(Tile, args, { x }, { reps });
   }
   const rank = x.shape.length;
   const outShape = x.shape.map((d, i) => d * reps[i]);
@@ -40,9 +38,5 @@ function tile(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** Kernel config: `Tile` on `wasm` (block copies). */
-export const tileConfig: tf.KernelConfig = {
-  kernelName: "Tile",
-  backendName: "wasm",
-  kernelFunc: tile as unknown as tf.KernelFunc,
-};
+/** `Tile` on `wasm` (block copies). */
+export const tileKernel = wasmKernel(Tile, tile);

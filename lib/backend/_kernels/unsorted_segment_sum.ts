@@ -4,16 +4,20 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapView, type KernelArgs } from "./_wasm.ts";
+import type * as tf from "@tensorflow/tfjs";
+import {
+  UnsortedSegmentSum,
+  type UnsortedSegmentSumAttrs,
+  type UnsortedSegmentSumInputs,
+} from "@tensorflow/tfjs-core";
+import { heapView, wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
 
 function unsortedSegmentSum(
-  args: KernelArgs,
+  { inputs: { x, segmentIds }, attrs: { numSegments }, backend }: WasmKernelArgs<
+    UnsortedSegmentSumInputs,
+    UnsortedSegmentSumAttrs
+  >,
 ): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-  const { numSegments } = args.attrs as unknown as tf.UnsortedSegmentSumAttrs;
   const idRank = segmentIds.shape.length;
   const rowShape = x.shape.slice(idRank);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
@@ -33,9 +37,8 @@ function unsortedSegmentSum(
   return out;
 }
 
-/** Kernel config: `UnsortedSegmentSum` on `wasm`. */
-export const unsortedSegmentSumConfig: tf.KernelConfig = {
-  kernelName: "UnsortedSegmentSum",
-  backendName: "wasm",
-  kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc,
-};
+/** `UnsortedSegmentSum` on `wasm`. */
+export const unsortedSegmentSumKernel = wasmKernel(
+  UnsortedSegmentSum,
+  unsortedSegmentSum,
+);
