@@ -44,10 +44,11 @@ import {
   Occlusion,
   Saliency,
   sensitivityMax,
+  ShapleyValues,
   ShapleyValueSampling,
   tf,
 } from "../../lib/mod.ts";
-import { scaleInception, scaleMobilenet } from "../../fixtures/scale_networks.ts";
+import { mobilenetV2, scaleInception, scaleMobilenet } from "../../fixtures/scale_networks.ts";
 
 const mobilenet = scaleMobilenet();
 const inception = scaleInception();
@@ -154,6 +155,11 @@ const cases: Case[] = [
   {
     name: "Lime",
     run: () => new Lime(m).attribute(x, { target, featureMask: mask }),
+    shape: x.shape,
+  },
+  {
+    name: "ShapleyValues",
+    run: () => new ShapleyValues(m).attribute(x, { target, featureMask: coarseMask }),
     shape: x.shape,
   },
   // Layer methods.
@@ -342,6 +348,36 @@ for (const { name, run, shape } of inceptionCases) {
     await assertFiniteNoLeak(run, shape);
   });
 }
+
+/**
+ * MobileNetV2's real widths (3.5 M parameters, activations up to 112 × 112 × 96): before the
+ * memory budget, default IntegratedGradients aborted the wasm runtime here ("table index is out of
+ * bounds") and Occlusion with 32 × 32 windows at stride 16 failed with "memory access out of
+ * bounds", after which every call in the process failed.
+ */
+Deno.test("IntegratedGradients and Occlusion (32 × 32, stride 16) with default batching on MobileNetV2's widths at 224 × 224 × 3, then an ordinary call", async () => {
+  const v2 = mobilenetV2();
+  const image = tf.randomUniform([1, 224, 224, 3], 0, 1, "float32", 3);
+  try {
+    await assertFiniteNoLeak(
+      () => new IntegratedGradients(v2).attribute(image, { target: 3 }),
+      image.shape,
+    );
+    await assertFiniteNoLeak(
+      () =>
+        new Occlusion(v2).attribute(image, {
+          target: 3,
+          slidingWindowShapes: [32, 32, 3],
+          strides: [16, 16, 3],
+        }),
+      image.shape,
+    );
+    await assertFiniteNoLeak(() => new Saliency(v2).attribute(image, { target: 3 }), image.shape);
+  } finally {
+    image.dispose();
+    v2.dispose();
+  }
+});
 
 Deno.test("a chunk too large for the wasm heap is a RangeError naming the option, and the next call works", async () => {
   assert.equal(tf.getBackend(), "wasm");
