@@ -16,7 +16,7 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { NOTEBOOKS_DIR } from "./_tutorial_runner.ts";
+import { NOTEBOOKS_DIR } from "./notebook/paths.ts";
 
 /** Where the notebook sources live. */
 export const NOTEBOOK_SOURCES_DIR: string = join(NOTEBOOKS_DIR, "src");

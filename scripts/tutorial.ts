@@ -14,15 +14,11 @@
  * @module
  */
 import { basename, relative } from "node:path";
-import {
-  DEFAULT_OUT_DIR,
-  describeFailure,
-  ensureDenoKernelspec,
-  findJupyter,
-  listNotebooks,
-  QUICK_ENV,
-  runTutorial,
-} from "./_tutorial_runner.ts";
+import { ensureDenoKernelspec } from "./notebook/deno_kernelspec.ts";
+import { describeFailure } from "./notebook/execute_notebook.ts";
+import { findJupyter } from "./notebook/find_tools.ts";
+import { DEFAULT_OUT_DIR } from "./notebook/paths.ts";
+import { listNotebooks, QUICK_ENV, runTutorial } from "./notebook/run_tutorial.ts";
 
 async function main(): Promise<number> {
   const quick = Deno.env.get(QUICK_ENV) === "1";

@@ -19,7 +19,7 @@
  *
  * So figures do not rely on the cell-value path: {@linkcode publishBundle} sends the bundle as
  * `display_data` while the cell still runs and then waits, in proportion to the bundle's size,
- * for the client to read it before the kernel sends anything else. `scripts/_tutorial_runner.ts`
+ * for the client to read it before the kernel sends anything else. `scripts/notebook/execute_notebook.py`
  * also keeps outputs that still arrive after their cell's "idle".
  *
  * @module

@@ -10,31 +10,34 @@ import {
   trainingCurvesFigure,
   visualizeImageAttr,
 } from "../../lib/mod.ts";
+import { ensureDenoKernelspec } from "../../scripts/notebook/deno_kernelspec.ts";
+import { describeFailure, executeNotebook } from "../../scripts/notebook/execute_notebook.ts";
+import { exportHtml } from "../../scripts/notebook/export_html.ts";
 import {
-  ensureDenoKernel,
-  exportHtml,
-  inspectNotebook,
+  JUPYTER_APT_PACKAGES,
   locateChromium,
   locateJupyter,
+} from "../../scripts/notebook/find_tools.ts";
+import {
+  inspectNotebook,
   type NotebookReport,
-  renderHtml,
-} from "../../scripts/_jupyter.ts";
-import { describeFailure, executeNotebook, findJupyter } from "../../scripts/_tutorial_runner.ts";
+  PLOTLY_MIME,
+} from "../../scripts/notebook/inspect_notebook.ts";
+import { renderHtml } from "../../scripts/notebook/render_html.ts";
 
 const ROOT = join(import.meta.dirname!, "..", "..");
 const NOTEBOOK = join(ROOT, "test", "_fixtures", "figures_demo.ipynb");
 const OUT = join(ROOT, "out", "notebook_render");
 const FIGURES = 6; // 3 through display() (the first among them), 3 as cell values
-const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 const MAX_OUTPUT_BYTES = 7e6;
 
-const jupyter = await locateJupyter();
+const tools = await locateJupyter();
 const chromium = await locateChromium();
-const missing = [!jupyter && "jupyter", !chromium && "chromium"].filter(Boolean);
+const missing = [!tools && "jupyter", !chromium && "chromium"].filter(Boolean);
 if (missing.length > 0) {
   console.warn(
     `notebook_render_test skipped: ${missing.join(" and ")} not installed (CI installs ` +
-      `jupyter-nbconvert python3-nbclient jupyter-client python3-notebook chromium).`,
+      `${JUPYTER_APT_PACKAGES} chromium).`,
   );
 }
 
@@ -50,11 +53,12 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await ensureDenoKernel(jupyter);
+    const jupyter = tools!;
+    await ensureDenoKernelspec(jupyter);
     // Executed by the tutorial's nbclient driver, which keeps outputs the Deno kernel delivers
     // after a cell's idle status; figures send themselves as display_data and wait for the
     // kernel to flush them (lib/display/_jupyter_api.ts). Every figure must come back.
-    const run = await executeNotebook(await findJupyter(), NOTEBOOK, {
+    const run = await executeNotebook(jupyter, NOTEBOOK, {
       outDir: OUT,
       cellTimeoutS: 300,
     });
@@ -82,7 +86,7 @@ Deno.test({
       `largest output is ${report.maxOutputBytes} bytes (the kernel drops ~8 MB)`,
     );
 
-    const html = await exportHtml(executed, { jupyter, outputDir: OUT });
+    const html = await exportHtml(jupyter, executed, { outputDir: OUT });
     const text = await Deno.readTextFile(html);
     assert.equal(
       text.match(/plotly\.js v\d+\.\d+\.\d+/g)?.length,

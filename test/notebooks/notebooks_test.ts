@@ -10,17 +10,14 @@
  */
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import {
-  describeFailure,
-  ensureDenoKernelspec,
-  figureOutputs,
-  findJupyter,
-  listNotebooks,
-  REPO_ROOT,
-  runTutorial,
-} from "../../scripts/_tutorial_runner.ts";
 import { staleNotebooks } from "../../scripts/_build_notebooks.ts";
-import { renderHtml } from "../../scripts/_jupyter.ts";
+import { ensureDenoKernelspec } from "../../scripts/notebook/deno_kernelspec.ts";
+import { describeFailure } from "../../scripts/notebook/execute_notebook.ts";
+import { findJupyter } from "../../scripts/notebook/find_tools.ts";
+import { inspectNotebook } from "../../scripts/notebook/inspect_notebook.ts";
+import { REPO_ROOT } from "../../scripts/notebook/paths.ts";
+import { renderHtml } from "../../scripts/notebook/render_html.ts";
+import { listNotebooks, runTutorial } from "../../scripts/notebook/run_tutorial.ts";
 
 const OUT_DIR = join(REPO_ROOT, "out", "test", "notebooks");
 /** The Deno kernel drops display outputs of about 8 MB or more. */
@@ -78,7 +75,7 @@ Deno.test({
         assert.equal(result.failure, undefined, describeFailure(result));
       });
       if (result.failure) continue;
-      const figures = await figureOutputs(result.executedPath);
+      const { figures, maxOutputBytes } = await inspectNotebook(result.executedPath);
       await t.step(`${name}: every figure cell shows a Plotly figure`, () => {
         assert.ok(figures.figureCells.length > 0, "the notebook has figure cells");
         assert.deepEqual(
@@ -89,8 +86,8 @@ Deno.test({
         assert.deepEqual(figures.untagged, [], `Plotly outputs in cells not tagged "figure"`);
         assert.equal(figures.plotlyOutputs, figures.figureCells.length);
         assert.ok(
-          figures.maxOutputBytes < MAX_OUTPUT_BYTES,
-          `largest output ${figures.maxOutputBytes} bytes, keep outputs under ${MAX_OUTPUT_BYTES}`,
+          maxOutputBytes < MAX_OUTPUT_BYTES,
+          `largest output ${maxOutputBytes} bytes, keep outputs under ${MAX_OUTPUT_BYTES}`,
         );
       });
       await t.step(`${name}: the HTML export draws every figure in Chromium`, async () => {
