@@ -15,6 +15,7 @@ import type { ForwardFunction, ModelLike } from "../types.ts";
 import type { Attribution } from "../attribution.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
+import type { NeuronOptions } from "../options.ts";
 
 /**
  * A layer of a model, with its taps, for the explainer named `caller`.
@@ -62,12 +63,13 @@ export class LayerTaps {
   }
 
   /**
-   * Validate `neuronSelector` against the layer's shape and return the forward function
-   * `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   * Validate the neuron (`neuronSelector`, `attributeToNeuronInput`) against the layer's shape and
+   * return the forward function `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
    */
-  neuronForward(neuronSelector: unknown, attributeToNeuronInput = false): ForwardFunction {
-    const tap = this.tap(attributeToNeuronInput);
+  neuronForward(neuron: Partial<NeuronOptions> | undefined): ForwardFunction {
+    const tap = this.tap(neuron?.attributeToNeuronInput);
     const method = this.#caller;
+    const neuronSelector = neuron?.neuronSelector;
     validateNeuronSelector(method, neuronSelector, tap.valueShape, this.layer.name);
     const selector = neuronSelector as NeuronSelector;
     return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);

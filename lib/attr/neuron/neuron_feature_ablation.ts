@@ -44,10 +44,7 @@ export class NeuronFeatureAblation extends withLayerTaps(PerturbationAttribution
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronFeatureAblationOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+    const forward = this.taps.neuronForward(options);
     const { baselines, featureMask, perturbationsPerEval } = options;
     return await new FeatureAblation(forward).attribute(inputs, {
       baselines,
