@@ -34,8 +34,7 @@ export class LayerActivation extends withLayerTaps(Attribution) {
   /** The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns it. */
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    const tap = this.taps.tap(options.attributeToLayerInput ?? false);
+    const tap = this.validatedTap(inputs, { attributeToLayerInput: options.attributeToLayerInput });
     return tf.tidy(() => tap.layerValue(inputs).clone());
   }
 }

@@ -53,9 +53,8 @@ export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution)
     inputs: tf.Tensor,
     options: LayerFeatureAblationOptions = {},
   ): Promise<tf.Tensor> {
-    const { target, attributeToLayerInput = false } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const tap = this.taps.tap(attributeToLayerInput);
+    const { target } = options;
+    const tap = this.validatedTap(inputs, options);
     const n = inputs.shape[0];
     const values = tf.tidy(() => tap.layerValue(inputs).clone());
     try {

@@ -15,7 +15,7 @@ import type { ForwardFunction, ModelLike } from "../types.ts";
 import type { Attribution } from "../attribution.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
-import type { NeuronOptions } from "../options.ts";
+import type { LayerInputOptions, NeuronOptions, TargetOptions } from "../options.ts";
 
 /**
  * A layer of a model, with its taps, for the explainer named `caller`.
@@ -117,6 +117,18 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
       super(model);
       this.taps = new LayerTaps(model, layer, this.methodName);
       this.layer = this.taps.layer;
+    }
+
+    /**
+     * Validate `inputs` and `options.target` at the public boundary, then return the tap on the
+     * layer's output (or its input with `options.attributeToLayerInput`).
+     */
+    protected validatedTap(
+      inputs: tf.Tensor,
+      options: Partial<TargetOptions & LayerInputOptions>,
+    ): LayerTap {
+      this.validateInputsAndTarget(inputs, options.target);
+      return this.taps.tap(options.attributeToLayerInput ?? false);
     }
   }
   // TypeScript gives a mixin the base's constructor signature; state the `(model, layer)` one.
