@@ -5,13 +5,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { PerturbationAttribution } from "./attribution.ts";
+import { Lime } from "./lime.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
-import { assertSamplingOptions, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
-import { SeededRandom } from "./_utils/seeded_random.ts";
-import { fitSurrogates } from "./_utils/surrogate.ts";
 
 /** Weight of the all-ones and all-zeros coalitions (Captum's `inf_weight`). */
 export const KERNEL_SHAP_INF_WEIGHT = 1e6;
@@ -34,7 +31,7 @@ export interface KernelShapOptions extends PerturbationOptions {
 }
 
 /**
- * Kernel SHAP. Sampling as Captum: the first coalition is all ones and the second all zeros, both
+ * Kernel SHAP: Lime with another rule, as Captum's `KernelShap(Lime)`. Sampling as Captum: the first coalition is all ones and the second all zeros, both
  * weighted 1e6; every other draws a size k in 1 … M − 1 with p(k) ∝ (M − 1)/(k(M − k)) and a uniform
  * subset of that size, weighted 1. A coalition z evaluates the model at `x·z + baseline·(1 − z)`;
  * the coefficients of a weighted least-squares fit with intercept (minimum-norm when
@@ -49,7 +46,7 @@ export interface KernelShapOptions extends PerturbationOptions {
  * attr.print(); // ≈ [[1, 2, 3]]
  * ```
  */
-export class KernelShap extends PerturbationAttribution {
+export class KernelShap extends Lime {
   /**
    * Attributions of the inputs' shape. The caller owns the returned tensor.
    *
@@ -59,51 +56,33 @@ export class KernelShap extends PerturbationAttribution {
     inputs: tf.Tensor,
     options: KernelShapOptions = {},
   ): Promise<tf.Tensor> {
-    const method = this.methodName;
-    const { target, nSamples = 25, seed = 0 } = options;
-    this.validateInputsAndTarget(inputs, target);
-    assertSamplingOptions(method, nSamples, seed);
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
-      method,
-      inputs,
-      options,
-      true,
-    );
-    const m = mask.numFeatures;
-    // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
-    const sizeWeights = new Float64Array(m);
-    for (let k = 1; k < m; k++) sizeWeights[k] = (m - 1) / (k * (m - k));
-    const random = new SeededRandom(seed);
-    const keys = new Float64Array(m);
-    const order = new Int32Array(m);
-    return await fitSurrogates({
-      method,
-      forward: this.forward,
-      inputs,
-      baselines: options.baselines,
-      target,
-      mask,
-      nSamples,
-      perturbationsPerEval,
-      draw: (s, z) => {
-        if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
-        if (s === 1) return void z.fill(0);
-        const k = random.categorical(sizeWeights);
-        // A uniform k-subset: the k largest of M uniform keys.
-        for (let j = 0; j < m; j++) {
-          keys[j] = random.next();
-          order[j] = j;
-        }
-        order.sort((a, b) => keys[b] - keys[a]);
-        z.fill(0);
-        for (let j = 0; j < k; j++) z[order[j]] = 1;
-      },
-      similarity: (z) => {
-        let ones = 0;
-        for (let j = 0; j < m; j++) ones += z[j];
-        return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
-      },
-      fit: weightedLeastSquares,
+    return await this.fitSurrogate(inputs, options, (m, random) => {
+      // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
+      const sizeWeights = new Float64Array(m);
+      for (let k = 1; k < m; k++) sizeWeights[k] = (m - 1) / (k * (m - k));
+      const keys = new Float64Array(m);
+      const order = new Int32Array(m);
+      return {
+        draw: (s, z) => {
+          if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
+          if (s === 1) return void z.fill(0);
+          const k = random.categorical(sizeWeights);
+          // A uniform k-subset: the k largest of M uniform keys.
+          for (let j = 0; j < m; j++) {
+            keys[j] = random.next();
+            order[j] = j;
+          }
+          order.sort((a, b) => keys[b] - keys[a]);
+          z.fill(0);
+          for (let j = 0; j < k; j++) z[order[j]] = 1;
+        },
+        similarity: (z) => {
+          let ones = 0;
+          for (let j = 0; j < m; j++) ones += z[j];
+          return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
+        },
+        fit: weightedLeastSquares,
+      };
     });
   }
 }

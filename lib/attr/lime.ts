@@ -12,7 +12,10 @@ import { assertNumber } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
 import { assertSamplingOptions, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
-import { fitSurrogates } from "./_utils/surrogate.ts";
+import { fitSurrogates, type SurrogateRule } from "./_utils/surrogate.ts";
+
+/** The options every surrogate method (Lime, KernelShap) reads. */
+type SurrogateOptions = PerturbationOptions & { nSamples?: number; seed?: number };
 
 /** Options of {@linkcode Lime.attribute}. */
 export interface LimeOptions extends PerturbationOptions {
@@ -58,27 +61,12 @@ export class Lime extends PerturbationAttribution {
    */
   override async attribute(inputs: tf.Tensor, options: LimeOptions = {}): Promise<tf.Tensor> {
     const method = this.methodName;
-    const { target, nSamples = 25, seed = 0, alpha = 0.01, kernelWidth = 1 } = options;
-    this.validateInputsAndTarget(inputs, target);
-    assertSamplingOptions(method, nSamples, seed);
-    assertNumber(method, "alpha", alpha, 0);
-    assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
-      method,
-      inputs,
-      options,
-      true,
-    );
-    const random = new SeededRandom(seed);
-    return await fitSurrogates({
-      method,
-      forward: this.forward,
-      inputs,
-      baselines: options.baselines,
-      target,
-      mask,
-      nSamples,
-      perturbationsPerEval,
+    const { alpha = 0.01, kernelWidth = 1 } = options;
+    const checks = () => {
+      assertNumber(method, "alpha", alpha, 0);
+      assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
+    };
+    return await this.fitSurrogate(inputs, options, (_m, random) => ({
       draw: (_s, z) => {
         for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
       },
@@ -98,6 +86,42 @@ export class Lime extends PerturbationAttribution {
         return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
       },
       fit: (z, y, w, rows, cols) => weightedLasso(z, y, w, rows, cols, { alpha }),
+    }), checks);
+  }
+
+  /**
+   * The body of `attribute()` for Lime and its subclass KernelShap, which differ only by `rule`:
+   * validate `inputs`, `target`, `nSamples` and `seed` (then `checks`, the method's own options),
+   * resolve the feature mask (every group present), and fit one surrogate per example on
+   * `nSamples` samples drawn as `rule(numFeatures, random)` says.
+   */
+  protected async fitSurrogate(
+    inputs: tf.Tensor,
+    options: SurrogateOptions,
+    rule: (numFeatures: number, random: SeededRandom) => SurrogateRule,
+    checks: () => void = () => {},
+  ): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const { target, nSamples = 25, seed = 0 } = options;
+    this.validateInputsAndTarget(inputs, target);
+    assertSamplingOptions(method, nSamples, seed);
+    checks();
+    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
+      method,
+      inputs,
+      options,
+      true,
+    );
+    return await fitSurrogates({
+      method,
+      forward: this.forward,
+      inputs,
+      baselines: options.baselines,
+      target,
+      mask,
+      nSamples,
+      perturbationsPerEval,
+      ...rule(mask.numFeatures, new SeededRandom(seed)),
     });
   }
 }

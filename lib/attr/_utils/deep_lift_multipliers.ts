@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, Target } from "../types.ts";
 import { withGradientOverrides } from "./gradient_override.ts";
 import { deepLiftOverrides } from "./relu_rules.ts";
-import { targetSum } from "./gradients.ts";
+import { DeferredError, targetObjective } from "./gradients.ts";
 import { expandTarget } from "./target.ts";
 
 /**
@@ -23,32 +23,18 @@ export function deepLiftMultipliers(
   target: Target | undefined,
   eps: number,
 ): tf.Tensor {
-  // Errors inside tf.grad would leak the tensors its tape saved, so they are recorded, the pass
-  // completes, and the first one is thrown afterwards.
-  let failure: unknown;
-  const fail = (error: unknown) => {
-    failure ??= error;
-  };
+  const deferred = new DeferredError();
+  // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
+  const both = expandTarget(target, 2);
   const multipliers = withGradientOverrides(
-    deepLiftOverrides(method, eps, fail),
+    deepLiftOverrides(method, eps, deferred.fail),
     () =>
       tf.tidy(() => {
-        const f = (x: tf.Tensor) => {
-          const out = forward(tf.concat([x, baselines], 0));
-          // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
-          try {
-            return targetSum(method, out, expandTarget(target, 2));
-          } catch (error) {
-            fail(error);
-            return out.sum().mul(0);
-          }
-        };
+        const f = (x: tf.Tensor) =>
+          targetObjective(method, forward(tf.concat([x, baselines], 0)), both, deferred.fail);
         return tf.grad(f)(inputs);
       }),
   );
-  if (failure !== undefined) {
-    multipliers.dispose();
-    throw failure;
-  }
+  deferred.rethrow(multipliers);
   return multipliers;
 }

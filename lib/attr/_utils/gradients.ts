@@ -18,27 +18,54 @@ export function gradientsOfTarget(
   inputs: tf.Tensor,
   target: Target | undefined,
 ): tf.Tensor {
-  // An error thrown inside tf.grad's forward pass leaks the tensors the tape saved for the
-  // backward pass (TensorFlow.js disposes them only after backpropagation), so a target error is
-  // deferred: the pass completes on a zero objective and the error is thrown afterwards.
-  let failure: unknown;
-  const grads = tf.tidy(() => {
-    const f = (x: tf.Tensor) => {
-      const output = forward(x);
-      try {
-        return targetSum(method, output, target);
-      } catch (error) {
-        failure = error;
-        return output.sum().mul(0);
-      }
-    };
-    return tf.grad(f)(inputs);
-  });
-  if (failure !== undefined) {
-    grads.dispose();
-    throw failure;
-  }
+  const deferred = new DeferredError();
+  const grads = tf.tidy(() =>
+    tf.grad((x: tf.Tensor) => targetObjective(method, forward(x), target, deferred.fail))(inputs)
+  );
+  deferred.rethrow(grads);
   return grads;
+}
+
+/**
+ * An error thrown inside `tf.grad`'s forward pass leaks the tensors the tape saved for the
+ * backward pass (TensorFlow.js disposes them only after backpropagation). So an error raised there
+ * (a target that does not fit the output, a DeepLift rule that does not apply) is recorded with
+ * {@linkcode DeferredError.fail}, the pass completes, and {@linkcode DeferredError.rethrow} throws
+ * the first one afterwards.
+ */
+export class DeferredError {
+  #error: unknown;
+
+  /** Record `error`; the first one recorded is kept. */
+  readonly fail = (error: unknown): void => {
+    this.#error ??= error;
+  };
+
+  /** Throw the recorded error, if any, after disposing `tensors`. */
+  rethrow(...tensors: tf.Tensor[]): void {
+    if (this.#error === undefined) return;
+    tf.dispose(tensors);
+    throw this.#error;
+  }
+}
+
+/**
+ * {@linkcode targetSum} as the objective of `tf.grad`: when the target does not fit `output`, the
+ * error goes to `fail` and the objective is zero, so that the pass completes (see
+ * {@linkcode DeferredError}).
+ */
+export function targetObjective(
+  method: string,
+  output: tf.Tensor,
+  target: Target | undefined,
+  fail: (error: unknown) => void,
+): tf.Scalar {
+  try {
+    return targetSum(method, output, target);
+  } catch (error) {
+    fail(error);
+    return output.sum().mul(0);
+  }
 }
 
 /**

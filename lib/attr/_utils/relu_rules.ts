@@ -242,53 +242,44 @@ export function deepLiftOverrides(
   eps: number,
   fail: (error: unknown) => void,
 ): GradientOverride[] {
-  const elementwise = ELEMENTWISE.map(({ kernelName, derivative }): GradientOverride => ({
+  // Each rule sees dy, the kernel's saved input x and output y (both `[inputs; baselines]`) and
+  // its attributes; on a batch that is not paired the error goes to `fail` and the gradient is 0.
+  const paired = (
+    kernelName: string,
+    input: string,
+    rule: (dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, attrs: Attrs) => tf.Tensor,
+  ): GradientOverride => ({
     kernelName,
-    inputsToSave: ["x"],
+    inputsToSave: [input],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, y] = saved;
-      const g = dy as tf.Tensor;
       return {
-        x: () =>
+        [input]: () =>
           pairedBatch(method, x, fail)
-            ? rescaledGradient(g, g.mul(derivative(x, y, attrs as Attrs)), x, y, eps)
+            ? rule(dy as tf.Tensor, x, y, attrs as Attrs)
             : tf.zerosLike(x),
       };
     },
-  }));
-  const softmax: GradientOverride = {
-    kernelName: "Softmax",
-    inputsToSave: ["logits"],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, y] = saved;
-      const g = dy as tf.Tensor;
-      return {
-        logits: () => {
-          const dim = (attrs as Attrs).dim as number[] | number | undefined;
-          const axis = Array.isArray(dim) ? dim : [dim ?? -1];
-          if (!pairedBatch(method, x, fail)) return tf.zerosLike(x);
-          const plain = y.mul(g.sub(g.mul(y).sum(axis, true)));
-          const unnormalized = rescaledGradient(g, plain, x, y, eps);
-          return unnormalized.sub(unnormalized.sum().div(unnormalized.size));
-        },
-      };
-    },
-  };
-  const maxPool: GradientOverride = {
-    kernelName: "MaxPool",
-    inputsToSave: ["x"],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, y] = saved;
-      return {
-        x: () =>
-          pairedBatch(method, x, fail)
-            ? maxPoolMultipliers(dy as tf.Tensor, x, y, attrs as Attrs, eps)
-            : tf.zerosLike(x),
-      };
-    },
-  };
+  });
+  const elementwise = ELEMENTWISE.map(({ kernelName, derivative }) =>
+    paired(
+      kernelName,
+      "x",
+      (g, x, y, attrs) => rescaledGradient(g, g.mul(derivative(x, y, attrs)), x, y, eps),
+    )
+  );
+  const softmax = paired("Softmax", "logits", (g, x, y, attrs) => {
+    const dim = attrs.dim as number[] | number | undefined;
+    const axis = Array.isArray(dim) ? dim : [dim ?? -1];
+    const plain = y.mul(g.sub(g.mul(y).sum(axis, true)));
+    const unnormalized = rescaledGradient(g, plain, x, y, eps);
+    return unnormalized.sub(unnormalized.sum().div(unnormalized.size));
+  });
+  const maxPool = paired(
+    "MaxPool",
+    "x",
+    (dy, x, y, attrs) => maxPoolMultipliers(dy, x, y, attrs, eps),
+  );
   return [...elementwise, softmax, maxPool, ...noRuleGuards(method, fail)];
 }

@@ -40,6 +40,12 @@ export interface SurrogatePlan {
   fit: (z: Float32Array, y: Float64Array, w: Float64Array, rows: number, cols: number) => LinearFit;
 }
 
+/**
+ * What distinguishes one surrogate method from another (Lime, KernelShap): how samples are drawn,
+ * weighed, and fitted.
+ */
+export type SurrogateRule = Pick<SurrogatePlan, "draw" | "similarity" | "fit">;
+
 /** Per-example surrogate coefficients broadcast to the inputs' shape (a new tensor). */
 export function fitSurrogates(plan: SurrogatePlan): Promise<tf.Tensor> {
   return withBaselines(

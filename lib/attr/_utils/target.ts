@@ -101,17 +101,13 @@ export function selectTarget(
 ): tf.Tensor1D {
   const n = output.shape[0];
   if (typeof target === "function") {
-    const selected = target(output);
-    if (!(selected instanceof tf.Tensor) || selected.size !== n) {
-      throw attributionTypeError(
-        method,
-        "target",
-        `a function returning one value per example (a tensor of shape [${n}])`,
-        selected,
-        "Return e.g. output.slice([0, k], [-1, 1]).reshape([-1]).",
-      );
-    }
-    return selected.reshape([n]) as tf.Tensor1D;
+    return onePerExample(
+      method,
+      "target",
+      target(output),
+      n,
+      "Return e.g. output.slice([0, k], [-1, 1]).reshape([-1]).",
+    );
   }
   if (target === undefined) {
     if (output.size !== n) {
@@ -126,6 +122,30 @@ export function selectTarget(
     return output.reshape([n]) as tf.Tensor1D;
   }
   return tf.tidy(() => output.mul(targetMask(method, output, target)).sum(1) as tf.Tensor1D);
+}
+
+/**
+ * What a user's function (`target`, `neuronSelector`) returned, as one value per example `[n]`.
+ *
+ * @throws {TypeError} naming `argument` and the `fix` when it is not a tensor of `n` values.
+ */
+export function onePerExample(
+  method: string,
+  argument: string,
+  returned: unknown,
+  n: number,
+  fix: string,
+): tf.Tensor1D {
+  if (!(returned instanceof tf.Tensor) || returned.size !== n) {
+    throw attributionTypeError(
+      method,
+      argument,
+      `a function returning one value per example (a tensor of shape [${n}])`,
+      returned,
+      fix,
+    );
+  }
+  return returned.reshape([n]) as tf.Tensor1D;
 }
 
 /**

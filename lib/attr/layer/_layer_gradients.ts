@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Target } from "../types.ts";
-import { targetSum } from "../_utils/gradients.ts";
+import { DeferredError, targetObjective } from "../_utils/gradients.ts";
 import type { LayerTap } from "../../models/layer_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
@@ -26,19 +26,11 @@ export function layerGradients(
   target: Target | undefined,
 ): LayerGradients {
   const values = tap.layerValue(inputs);
-  // A throw inside tf.grad would leak the tensors its tape saved: record it and throw afterwards.
-  let failure: unknown;
-  const f = (a: tf.Tensor) => {
-    const out = tap.forwardFrom(a, inputs);
-    try {
-      return targetSum(method, out, target);
-    } catch (error) {
-      failure ??= error;
-      return out.sum().mul(0);
-    }
-  };
+  const deferred = new DeferredError();
+  const f = (a: tf.Tensor) =>
+    targetObjective(method, tap.forwardFrom(a, inputs), target, deferred.fail);
   const grads = tf.grad(f)(values);
-  if (failure !== undefined) throw failure;
+  deferred.rethrow();
   return { values, grads };
 }
 

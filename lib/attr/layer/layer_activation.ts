@@ -5,8 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Attribution } from "../attribution.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
-import { LayerTaps } from "./layer_taps.ts";
+import { withLayerTaps } from "./layer_taps.ts";
 
 /** Options of {@linkcode LayerActivation.attribute}. */
 export interface LayerActivationOptions {
@@ -31,28 +30,11 @@ export interface LayerActivationOptions {
  * act.print(); // [[3, 3]]
  * ```
  */
-export class LayerActivation extends Attribution {
-  /** The layer whose activations are returned. */
-  readonly layer: tf.layers.Layer;
-  readonly #taps: LayerTaps;
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    this.#taps = new LayerTaps(model, layer, this.methodName);
-    this.layer = this.#taps.layer;
-  }
-
+export class LayerActivation extends withLayerTaps(Attribution) {
   /** The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns it. */
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    const tap = this.#taps.tap(options.attributeToLayerInput ?? false);
+    const tap = this.validatedTap(inputs, { attributeToLayerInput: options.attributeToLayerInput });
     return tf.tidy(() => tap.layerValue(inputs).clone());
   }
 }

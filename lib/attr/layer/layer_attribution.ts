@@ -20,8 +20,7 @@ import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
 import { GradientAttribution } from "../attribution.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
-import { LayerTaps } from "./layer_taps.ts";
+import { withLayerTaps } from "./layer_taps.ts";
 
 /** The options of the layer methods that integrate along the input path. */
 export type LayerPathOptions =
@@ -62,24 +61,7 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = ["nearest", "biline
  * LayerAttribution.interpolate(cam, [4, 4]).print(); // each value repeated in a 2×2 block
  * ```
  */
-export abstract class LayerAttribution extends GradientAttribution {
-  /** The layer whose activations are attributed. */
-  readonly layer: tf.layers.Layer;
-  /** The layer's taps. */
-  protected readonly taps: LayerTaps;
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    this.taps = new LayerTaps(model, layer, this.methodName);
-    this.layer = this.taps.layer;
-  }
-
+export abstract class LayerAttribution extends withLayerTaps(GradientAttribution) {
   /**
    * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
    * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.

@@ -12,7 +12,7 @@ import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
-import { targetSum } from "../_utils/gradients.ts";
+import { DeferredError, targetObjective } from "../_utils/gradients.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
@@ -39,26 +39,17 @@ export function layerDeepLiftParts(
   const rest = values.shape.slice(1);
   const begin = rest.map(() => 0);
   const size = rest.map(() => -1);
-  // Errors inside tf.grad would leak the tensors its tape saved: record the first, throw after.
-  let failure: unknown;
-  const fail = (error: unknown) => {
-    failure ??= error;
-  };
+  const deferred = new DeferredError();
+  // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
+  const bothTargets = expandTarget(target, 2);
   const grads = withGradientOverrides(
-    deepLiftOverrides(method, eps, fail),
+    deepLiftOverrides(method, eps, deferred.fail),
     () =>
-      tf.grad((a: tf.Tensor) => {
-        // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
-        const out = tap.forwardFrom(a, both);
-        try {
-          return targetSum(method, out, expandTarget(target, 2));
-        } catch (error) {
-          fail(error);
-          return out.sum().mul(0);
-        }
-      })(values),
+      tf.grad((a: tf.Tensor) =>
+        targetObjective(method, tap.forwardFrom(a, both), bothTargets, deferred.fail)
+      )(values),
   );
-  if (failure !== undefined) throw failure;
+  deferred.rethrow();
   const multipliers = grads.slice([0, ...begin], [n, ...size]);
   const diff = values.slice([0, ...begin], [n, ...size]).sub(
     values.slice([n, ...begin], [n, ...size]),

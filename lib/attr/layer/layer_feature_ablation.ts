@@ -8,8 +8,7 @@ import type { TargetOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
-import { LayerTaps } from "./layer_taps.ts";
+import { withLayerTaps } from "./layer_taps.ts";
 import { tileRows } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerFeatureAblation.attribute}. */
@@ -48,31 +47,14 @@ export interface LayerFeatureAblationOptions extends TargetOptions {
  * attr.print(); // [[3, 3]]
  * ```
  */
-export class LayerFeatureAblation extends PerturbationAttribution {
-  /** The layer whose activations are ablated. */
-  readonly layer: tf.layers.Layer;
-  readonly #taps: LayerTaps;
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    this.#taps = new LayerTaps(model, layer, this.methodName);
-    this.layer = this.#taps.layer;
-  }
-
+export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution) {
   /** Attributions in the layer's shape; the caller owns the tensor. */
   async attribute(
     inputs: tf.Tensor,
     options: LayerFeatureAblationOptions = {},
   ): Promise<tf.Tensor> {
-    const { target, attributeToLayerInput = false } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const tap = this.#taps.tap(attributeToLayerInput);
+    const { target } = options;
+    const tap = this.validatedTap(inputs, options);
     const n = inputs.shape[0];
     const values = tf.tidy(() => tap.layerValue(inputs).clone());
     try {

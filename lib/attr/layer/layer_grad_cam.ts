@@ -42,14 +42,8 @@ export class LayerGradCam extends LayerAttribution {
   /** The Grad-CAM map; the caller owns the tensor. */
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: LayerGradCamOptions = {}): Promise<tf.Tensor> {
-    const {
-      target,
-      attributeToLayerInput = false,
-      reluAttributions = false,
-      attrDimSummation = true,
-    } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const tap = this.taps.tap(attributeToLayerInput);
+    const { target, reluAttributions = false, attrDimSummation = true } = options;
+    const tap = this.validatedTap(inputs, options);
     return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       const rank = values.rank;

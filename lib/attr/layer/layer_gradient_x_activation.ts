@@ -59,9 +59,8 @@ export class LayerGradientXActivation extends LayerAttribution {
     inputs: tf.Tensor,
     options: LayerGradientXActivationOptions = {},
   ): Promise<tf.Tensor> {
-    const { target, attributeToLayerInput = false } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const tap = this.taps.tap(attributeToLayerInput);
+    const { target } = options;
+    const tap = this.validatedTap(inputs, options);
     return tf.tidy(() => {
       const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
       return this.multiplyByInputs ? grads.mul(values) : grads;

@@ -2,7 +2,9 @@
  * The part every layer and neuron explainer holds: the model's layer and taps on its output and
  * (made on first use) its input. A method holds it; it does not inherit it, so each method sits
  * on the base that matches what it is (gradient, perturbation, or neither), as Captum's
- * `LayerFeatureAblation(LayerAttribution, PerturbationAttribution)`.
+ * `LayerFeatureAblation(LayerAttribution, PerturbationAttribution)`. {@linkcode withLayerTaps}
+ * adds the holding (the `layer` and `taps` fields and the `(model, layer)` constructor) to
+ * whichever base that is.
  *
  * @module
  */
@@ -10,8 +12,10 @@ import type * as tf from "@tensorflow/tfjs";
 import { LayerTap } from "../../models/layer_tap.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import type { ForwardFunction, ModelLike } from "../types.ts";
+import type { Attribution } from "../attribution.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
+import type { LayerInputOptions, NeuronOptions, TargetOptions } from "../options.ts";
 
 /**
  * A layer of a model, with its taps, for the explainer named `caller`.
@@ -59,14 +63,81 @@ export class LayerTaps {
   }
 
   /**
-   * Validate `neuronSelector` against the layer's shape and return the forward function
-   * `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   * Validate the neuron (`neuronSelector`, `attributeToNeuronInput`) against the layer's shape and
+   * return the forward function `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
    */
-  neuronForward(neuronSelector: unknown, attributeToNeuronInput = false): ForwardFunction {
-    const tap = this.tap(attributeToNeuronInput);
+  neuronForward(neuron: Partial<NeuronOptions> | undefined): ForwardFunction {
+    const tap = this.tap(neuron?.attributeToNeuronInput);
     const method = this.#caller;
+    const neuronSelector = neuron?.neuronSelector;
     validateNeuronSelector(method, neuronSelector, tap.valueShape, this.layer.name);
     const selector = neuronSelector as NeuronSelector;
     return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);
   }
+}
+
+/** An explainer base class ({@linkcode Attribution} or one of its subclasses). */
+// deno-lint-ignore no-explicit-any
+type AttributionClass = abstract new (...args: any[]) => Attribution;
+
+/**
+ * `Base` with a model's layer and the {@linkcode LayerTaps} on it: what Captum's
+ * `InternalAttribution` adds to a layer or neuron explainer, whichever base it sits on
+ * (`LayerFeatureAblation(LayerAttribution, PerturbationAttribution)`). The constructor is
+ * `(model, layer)` and throws a `TypeError` when the model is a forward function or the layer is
+ * not in the model (the message lists the model's layer names, and names the concrete class).
+ *
+ * @example
+ * ```ts
+ * import { PerturbationAttribution, tf } from "../../mod.ts";
+ * import { withLayerTaps } from "./layer_taps.ts";
+ * class LayerValue extends withLayerTaps(PerturbationAttribution) {
+ *   attribute(inputs: tf.Tensor): Promise<tf.Tensor> {
+ *     return Promise.resolve(tf.tidy(() => this.taps.tap().layerValue(inputs).clone()));
+ *   }
+ * }
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.dense({ units: 1 }),
+ * ] });
+ * console.log(new LayerValue(model, "hidden").layer.name); // "hidden"
+ * ```
+ */
+export function withLayerTaps<B extends AttributionClass>(Base: B) {
+  abstract class WithLayerTaps extends Base {
+    /** The layer: whose activations are attributed, or which holds the neuron. */
+    readonly layer: tf.layers.Layer;
+    /** The layer's taps. */
+    protected readonly taps: LayerTaps;
+
+    /** `(model, layer)`, as the signature below states. */
+    // deno-lint-ignore no-explicit-any
+    constructor(...args: any[]) {
+      const [model, layer] = args as [tf.LayersModel, LayerRef];
+      super(model);
+      this.taps = new LayerTaps(model, layer, this.methodName);
+      this.layer = this.taps.layer;
+    }
+
+    /**
+     * Validate `inputs` and `options.target` at the public boundary, then return the tap on the
+     * layer's output (or its input with `options.attributeToLayerInput`).
+     */
+    protected validatedTap(
+      inputs: tf.Tensor,
+      options: Partial<TargetOptions & LayerInputOptions>,
+    ): LayerTap {
+      this.validateInputsAndTarget(inputs, options.target);
+      return this.taps.tap(options.attributeToLayerInput ?? false);
+    }
+  }
+  // TypeScript gives a mixin the base's constructor signature; state the `(model, layer)` one.
+  return WithLayerTaps as unknown as
+    & Omit<B, "prototype">
+    & (abstract new (
+      /** A `tf.LayersModel` (Sequential or functional) with one input and one output. */
+      model: tf.LayersModel,
+      /** One of its layers, or the layer's name. */
+      layer: LayerRef,
+    ) => WithLayerTaps & InstanceType<B>);
 }

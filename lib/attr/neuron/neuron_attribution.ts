@@ -4,10 +4,8 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import { GradientAttribution } from "../attribution.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
-import { LayerTaps } from "../layer/layer_taps.ts";
+import { withLayerTaps } from "../layer/layer_taps.ts";
 
 /**
  * Explainers that attribute the value of one neuron of a layer to the model's inputs. Results have
@@ -26,21 +24,5 @@ import { LayerTaps } from "../layer/layer_taps.ts";
  * attr.print(); // [[1, 1]]
  * ```
  */
-export abstract class NeuronAttribution extends GradientAttribution {
-  /** The layer that holds the neuron. */
-  readonly layer: tf.layers.Layer;
-  /** The layer's taps. */
-  protected readonly taps: LayerTaps;
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    this.taps = new LayerTaps(model, layer, this.methodName);
-    this.layer = this.taps.layer;
-  }
+export abstract class NeuronAttribution extends withLayerTaps(GradientAttribution) {
 }

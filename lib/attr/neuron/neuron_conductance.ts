@@ -80,7 +80,7 @@ export class NeuronConductance extends NeuronAttribution {
       attributeToNeuronInput = false,
     } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
-    const neuron = this.taps.neuronForward(options?.neuronSelector, attributeToNeuronInput);
+    const neuron = this.taps.neuronForward(options);
     const selector = options.neuronSelector;
     const tap = this.taps.tap(attributeToNeuronInput);
     const { alphas, weights } = approximationParameters(method, approx, nSteps);

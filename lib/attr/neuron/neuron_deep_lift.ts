@@ -73,6 +73,6 @@ export class NeuronDeepLift extends NeuronAttribution {
     this.validateInputsAndTarget(inputs, undefined);
     const toInput = options?.attributeToNeuronInput;
     assertDeepLiftCovers(this.methodName, this.taps.tap(toInput).layersBeforeTap);
-    return this.taps.neuronForward(options?.neuronSelector, toInput);
+    return this.taps.neuronForward(options);
   }
 }

@@ -8,8 +8,7 @@ import type { NeuronOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
-import { LayerTaps } from "../layer/layer_taps.ts";
+import { withLayerTaps } from "../layer/layer_taps.ts";
 
 /** Options of {@linkcode NeuronFeatureAblation.attribute}. */
 export interface NeuronFeatureAblationOptions extends NeuronOptions {
@@ -41,30 +40,11 @@ export interface NeuronFeatureAblationOptions extends NeuronOptions {
  * attr.print(); // [[1, 2]]
  * ```
  */
-export class NeuronFeatureAblation extends PerturbationAttribution {
-  /** The layer that holds the neuron. */
-  readonly layer: tf.layers.Layer;
-  readonly #taps: LayerTaps;
-
-  /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
-   * @param layer one of its layers, or the layer's name.
-   * @throws {TypeError} when the model is a forward function or the layer is not in the model
-   *   (the message lists the model's layer names).
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef) {
-    super(model);
-    this.#taps = new LayerTaps(model, layer, this.methodName);
-    this.layer = this.#taps.layer;
-  }
-
+export class NeuronFeatureAblation extends withLayerTaps(PerturbationAttribution) {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronFeatureAblationOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.#taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+    const forward = this.taps.neuronForward(options);
     const { baselines, featureMask, perturbationsPerEval } = options;
     return await new FeatureAblation(forward).attribute(inputs, {
       baselines,

@@ -31,10 +31,7 @@ export class NeuronGradient extends NeuronAttribution {
   // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: NeuronGradientOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options?.attributeToNeuronInput,
-    );
+    const forward = this.taps.neuronForward(options);
     return gradientsOfTarget(this.methodName, forward, inputs, undefined);
   }
 }

@@ -58,10 +58,7 @@ export class NeuronGradientShap extends NeuronAttribution {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronGradientShapOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+    const forward = this.taps.neuronForward(options);
     assertBaselineDistribution(this.methodName, inputs, options.baselines);
     const { baselines, nSamples, stdevs, seed, internalBatchSize } = options;
     const gs = new GradientShap(forward, { multiplyByInputs: this.multiplyByInputs });

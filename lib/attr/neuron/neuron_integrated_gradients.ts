@@ -62,10 +62,7 @@ export class NeuronIntegratedGradients extends NeuronAttribution {
   ): Promise<tf.Tensor> {
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.taps.neuronForward(
-      options?.neuronSelector,
-      options.attributeToNeuronInput,
-    );
+    const forward = this.taps.neuronForward(options);
     const { baselines, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
     approximationParameters(method, approx, nSteps);
     if (typeof baselines === "object") assertBroadcastableBaselines(method, inputs, baselines);

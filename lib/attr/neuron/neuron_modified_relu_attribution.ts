@@ -39,10 +39,7 @@ export abstract class NeuronModifiedReluAttribution extends NeuronAttribution {
   attribute(inputs: tf.Tensor, options: NeuronOptions): Promise<tf.Tensor> {
     try {
       this.validateInputsAndTarget(inputs, undefined);
-      const forward = this.taps.neuronForward(
-        options?.neuronSelector,
-        options.attributeToNeuronInput,
-      );
+      const forward = this.taps.neuronForward(options);
       return Promise.resolve(withGradientOverrides(
         [this.#reluRule],
         () => gradientsOfTarget(this.methodName, forward, inputs, undefined),

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { attributionRangeError, attributionTypeError } from "../_utils/errors.ts";
+import { onePerExample } from "../_utils/target.ts";
 
 /**
  * Which neuron of a layer to explain:
@@ -75,17 +76,13 @@ export function selectNeuron(
 ): tf.Tensor1D {
   const n = layerValue.shape[0];
   if (typeof selector === "function") {
-    const out = selector(layerValue);
-    if (!(out instanceof tf.Tensor) || out.size !== n) {
-      throw attributionTypeError(
-        method,
-        "neuronSelector",
-        `a function returning one value per example (a tensor of shape [${n}])`,
-        out,
-        "Reduce the layer's output to one value per example, e.g. with .reshape([n, -1]).sum(1).",
-      );
-    }
-    return out.reshape([n]) as tf.Tensor1D;
+    return onePerExample(
+      method,
+      "neuronSelector",
+      selector(layerValue),
+      n,
+      "Reduce the layer's output to one value per example, e.g. with .reshape([n, -1]).sum(1).",
+    );
   }
   const index = typeof selector === "number" ? [selector] : selector;
   return layerValue.slice([0, ...index], [-1, ...index.map(() => 1)]).reshape([n]) as tf.Tensor1D;

@@ -7,10 +7,7 @@ import { multiLayerModel } from "../layer/_models.ts";
 class NeuronValue extends NeuronAttribution {
   attribute(inputs: tf.Tensor, options: NeuronOptions): Promise<tf.Tensor> {
     try {
-      const forward = this.taps.neuronForward(
-        options.neuronSelector,
-        options.attributeToNeuronInput,
-      );
+      const forward = this.taps.neuronForward(options);
       return Promise.resolve(tf.tidy(() => forward(inputs)));
     } catch (error) {
       return Promise.reject(error);
