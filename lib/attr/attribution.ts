@@ -5,10 +5,25 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from "./types.ts";
+import type { PerturbationOptions } from "./perturbation_options.ts";
+import type {
+  AttributionWithDelta,
+  Baseline,
+  ForwardFunction,
+  ModelLike,
+  Target,
+} from "./types.ts";
 import { assertFloatInputs, attributionTypeError } from "./_utils/errors.ts";
 import { assertInputsFitModel, toForwardFunction } from "./_utils/forward.ts";
 import { targetValues } from "./_utils/gradients.ts";
+import {
+  evaluatePerturbations,
+  evaluateTarget,
+  type PerturbationPlan,
+  type ResolvedPerturbation,
+  resolveFeaturePerturbation,
+  withBaselines,
+} from "./_utils/perturbation.ts";
 import { repeatTarget } from "./_utils/repeat.ts";
 import { validateTarget } from "./_utils/target.ts";
 
@@ -225,4 +240,63 @@ export abstract class GradientAttribution extends Attribution {
  * attr.print(); // [[1, 2, 3]]
  * ```
  */
-export abstract class PerturbationAttribution extends Attribution {}
+export abstract class PerturbationAttribution extends Attribution {
+  /**
+   * How a mask-based method starts: validate `inputs` and `target`, then resolve the feature
+   * groups (`featureMask`, default one group per element; ids shifted to start at 0 with
+   * `shiftToZero`, as Captum's Lime) and `perturbationsPerEval`.
+   */
+  protected resolveFeatures(
+    inputs: tf.Tensor,
+    options: PerturbationOptions,
+    shiftToZero = false,
+  ): ResolvedPerturbation & { target: Target | undefined } {
+    this.validateInputsAndTarget(inputs, options.target);
+    const resolved = resolveFeaturePerturbation(this.methodName, inputs, options, shiftToZero);
+    return { ...resolved, target: options.target };
+  }
+
+  /**
+   * Evaluate the target output on perturbations of `inputs` towards the resolved `baselines`
+   * (each element kept where `keepBlock` says 1, replaced where 0) and on the unperturbed start
+   * (`initialAt`: the inputs, as ablation measures a drop, or the baselines, as Shapley methods
+   * add groups), then hand both to `combine`: `initial` one value per example, `outputs`
+   * `numPerturbations × N` values, perturbation-major. The baselines are disposed afterwards.
+   */
+  protected async perturbTowardBaselines(
+    inputs: tf.Tensor,
+    options: { target?: Target; baselines?: Baseline },
+    plan: PerturbationsToEvaluate,
+    combine: (initial: Float32Array, outputs: Float32Array) => tf.Tensor,
+  ): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const { target } = options;
+    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
+      const start = plan.initialAt === "baselines" ? baselines : inputs;
+      const initial = await evaluateTarget(method, this.forward, start, target);
+      const outputs = await evaluatePerturbations({
+        method,
+        forward: this.forward,
+        inputs,
+        replacement: baselines,
+        target,
+        numPerturbations: plan.numPerturbations,
+        perturbationsPerEval: plan.perturbationsPerEval,
+        keepBlock: plan.keepBlock,
+      });
+      return combine(initial, outputs);
+    });
+  }
+}
+
+/** The perturbations {@linkcode PerturbationAttribution.perturbTowardBaselines} evaluates. */
+export interface PerturbationsToEvaluate {
+  /** How many perturbations (each evaluated on every example). */
+  numPerturbations: number;
+  /** Perturbations per forward pass (undefined: the memory-budget default). */
+  perturbationsPerEval: number | undefined;
+  /** The keep factors of perturbations `[start, end)`. */
+  keepBlock: PerturbationPlan["keepBlock"];
+  /** Where the reference output is read. @default "inputs" */
+  initialAt?: "inputs" | "baselines";
+}

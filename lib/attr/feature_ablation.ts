@@ -9,11 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
-import {
-  ablateEachFeature,
-  resolveFeaturePerturbation,
-  withBaselines,
-} from "./_utils/perturbation.ts";
+import { ablateEachFeature, withBaselines } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode FeatureAblation.attribute}. */
 export interface FeatureAblationOptions extends PerturbationOptions {
@@ -46,9 +42,7 @@ export class FeatureAblation extends PerturbationAttribution {
     options: FeatureAblationOptions = {},
   ): Promise<tf.Tensor> {
     const method = this.methodName;
-    const { target } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
+    const { target, mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
     return await withBaselines(method, inputs, options.baselines, (baselines) =>
       ablateEachFeature({
         method,

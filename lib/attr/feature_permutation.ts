@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import { assertNumber, attributionRangeError } from "./_utils/errors.ts";
-import { ablateEachFeature, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
+import { ablateEachFeature } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
 /** Options of {@linkcode FeaturePermutation.attribute} (no baselines: a group takes another example's values). */
@@ -53,7 +53,7 @@ export class FeaturePermutation extends PerturbationAttribution {
         "Pass several examples at once, e.g. a test batch.",
       );
     }
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
+    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
     const random = new SeededRandom(seed);
     const perms = Array.from(mask.present, () => {
       for (;;) {

@@ -10,7 +10,7 @@ import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
 import { assertNumber } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
-import { assertSamplingOptions, resolveFeaturePerturbation } from "./_utils/perturbation.ts";
+import { assertSamplingOptions } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { fitSurrogates, type SurrogateRule } from "./_utils/surrogate.ts";
 
@@ -102,16 +102,10 @@ export class Lime extends PerturbationAttribution {
     checks: () => void = () => {},
   ): Promise<tf.Tensor> {
     const method = this.methodName;
-    const { target, nSamples = 25, seed = 0 } = options;
-    this.validateInputsAndTarget(inputs, target);
+    const { nSamples = 25, seed = 0 } = options;
+    const { target, mask, perturbationsPerEval } = this.resolveFeatures(inputs, options, true);
     assertSamplingOptions(method, nSamples, seed);
     checks();
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(
-      method,
-      inputs,
-      options,
-      true,
-    );
     return await fitSurrogates({
       method,
       forward: this.forward,

@@ -10,12 +10,7 @@ import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { Baseline } from "./types.ts";
 import { attributionRangeError, attributionTypeError } from "./_utils/errors.ts";
-import {
-  evaluatePerturbations,
-  evaluateTarget,
-  resolvePerturbationsPerEval,
-  withBaselines,
-} from "./_utils/perturbation.ts";
+import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode Occlusion.attribute}. */
 export interface OcclusionOptions extends Omit<PerturbationOptions, "featureMask"> {
@@ -96,25 +91,18 @@ export class Occlusion extends PerturbationAttribution {
       };
       walk(0, 0);
     };
-    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
-      const initial = await evaluateTarget(method, this.forward, inputs, target);
-      const outputs = await evaluatePerturbations({
-        method,
-        forward: this.forward,
-        inputs,
-        replacement: baselines,
-        target,
-        numPerturbations: numWindows,
-        perturbationsPerEval: ppe,
-        keepBlock: (start, end) => {
-          const keep = new Float32Array((end - start) * featureSize).fill(1);
-          for (let w = start; w < end; w++) {
-            const offset = (w - start) * featureSize;
-            forEachInWindow(w, (i) => (keep[offset + i] = 0));
-          }
-          return { keep, perExample: false };
-        },
-      });
+    return await this.perturbTowardBaselines(inputs, options, {
+      numPerturbations: numWindows,
+      perturbationsPerEval: ppe,
+      keepBlock: (start, end) => {
+        const keep = new Float32Array((end - start) * featureSize).fill(1);
+        for (let w = start; w < end; w++) {
+          const offset = (w - start) * featureSize;
+          forEachInWindow(w, (i) => (keep[offset + i] = 0));
+        }
+        return { keep, perExample: false };
+      },
+    }, (initial, outputs) => {
       const total = new Float64Array(n * featureSize);
       const covered = new Float64Array(featureSize);
       for (let w = 0; w < numWindows; w++) {

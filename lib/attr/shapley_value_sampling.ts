@@ -8,14 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import {
-  assertSamplingOptions,
-  broadcastToFeatures,
-  evaluatePerturbations,
-  evaluateTarget,
-  resolveFeaturePerturbation,
-  withBaselines,
-} from "./_utils/perturbation.ts";
+import { assertSamplingOptions, broadcastToFeatures } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
 /** Options of {@linkcode ShapleyValueSampling.attribute}. */
@@ -48,51 +41,43 @@ export class ShapleyValueSampling extends PerturbationAttribution {
     inputs: tf.Tensor,
     options: ShapleyValueSamplingOptions = {},
   ): Promise<tf.Tensor> {
-    const method = this.methodName;
-    const { target, nSamples = 25, seed = 0 } = options;
-    this.validateInputsAndTarget(inputs, target);
-    assertSamplingOptions(method, nSamples, seed);
+    const { nSamples = 25, seed = 0 } = options;
+    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
+    assertSamplingOptions(this.methodName, nSamples, seed);
     const n = inputs.shape[0];
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
     const { ids, maskBatch, present, starts, members } = mask;
     const m = present.length;
     const random = new SeededRandom(seed);
     const orders = Array.from({ length: nSamples }, () => random.permutation(m));
-    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
-      const initial = await evaluateTarget(method, this.forward, baselines, target);
-      // Perturbation s·m + k: order s with its first k + 1 groups switched to the input.
-      const outputs = await evaluatePerturbations({
-        method,
-        forward: this.forward,
-        inputs,
-        replacement: baselines,
-        target,
-        numPerturbations: nSamples * m,
-        perturbationsPerEval,
-        keepBlock: (start, end) => {
-          const size = ids.length;
-          const keep = new Float32Array((end - start) * size);
-          let prefix = new Float32Array(size);
-          let prefixAt = -1; // index of the perturbation `prefix` holds
-          for (let p = start; p < end; p++) {
-            const s = Math.floor(p / m);
-            const k = p % m;
-            if (prefixAt < 0 || Math.floor(prefixAt / m) !== s) {
-              // Rebuild the order's prefix up to k − 1.
-              prefix = new Float32Array(size);
-              for (let j = 0; j < k; j++) {
-                const f = present[orders[s][j]];
-                for (let q = starts[f]; q < starts[f + 1]; q++) prefix[members[q]] = 1;
-              }
+    // Perturbation s·m + k: order s with its first k + 1 groups switched to the input.
+    return await this.perturbTowardBaselines(inputs, options, {
+      numPerturbations: nSamples * m,
+      perturbationsPerEval,
+      initialAt: "baselines",
+      keepBlock: (start, end) => {
+        const size = ids.length;
+        const keep = new Float32Array((end - start) * size);
+        let prefix = new Float32Array(size);
+        let prefixAt = -1; // index of the perturbation `prefix` holds
+        for (let p = start; p < end; p++) {
+          const s = Math.floor(p / m);
+          const k = p % m;
+          if (prefixAt < 0 || Math.floor(prefixAt / m) !== s) {
+            // Rebuild the order's prefix up to k − 1.
+            prefix = new Float32Array(size);
+            for (let j = 0; j < k; j++) {
+              const f = present[orders[s][j]];
+              for (let q = starts[f]; q < starts[f + 1]; q++) prefix[members[q]] = 1;
             }
-            const f = present[orders[s][k]];
-            for (let q = starts[f]; q < starts[f + 1]; q++) prefix[members[q]] = 1;
-            prefixAt = p;
-            keep.set(prefix, (p - start) * size);
           }
-          return { keep, perExample: maskBatch > 1 };
-        },
-      });
+          const f = present[orders[s][k]];
+          for (let q = starts[f]; q < starts[f + 1]; q++) prefix[members[q]] = 1;
+          prefixAt = p;
+          keep.set(prefix, (p - start) * size);
+        }
+        return { keep, perExample: maskBatch > 1 };
+      },
+    }, (initial, outputs) => {
       // Credit each group with its marginal change, averaged over the orders.
       const credit = new Float64Array(n * m);
       for (let s = 0; s < nSamples; s++) {

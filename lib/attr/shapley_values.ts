@@ -14,13 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import {
-  broadcastToFeatures,
-  evaluatePerturbations,
-  evaluateTarget,
-  resolveFeaturePerturbation,
-  withBaselines,
-} from "./_utils/perturbation.ts";
+import { broadcastToFeatures } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode ShapleyValues.attribute}. */
 export type ShapleyValuesOptions = PerturbationOptions;
@@ -57,48 +51,38 @@ export class ShapleyValues extends PerturbationAttribution {
     inputs: tf.Tensor,
     options: ShapleyValuesOptions = {},
   ): Promise<tf.Tensor> {
-    const method = this.methodName;
-    const { target } = options;
-    this.validateInputsAndTarget(inputs, target);
+    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
     const n = inputs.shape[0];
-    const { mask, perturbationsPerEval } = resolveFeaturePerturbation(method, inputs, options);
     const { ids, maskBatch, present, starts, members } = mask;
     const m = present.length;
     if (m > SHAPLEY_VALUES_MAX_FEATURES) {
       throw new RangeError(
-        `Cannot compute ${method} attributions: exact Shapley values need 2^m − 1 forward rows ` +
-          `per example for m feature groups, at most ${SHAPLEY_VALUES_MAX_FEATURES} groups, ` +
-          `received ${m}. Group features with featureMask, or use ShapleyValueSampling.`,
+        `Cannot compute ${this.methodName} attributions: exact Shapley values need 2^m − 1 ` +
+          `forward rows per example for m feature groups, at most ${SHAPLEY_VALUES_MAX_FEATURES} ` +
+          `groups, received ${m}. Group features with featureMask, or use ShapleyValueSampling.`,
       );
     }
     const weights = coalitionWeights(m);
-    return await withBaselines(method, inputs, options.baselines, async (baselines) => {
-      const empty = await evaluateTarget(method, this.forward, baselines, target);
-      // Perturbation p is the coalition whose bits are p + 1 (group k in when bit k is set).
-      const outputs = await evaluatePerturbations({
-        method,
-        forward: this.forward,
-        inputs,
-        replacement: baselines,
-        target,
-        numPerturbations: 2 ** m - 1,
-        perturbationsPerEval,
-        keepBlock: (start, end) => {
-          const size = ids.length;
-          const keep = new Float32Array((end - start) * size);
-          for (let p = start; p < end; p++) {
-            const coalition = p + 1;
-            for (let k = 0; k < m; k++) {
-              if ((coalition & (1 << k)) === 0) continue;
-              const f = present[k];
-              for (let q = starts[f]; q < starts[f + 1]; q++) {
-                keep[(p - start) * size + members[q]] = 1;
-              }
+    // Perturbation p is the coalition whose bits are p + 1 (group k in when bit k is set).
+    return await this.perturbTowardBaselines(inputs, options, {
+      numPerturbations: 2 ** m - 1,
+      perturbationsPerEval,
+      initialAt: "baselines",
+      keepBlock: (start, end) => {
+        const size = ids.length;
+        const keep = new Float32Array((end - start) * size);
+        for (let p = start; p < end; p++) {
+          for (let k = 0; k < m; k++) {
+            if (((p + 1) & (1 << k)) === 0) continue;
+            const f = present[k];
+            for (let q = starts[f]; q < starts[f + 1]; q++) {
+              keep[(p - start) * size + members[q]] = 1;
             }
           }
-          return { keep, perExample: maskBatch > 1 };
-        },
-      });
+        }
+        return { keep, perExample: maskBatch > 1 };
+      },
+    }, (empty, outputs) => {
       const value = (coalition: number, e: number) =>
         coalition === 0 ? empty[e] : outputs[(coalition - 1) * n + e];
       const credit = new Float64Array(n * m);

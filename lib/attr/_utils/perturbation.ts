@@ -205,6 +205,13 @@ export async function ablateEachFeature(plan: AblationPlan): Promise<tf.Tensor> 
   return broadcastToFeatures(mask, plan.inputs, (e, p) => initial[e] - outputs[p * n + e]);
 }
 
+/** A perturbation method's feature groups and chunk size. */
+export interface ResolvedPerturbation {
+  mask: ResolvedFeatureMask;
+  /** Perturbations per forward pass; undefined for the memory-budget default. */
+  perturbationsPerEval: number | undefined;
+}
+
 /**
  * The feature mask and `perturbationsPerEval` of a feature-group perturbation method, validated
  * (see {@linkcode resolveFeatureMask} and {@linkcode resolvePerturbationsPerEval}).
@@ -214,7 +221,7 @@ export function resolveFeaturePerturbation(
   inputs: tf.Tensor,
   options: { featureMask?: tf.Tensor; perturbationsPerEval?: number },
   shiftToZero = false,
-): { mask: ResolvedFeatureMask; perturbationsPerEval: number | undefined } {
+): ResolvedPerturbation {
   const mask = resolveFeatureMask(method, inputs, options.featureMask, shiftToZero);
   const perturbationsPerEval = resolvePerturbationsPerEval(
     method,
