@@ -125,6 +125,7 @@ export type {
   IntegrationOptions,
   LayerInputOptions,
   NeuronOptions,
+  ProgressOptions,
   SamplingOptions,
   TargetOptions,
 } from "./attr/options.ts";

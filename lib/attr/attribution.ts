@@ -182,16 +182,14 @@ export abstract class GradientAttribution extends Attribution {
    * attributions (averaged per example with `pathsPerExample`) and dispose the rest. Errors,
    * thrown by `compute` or after, reject the promise and leak nothing.
    */
-  protected settle(compute: () => PathAttributions): Promise<tf.Tensor> {
+  protected async settle(
+    compute: () => PathAttributions | Promise<PathAttributions>,
+  ): Promise<tf.Tensor> {
+    const parts = await compute();
     try {
-      const parts = compute();
-      try {
-        return Promise.resolve(settledAttributions(parts));
-      } finally {
-        tf.dispose(intermediates(parts));
-      }
-    } catch (error) {
-      return Promise.reject(error);
+      return settledAttributions(parts);
+    } finally {
+      tf.dispose(intermediates(parts));
     }
   }
 
@@ -200,31 +198,27 @@ export abstract class GradientAttribution extends Attribution {
    * convergence delta of every path from `baselines` to `endPoints` (default `inputs`), with
    * `target` repeated per path. The delta has one value per path (`[N · pathsPerExample]`).
    */
-  protected settleWithDelta(
-    compute: () => PathAttributions,
+  protected async settleWithDelta(
+    compute: () => PathAttributions | Promise<PathAttributions>,
     inputs: tf.Tensor,
     target: Target | undefined,
   ): Promise<AttributionWithDelta> {
+    const parts = await compute();
+    const { attributions, baselines, endPoints = inputs, pathsPerExample: k } = parts;
     try {
-      const parts = compute();
-      const { attributions, baselines, endPoints = inputs, pathsPerExample: k } = parts;
+      const pathTarget = k === undefined ? target : repeatTarget(target, k);
+      const delta = this.computeConvergenceDelta(attributions, baselines, endPoints, pathTarget);
       try {
-        const pathTarget = k === undefined ? target : repeatTarget(target, k);
-        const delta = this.computeConvergenceDelta(attributions, baselines, endPoints, pathTarget);
-        try {
-          return Promise.resolve({ attributions: settledAttributions(parts), delta });
-        } catch (error) {
-          delta.dispose();
-          throw error;
-        }
+        return { attributions: settledAttributions(parts), delta };
       } catch (error) {
-        if (k === undefined) attributions.dispose();
+        delta.dispose();
         throw error;
-      } finally {
-        tf.dispose(intermediates(parts));
       }
     } catch (error) {
-      return Promise.reject(error);
+      if (k === undefined) attributions.dispose();
+      throw error;
+    } finally {
+      tf.dispose(intermediates(parts));
     }
   }
 }
@@ -265,7 +259,7 @@ export abstract class PerturbationAttribution extends Attribution {
    */
   protected async perturbTowardBaselines(
     inputs: tf.Tensor,
-    options: { target?: Target; baselines?: Baseline },
+    options: { target?: Target; baselines?: Baseline; showProgress?: boolean },
     plan: PerturbationsToEvaluate,
     combine: (initial: Float32Array, outputs: Float32Array) => tf.Tensor,
   ): Promise<tf.Tensor> {
@@ -283,6 +277,7 @@ export abstract class PerturbationAttribution extends Attribution {
         numPerturbations: plan.numPerturbations,
         perturbationsPerEval: plan.perturbationsPerEval,
         keepBlock: plan.keepBlock,
+        showProgress: options.showProgress,
       });
       return combine(initial, outputs);
     });

@@ -52,6 +52,7 @@ export class FeatureAblation extends PerturbationAttribution {
         target,
         mask,
         perturbationsPerEval,
+        showProgress: options.showProgress,
       }));
   }
 }

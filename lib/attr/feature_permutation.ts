@@ -73,6 +73,7 @@ export class FeaturePermutation extends PerturbationAttribution {
       target,
       mask,
       perturbationsPerEval,
+      showProgress: options.showProgress,
     });
   }
 }

@@ -12,6 +12,7 @@ import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
 import { rowCost } from "./_utils/memory_budget.ts";
 import { sumOverChunks } from "./_utils/chunk_sum.ts";
+import { callProgress } from "./_utils/progress.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 import { expandTarget } from "./_utils/target.ts";
 
@@ -112,10 +113,10 @@ export class IntegratedGradients extends GradientAttribution {
     return this.settleWithDelta(() => this.compute(inputs, options), inputs, options?.target);
   }
 
-  private compute(
+  private async compute(
     inputs: tf.Tensor,
     options: IntegratedGradientsOptions,
-  ): { attributions: tf.Tensor; baselines: tf.Tensor } {
+  ): Promise<{ attributions: tf.Tensor; baselines: tf.Tensor }> {
     const name = this.methodName;
     const { target, nSteps = 50, method = "gausslegendre", internalBatchSize } = options;
     this.validateInputsAndTarget(inputs, target);
@@ -123,10 +124,12 @@ export class IntegratedGradients extends GradientAttribution {
     const cost = rowCost(this.forward, inputs, "gradient");
     const chunks = stepChunks(name, nSteps, inputs.shape[0], internalBatchSize, cost);
     const baselines = resolveBaselines(name, inputs, options.baselines);
+    const diff = tf.tidy(() => inputs.sub(baselines));
+    let total: tf.Tensor | undefined;
     try {
-      const attributions = tf.tidy(() => {
-        const diff = inputs.sub(baselines);
-        const total = sumOverChunks(chunks, (start, end) =>
+      total = await sumOverChunks(
+        chunks,
+        (start, end) =>
           integrateGradientsChunk(
             name,
             this.forward,
@@ -135,13 +138,19 @@ export class IntegratedGradients extends GradientAttribution {
             alphas.slice(start, end),
             weights.slice(start, end),
             target,
-          ));
-        return this.multiplyByInputs ? total.mul(diff) : total;
-      });
+          ),
+        callProgress(options.showProgress, name, nSteps, "steps"),
+      );
+      const integrated = total;
+      const attributions = tf.tidy(() =>
+        this.multiplyByInputs ? integrated.mul(diff) : integrated.clone()
+      );
       return { attributions, baselines };
     } catch (error) {
       baselines.dispose();
       throw error;
+    } finally {
+      tf.dispose([diff, total!]);
     }
   }
 }

@@ -115,6 +115,7 @@ export class Lime extends PerturbationAttribution {
       mask,
       nSamples,
       perturbationsPerEval,
+      showProgress: options.showProgress,
       ...rule(mask.numFeatures, new SeededRandom(seed)),
     });
   }

@@ -11,6 +11,8 @@ import type { AttributionWithDelta, Target } from "./types.ts";
 import { assertInteger, assertNumber, assertOneOf } from "./_utils/errors.ts";
 import { assertChunkFits, budgetRows, rowCost } from "./_utils/memory_budget.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
+import { callProgress } from "./_utils/progress.ts";
+import type { ProgressOptions } from "./options.ts";
 import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
 
 /** How NoiseTunnel combines the attributions of the noisy copies, as Captum's `nt_type`. */
@@ -24,7 +26,7 @@ export const NOISE_TUNNEL_TYPES: readonly NoiseTunnelType[] = [
 ];
 
 /** NoiseTunnel's own options (the wrapped method's options are passed through beside them). */
-export interface NoiseTunnelOwnOptions {
+export interface NoiseTunnelOwnOptions extends ProgressOptions {
   /**
    * `"smoothgrad"`: mean of the attributions; `"smoothgrad_sq"`: mean of their squares;
    * `"vargrad"`: their variance, E[a²] − E[a]².
@@ -155,6 +157,7 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
       ntSamplesBatchSize,
       stdevs = 1,
       seed = 0,
+      showProgress,
       ...methodOptions
     } = (options ?? {}) as NoiseTunnelOwnOptions & Record<string, unknown>;
     const target = methodOptions.target as Target | undefined;
@@ -186,6 +189,8 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
     let sum: tf.Tensor | undefined;
     let sumSq: tf.Tensor | undefined;
     const deltas: tf.Tensor[] = [];
+    // The wrapped method's own progress is not shown: NoiseTunnel's counts the noisy copies.
+    const progress = callProgress(showProgress, name, ntSamples, "noisy samples");
     try {
       for (let s0 = 0; s0 < ntSamples; s0 += perCall) {
         const k = Math.min(perCall, ntSamples - s0);
@@ -228,7 +233,9 @@ export class NoiseTunnel<M extends Attribution = Attribution> extends Attributio
         if (sum) tf.dispose([sum, sumSq as tf.Tensor, partSum, partSumSq]);
         sum = nextSum;
         sumSq = nextSumSq;
+        await progress.advance(s0 + k);
       }
+      await progress.finish();
       const total = sum as tf.Tensor;
       const totalSq = sumSq as tf.Tensor;
       const attributions = tf.tidy(() => {

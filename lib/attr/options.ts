@@ -47,6 +47,27 @@ export interface BaselineOptions {
 }
 
 /**
+ * Progress of a call that makes many forward passes (path methods, perturbation methods,
+ * NoiseTunnel).
+ *
+ * @example
+ * ```ts
+ * import { IntegratedGradients, type ProgressOptions, tf } from "../mod.ts";
+ * const options: ProgressOptions = { showProgress: true };
+ * const ig = new IntegratedGradients((x: tf.Tensor) => x.square().sum(1, true));
+ * (await ig.attribute(tf.tensor2d([[1, 2]]), options)).print(); // a bar on stderr, then ≈ [[1, 4]]
+ * ```
+ */
+export interface ProgressOptions {
+  /**
+   * Show a progress bar while the call runs (Captum's `show_progress`): on stderr in a
+   * terminal, as one display updated in place in Jupyter.
+   * @default false
+   */
+  showProgress?: boolean;
+}
+
+/**
  * How a path integral is approximated and batched (Integrated Gradients and its relatives).
  *
  * @example
@@ -57,7 +78,7 @@ export interface BaselineOptions {
  * (await ig.attribute(tf.tensor2d([[1, 2]]), options)).print(); // ≈ [[1, 4]]
  * ```
  */
-export interface IntegrationOptions {
+export interface IntegrationOptions extends ProgressOptions {
   /** Number of integration steps (points on the path from the baselines to the inputs). @default 50 */
   nSteps?: number;
   /** How the path integral is approximated. @default "gausslegendre" */

@@ -6,6 +6,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { ProgressOptions } from "./options.ts";
 import type { Baseline, Target } from "./types.ts";
 
 /**
@@ -19,7 +20,7 @@ import type { Baseline, Target } from "./types.ts";
  * (await ablation.attribute(tf.tensor2d([[1, 1, 1]]), options)).print(); // [[1, 0, 0]]
  * ```
  */
-export interface PerturbationOptions {
+export interface PerturbationOptions extends ProgressOptions {
   /** The output to explain (a class index, one per example, or a function of the output). */
   target?: Target;
   /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { basename, dirname } from "node:path";
-import { formatBytes, ProgressBar } from "./_progress_bar.ts";
+import { formatBytes, ProgressBar } from "../display/progress_bar.ts";
 
 /** Progress of a download, reported after every received chunk. */
 export interface DownloadProgress {

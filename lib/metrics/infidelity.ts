@@ -11,6 +11,8 @@ import { toForwardFunction } from "../attr/_utils/forward.ts";
 import { rowCost } from "../attr/_utils/memory_budget.ts";
 import { metricError } from "../attr/_utils/metric_errors.ts";
 import { perturbationChunks } from "../attr/_utils/metric_chunks.ts";
+import { callProgress } from "../attr/_utils/progress.ts";
+import type { ProgressOptions } from "../attr/options.ts";
 import { repeatInterleave, repeatTarget } from "../attr/_utils/repeat.ts";
 import { selectTarget, validateTarget } from "../attr/_utils/target.ts";
 
@@ -35,7 +37,7 @@ export type InfidelityPerturbFunction = (
 ) => [tf.Tensor, tf.Tensor] | Promise<[tf.Tensor, tf.Tensor]>;
 
 /** Options of {@linkcode infidelity}. */
-export interface InfidelityOptions {
+export interface InfidelityOptions extends ProgressOptions {
   /** The output explained (a class index, one per example, or a function of the output). */
   target?: Target;
   /** Baselines handed to the perturbation function (a tensor of the inputs' shape or batch 1). */
@@ -138,6 +140,8 @@ export async function infidelity(
   const fx = tf.tidy(() => selectTarget(METRIC, forward(inputs), target));
   // Per example: Σ(a − b)², or Σa², Σab, Σb² when normalizing.
   const sums = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const progress = callProgress(options.showProgress, METRIC, nPerturbSamples, "perturbations");
+  let done = 0;
   try {
     for (const [call, k] of chunks.entries()) {
       const expanded = repeatInterleave(inputs, k);
@@ -189,7 +193,10 @@ export async function infidelity(
         expanded.dispose();
         if (expandedBaselines && expandedBaselines !== baselines) expandedBaselines.dispose();
       }
+      done += k;
+      await progress.advance(done);
     }
+    await progress.finish();
   } finally {
     fx.dispose();
   }

@@ -9,6 +9,8 @@ import type { Target } from "../attr/types.ts";
 import { assertFloatInputs } from "../attr/_utils/errors.ts";
 import { metricError } from "../attr/_utils/metric_errors.ts";
 import { perturbationChunks } from "../attr/_utils/metric_chunks.ts";
+import { callProgress } from "../attr/_utils/progress.ts";
+import type { ProgressOptions } from "../attr/options.ts";
 import { repeatInterleave, repeatTarget } from "../attr/_utils/repeat.ts";
 import { validateTarget } from "../attr/_utils/target.ts";
 
@@ -33,7 +35,7 @@ export type ExplanationFunction = (
 ) => tf.Tensor | Promise<tf.Tensor>;
 
 /** Options of {@linkcode sensitivityMax}. */
-export interface SensitivityMaxOptions {
+export interface SensitivityMaxOptions extends ProgressOptions {
   /** Radius of the L∞ ball the default perturbation samples uniformly from. @default 0.02 */
   perturbRadius?: number;
   /** Perturbations per example. @default 10 */
@@ -144,6 +146,8 @@ export async function sensitivityMax(
       const v = norm(explained);
       return tf.where(v.equal(0), tf.onesLike(v), v);
     });
+    const progress = callProgress(options.showProgress, METRIC, nPerturbSamples, "perturbations");
+    let done = 0;
     try {
       for (const [call, k] of chunks.entries()) {
         const expanded = repeatInterleave(inputs, k);
@@ -200,7 +204,10 @@ export async function sensitivityMax(
           if (perturbed instanceof tf.Tensor && perturbed !== expanded) perturbed.dispose();
           explainedPerturbed?.dispose();
         }
+        done += k;
+        await progress.advance(done);
       }
+      await progress.finish();
     } finally {
       baseNorm.dispose();
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { ProgressBar } from "../data/_progress_bar.ts";
+import { ProgressBar } from "../display/progress_bar.ts";
 import { batches, numBatches } from "../data/batches.ts";
 import type { FashionMnistSplit } from "../data/load_fashion_mnist.ts";
 import { sliceSplit } from "../data/slice_split.ts";

@@ -39,7 +39,7 @@ Deno.test("`Attribution` names errors after the concrete class and runs a model 
   assert.throws(() => new Probe(42 as never), {
     name: "TypeError",
     message:
-      /^Cannot compute Probe attributions: model must be a tf.LayersModel or a forward function/,
+      /^Cannot compute Probe attributions: model must be a tf.LayersModel, a tf.GraphModel or a forward function \(x: tf.Tensor\) => tf.Tensor, received 42\. Pass the model itself/,
   });
   await assert.rejects(() => probe.attribute(tf.tensor1d([1]) as never), {
     name: "TypeError",

@@ -4,16 +4,20 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { CallProgress } from "./progress.ts";
 
 /**
  * `Σ part(start, end)` over `chunks` (e.g. from `stepChunks`), each part computed in its own
  * `tf.tidy` and added to the running total (`total + part`, in chunk order), so only the total
- * outlives a chunk. Returns a new tensor the caller owns; on error nothing is left behind.
+ * outlives a chunk. After each chunk, `progress` advances to the chunk's end (and the event loop
+ * runs, so that Jupyter shows it). Returns a new tensor the caller owns; on error nothing is left
+ * behind.
  */
-export function sumOverChunks(
+export async function sumOverChunks(
   chunks: readonly (readonly [number, number])[],
   part: (start: number, end: number) => tf.Tensor,
-): tf.Tensor {
+  progress?: CallProgress,
+): Promise<tf.Tensor> {
   let total: tf.Tensor | undefined;
   try {
     for (const [start, end] of chunks) {
@@ -23,7 +27,9 @@ export function sumOverChunks(
       });
       total?.dispose();
       total = next;
+      await progress?.advance(end);
     }
+    await progress?.finish();
   } catch (error) {
     total?.dispose();
     throw error;

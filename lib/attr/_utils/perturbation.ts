@@ -14,6 +14,7 @@ import { resolveBaselines } from "./baselines.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
 import { assertChunkFits, budgetRows, rowCost } from "./memory_budget.ts";
+import { callProgress } from "./progress.ts";
 import { expandTarget, selectTarget } from "./target.ts";
 
 /**
@@ -92,6 +93,8 @@ export interface PerturbationPlan {
   /** Perturbations per forward pass; undefined for the default of {@linkcode perturbationsPerPass}. */
   perturbationsPerEval: number | undefined;
   keepBlock: (start: number, end: number) => KeepBlock;
+  /** Show the call's progress over the perturbations. @default false */
+  showProgress?: boolean;
 }
 
 /**
@@ -110,6 +113,7 @@ export async function evaluatePerturbations(plan: PerturbationPlan): Promise<Flo
   );
   const rowShape = inputs.shape.slice(1);
   const out = new Float32Array(numPerturbations * n);
+  const progress = callProgress(plan.showProgress, method, numPerturbations, "perturbations");
   for (let start = 0; start < numPerturbations; start += perturbationsPerEval) {
     const end = Math.min(numPerturbations, start + perturbationsPerEval);
     const count = end - start;
@@ -133,7 +137,9 @@ export async function evaluatePerturbations(plan: PerturbationPlan): Promise<Flo
     } finally {
       values.dispose();
     }
+    await progress.advance(end);
   }
+  await progress.finish();
   return out;
 }
 

@@ -24,6 +24,8 @@ export interface SurrogatePlan {
   nSamples: number;
   /** Samples per forward pass; undefined for the memory-budgeted default. */
   perturbationsPerEval: number | undefined;
+  /** Show the call's progress over the samples' evaluations. @default false */
+  showProgress?: boolean;
   /** Draw sample `s` of an example: fill `z` (length numFeatures) with 0/1. */
   draw: (s: number, z: Float32Array) => void;
   /**
@@ -77,6 +79,7 @@ async function fitWithBaselines(plan: SurrogatePlan, baselines: tf.Tensor): Prom
     target: plan.target,
     numPerturbations: s,
     perturbationsPerEval: plan.perturbationsPerEval,
+    showProgress: plan.showProgress,
     keepBlock: (start, end) => {
       const keep = new Float32Array((end - start) * n * featureSize);
       for (let k = start; k < end; k++) {

@@ -44,16 +44,18 @@ export interface InternalInfluenceOptions
  */
 export class InternalInfluence extends LayerAttribution {
   /** Internal influence in the layer's shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: InternalInfluenceOptions = {}): Promise<tf.Tensor> {
     const method = this.methodName;
-    const { target, alphas, weights, n, chunks, baselines, tap } = this.pathSetup(inputs, options);
+    const { target, alphas, weights, n, chunks, baselines, tap, progress } = this.pathSetup(
+      inputs,
+      options,
+    );
     try {
-      return sumOverChunks(chunks, (s, e) => {
+      return await sumOverChunks(chunks, (s, e) => {
         const points = pathPoints(baselines, inputs, alphas.slice(s, e));
         const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
         return weightedStepSum(grads, weights.slice(s, e), n);
-      });
+      }, progress);
     } finally {
       baselines.dispose();
     }

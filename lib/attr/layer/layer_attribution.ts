@@ -16,6 +16,7 @@ import type { Target } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
+import { type CallProgress, callProgress } from "../_utils/progress.ts";
 import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
@@ -42,6 +43,8 @@ export interface LayerPath {
   /** The resolved baselines, inputs' shape; the caller disposes them. */
   baselines: tf.Tensor;
   tap: LayerTap;
+  /** The call's progress over the points (`showProgress`). */
+  progress: CallProgress;
 }
 
 /** How {@linkcode LayerAttribution.interpolate} resamples, as PyTorch's `interpolate` modes. */
@@ -80,7 +83,8 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     const chunks = stepChunks(method, points(nSteps), n, internalBatchSize, cost);
     const baselines = resolveBaselines(method, inputs, options.baselines);
     const tap = this.taps.tap(options.attributeToLayerInput ?? false);
-    return { target, alphas, weights, n, chunks, baselines, tap };
+    const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
+    return { target, alphas, weights, n, chunks, baselines, tap, progress };
   }
 
   /**

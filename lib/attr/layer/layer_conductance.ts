@@ -69,9 +69,9 @@ export class LayerConductance extends LayerAttribution {
     return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
   }
 
-  #compute(inputs: tf.Tensor, options: LayerConductanceOptions): PathAttributions {
+  async #compute(inputs: tf.Tensor, options: LayerConductanceOptions): Promise<PathAttributions> {
     const method = this.methodName;
-    const { target, alphas, n, chunks, baselines, tap } = this.pathSetup(
+    const { target, alphas, n, chunks, baselines, tap, progress } = this.pathSetup(
       inputs,
       options,
       (nSteps) => nSteps + 1,
@@ -112,7 +112,9 @@ export class LayerConductance extends LayerAttribution {
         tf.dispose([total!, prev?.values!, prev?.grads!]);
         total = next.part;
         prev = { values: next.values, grads: next.grads };
+        await progress.advance(e);
       }
+      await progress.finish();
       return { attributions: total!.clone(), baselines };
     } catch (error) {
       baselines.dispose();

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "../options.ts";
+import type { ProgressOptions, TargetOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
@@ -12,7 +12,7 @@ import { withLayerTaps } from "./layer_taps.ts";
 import { tileRows } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerFeatureAblation.attribute}. */
-export interface LayerFeatureAblationOptions extends TargetOptions {
+export interface LayerFeatureAblationOptions extends TargetOptions, ProgressOptions {
   /**
    * What an ablated activation is set to: a number, a tensor of the layer's shape `[N, ...]`, or
    * one with batch size 1.
@@ -25,7 +25,12 @@ export interface LayerFeatureAblationOptions extends TargetOptions {
    * @default undefined (every activation its own feature)
    */
   layerMask?: tf.Tensor;
-  /** Perturbed copies evaluated per forward pass. @default 1 */
+  /**
+   * Perturbed copies evaluated per forward pass (each contributes N rows); results do not depend
+   * on it. A pass that would not fit the wasm heap is refused with a `RangeError` first.
+   * @default as FeatureAblation's: about 128 rows per pass, fewer when those would not fit a
+   * 512 MiB budget at the measured cost per row
+   */
   perturbationsPerEval?: number;
   /** Ablate the layer's input instead of its output. @default false */
   attributeToLayerInput?: boolean;
@@ -66,6 +71,7 @@ export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution)
         baselines: options.layerBaselines,
         featureMask: options.layerMask,
         perturbationsPerEval: options.perturbationsPerEval,
+        showProgress: options.showProgress,
       });
     } finally {
       values.dispose();

@@ -91,19 +91,25 @@ export class LayerIntegratedGradients extends LayerAttribution {
     return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
   }
 
-  #compute(inputs: tf.Tensor, options: LayerIntegratedGradientsOptions): PathAttributions {
+  async #compute(
+    inputs: tf.Tensor,
+    options: LayerIntegratedGradientsOptions,
+  ): Promise<PathAttributions> {
     const method = this.methodName;
-    const { target, alphas, weights, n, chunks, baselines, tap } = this.pathSetup(inputs, options);
+    const { target, alphas, weights, n, chunks, baselines, tap, progress } = this.pathSetup(
+      inputs,
+      options,
+    );
     const [end, start] = tf.tidy(() => [tap.layerValue(inputs), tap.layerValue(baselines)]);
     let total: tf.Tensor | undefined;
     try {
-      total = sumOverChunks(chunks, (s, e) => {
+      total = await sumOverChunks(chunks, (s, e) => {
         const points = pathPoints(start, end, alphas.slice(s, e));
         const xs = () => tileRows(inputs, e - s);
         const t = expandTarget(target, e - s);
         const f = (a: tf.Tensor) => targetSum(method, tap.forwardFrom(a, xs), t);
         return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
-      });
+      }, progress);
       const integrated = total;
       const attributions = tf.tidy(() =>
         this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()

@@ -17,6 +17,7 @@ import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
 import { rowCost } from "../_utils/memory_budget.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
+import { callProgress } from "../_utils/progress.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
@@ -69,7 +70,6 @@ export class NeuronConductance extends NeuronAttribution {
   }
 
   /** Attributions in the inputs' shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
   async attribute(inputs: tf.Tensor, options: NeuronConductanceOptions): Promise<tf.Tensor> {
     const method = this.methodName;
     const {
@@ -90,7 +90,7 @@ export class NeuronConductance extends NeuronAttribution {
     const baselines = resolveBaselines(method, inputs, options.baselines);
     let total: tf.Tensor | undefined;
     try {
-      total = sumOverChunks(chunks, (s, e) => {
+      total = await sumOverChunks(chunks, (s, e) => {
         const k = e - s;
         const points = pathPoints(baselines, inputs, alphas.slice(s, e));
         // ∂F[target]/∂neuron at each point, [k·N].
@@ -100,7 +100,7 @@ export class NeuronConductance extends NeuronAttribution {
         const inputGrads = tf.grad((x: tf.Tensor) => neuron(x).sum())(points);
         const scaled = inputGrads.mul(mid.reshape([k * n, ...inputs.shape.slice(1).map(() => 1)]));
         return weightedStepSum(scaled, weights.slice(s, e), n);
-      });
+      }, callProgress(options.showProgress, method, nSteps, "steps"));
       const integrated = total;
       return tf.tidy(() =>
         this.multiplyByInputs ? integrated.mul(inputs.sub(baselines)) : integrated.clone()

@@ -4,14 +4,14 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { NeuronOptions, ProgressOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "../layer/layer_taps.ts";
 
 /** Options of {@linkcode NeuronFeatureAblation.attribute}. */
-export interface NeuronFeatureAblationOptions extends NeuronOptions {
+export interface NeuronFeatureAblationOptions extends NeuronOptions, ProgressOptions {
   /** What an ablated input is set to: a number, a tensor of the inputs' shape, or batch 1. @default 0 */
   baselines?: Baseline;
   /**
@@ -20,7 +20,12 @@ export interface NeuronFeatureAblationOptions extends NeuronOptions {
    * @default undefined (every element its own feature)
    */
   featureMask?: tf.Tensor;
-  /** Perturbed copies evaluated per forward pass. @default 1 */
+  /**
+   * Perturbed copies evaluated per forward pass (each contributes N rows); results do not depend
+   * on it. A pass that would not fit the wasm heap is refused with a `RangeError` first.
+   * @default as FeatureAblation's: about 128 rows per pass, fewer when those would not fit a
+   * 512 MiB budget at the measured cost per row
+   */
   perturbationsPerEval?: number;
 }
 
@@ -50,6 +55,7 @@ export class NeuronFeatureAblation extends withLayerTaps(PerturbationAttribution
       baselines,
       featureMask,
       perturbationsPerEval,
+      showProgress: options.showProgress,
     });
   }
 }

@@ -63,10 +63,16 @@ export class NeuronIntegratedGradients extends NeuronAttribution {
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, undefined);
     const forward = this.taps.neuronForward(options);
-    const { baselines, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
+    const { baselines, nSteps = 50, method: approx = "gausslegendre", ...batching } = options;
     approximationParameters(method, approx, nSteps);
     if (typeof baselines === "object") assertBroadcastableBaselines(method, inputs, baselines);
     const ig = new IntegratedGradients(forward, { multiplyByInputs: this.multiplyByInputs });
-    return await ig.attribute(inputs, { baselines, nSteps, method: approx, internalBatchSize });
+    return await ig.attribute(inputs, {
+      baselines,
+      nSteps,
+      method: approx,
+      internalBatchSize: batching.internalBatchSize,
+      showProgress: batching.showProgress,
+    });
   }
 }

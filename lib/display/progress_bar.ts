@@ -2,7 +2,8 @@
  * A small progress bar for long loops (downloads, training epochs) that adapts to where it runs:
  * a carriage-return bar on stderr in a terminal, one display updated in place under the Deno
  * Jupyter kernel, a line every `lineEveryPercent` percent otherwise (log files, CI).
- * Private: not re-exported by `lib/mod.ts`.
+ * Shared by the trainer, the downloader and every explainer with `showProgress`; not re-exported
+ * by `lib/mod.ts`.
  *
  * @module
  */
