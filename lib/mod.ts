@@ -143,6 +143,22 @@ export { DeepLift } from "./attr/deep_lift.ts";
 export type { DeepLiftConfig, DeepLiftOptions } from "./attr/deep_lift.ts";
 export { DeepLiftShap } from "./attr/deep_lift_shap.ts";
 export type { DeepLiftShapOptions } from "./attr/deep_lift_shap.ts";
+export { LRP } from "./attr/lrp.ts";
+export type { LrpConfig, LrpOptions } from "./attr/lrp.ts";
+export {
+  Alpha1Beta0Rule,
+  EpsilonRule,
+  GammaRule,
+  IdentityRule,
+  PropagationRule,
+} from "./attr/lrp_rules.ts";
+export type {
+  Alpha1Beta0RuleOptions,
+  EpsilonRuleOptions,
+  GammaRuleOptions,
+  LrpRules,
+  RuleFunction,
+} from "./attr/lrp_rules.ts";
 export { ModifiedReluGradientAttribution } from "./attr/modified_relu_gradient_attribution.ts";
 export { GuidedBackprop } from "./attr/guided_backprop.ts";
 export type { GuidedBackpropOptions } from "./attr/guided_backprop.ts";
