@@ -219,6 +219,8 @@ export { LayerDeepLift } from "./attr/layer/layer_deep_lift.ts";
 export type { LayerDeepLiftOptions } from "./attr/layer/layer_deep_lift.ts";
 export { LayerDeepLiftShap } from "./attr/layer/layer_deep_lift_shap.ts";
 export type { LayerDeepLiftShapOptions } from "./attr/layer/layer_deep_lift_shap.ts";
+export { LayerLRP } from "./attr/layer/layer_lrp.ts";
+export type { LayerLrpOptions } from "./attr/layer/layer_lrp.ts";
 export { LayerGradientShap } from "./attr/layer/layer_gradient_shap.ts";
 export type {
   LayerGradientShapConfig,
