@@ -9,16 +9,15 @@ import type { LrpRules } from "./lrp_rules.ts";
 import type { TargetOptions } from "./options.ts";
 import type { AttributionWithDelta } from "./types.ts";
 import { attributionTypeError } from "./_utils/errors.ts";
-import { isLayersModel } from "./_utils/forward.ts";
 import {
   assertLrpCovers,
   type LayerPlan,
   lrpBackward,
   lrpDelta,
-  lrpPlans,
+  lrpSetup,
   scaleByOutput,
 } from "./_utils/lrp_propagation.ts";
-import { type ModelGraph, modelGraph } from "../models/_model_graph.ts";
+import type { ModelGraph } from "../models/_model_graph.ts";
 
 /** Constructor options of {@linkcode LRP} and {@linkcode LayerLRP}. */
 export interface LrpConfig {
@@ -38,28 +37,6 @@ export interface LrpOptions extends TargetOptions {
    * @default false
    */
   verbose?: boolean;
-}
-
-/**
- * The model graph and rule of every layer of `model`, for the LRP explainer named `method`.
- * @throws {TypeError} when `model` is not a `tf.LayersModel`.
- */
-export function lrpSetup(
-  method: string,
-  model: unknown,
-  config: LrpConfig,
-): { graph: ModelGraph; plans: Map<tf.layers.Layer, LayerPlan | string> } {
-  if (!isLayersModel(model)) {
-    throw attributionTypeError(
-      method,
-      "model",
-      "a tf.LayersModel (LRP applies a rule per layer)",
-      model,
-      "Pass the tf.LayersModel itself, not a forward function.",
-    );
-  }
-  const graph = modelGraph(model);
-  return { graph, plans: lrpPlans(method, graph, config?.rules) };
 }
 
 /**
@@ -101,7 +78,7 @@ export class LRP extends GradientAttribution {
    */
   constructor(model: tf.LayersModel, config: LrpConfig = {}) {
     super(model);
-    const { graph, plans } = lrpSetup(this.methodName, model, config);
+    const { graph, plans } = lrpSetup(this.methodName, model, config?.rules);
     assertLrpCovers(this.methodName, graph.steps, plans);
     this.rules = config?.rules;
     this.#graph = graph;

@@ -24,7 +24,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { applyLayer } from "../../models/_apply_layer.ts";
 import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
-import { runSteps } from "../../models/_model_graph.ts";
+import { modelGraph, runSteps } from "../../models/_model_graph.ts";
 import {
   EpsilonRule,
   IdentityRule,
@@ -34,6 +34,7 @@ import {
 } from "../lrp_rules.ts";
 import type { Target } from "../types.ts";
 import { attributionTypeError, errorPrefix } from "./errors.ts";
+import { isLayersModel } from "./forward.ts";
 import { gradientsOfTarget } from "./gradients.ts";
 import { selectTarget } from "./target.ts";
 
@@ -315,6 +316,28 @@ export function assertLrpCovers(
         "IntegratedGradients, which needs no rule.",
     );
   }
+}
+
+/**
+ * The model graph and rule of every layer of `model`, for the LRP explainer named `method`.
+ * @throws {TypeError} when `model` is not a `tf.LayersModel`.
+ */
+export function lrpSetup(
+  method: string,
+  model: unknown,
+  rules: LrpRules | undefined,
+): { graph: ModelGraph; plans: Map<tf.layers.Layer, LayerPlan | string> } {
+  if (!isLayersModel(model)) {
+    throw attributionTypeError(
+      method,
+      "model",
+      "a tf.LayersModel (LRP applies a rule per layer)",
+      model,
+      "Pass the tf.LayersModel itself, not a forward function.",
+    );
+  }
+  const graph = modelGraph(model);
+  return { graph, plans: lrpPlans(method, graph, rules) };
 }
 
 /** What one backward pass computed (normalized relevance; call inside `tf.tidy`). */

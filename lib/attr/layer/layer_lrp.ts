@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
-import { type LrpConfig, type LrpOptions, lrpSetup } from "../lrp.ts";
+import type { LrpConfig, LrpOptions } from "../lrp.ts";
 import type { LayerInputOptions } from "../options.ts";
 import type { AttributionWithDelta } from "../types.ts";
 import { attributionTypeError } from "../_utils/errors.ts";
@@ -15,6 +15,7 @@ import {
   type LayerPlan,
   lrpBackward,
   lrpDelta,
+  lrpSetup,
   scaleByOutput,
 } from "../_utils/lrp_propagation.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
@@ -58,7 +59,7 @@ export class LayerLRP extends LayerAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: LrpConfig = {}) {
     super(model, layer);
-    const { graph, plans } = lrpSetup(this.methodName, model, config);
+    const { graph, plans } = lrpSetup(this.methodName, model, config?.rules);
     this.#graph = graph;
     this.#plans = plans;
     this.#step = graph.steps.find((step) => step.layer === this.layer)!;
