@@ -144,6 +144,22 @@ export { DeepLift } from "./attr/deep_lift.ts";
 export type { DeepLiftConfig, DeepLiftOptions } from "./attr/deep_lift.ts";
 export { DeepLiftShap } from "./attr/deep_lift_shap.ts";
 export type { DeepLiftShapOptions } from "./attr/deep_lift_shap.ts";
+export { LRP } from "./attr/lrp.ts";
+export type { LrpConfig, LrpOptions } from "./attr/lrp.ts";
+export {
+  Alpha1Beta0Rule,
+  EpsilonRule,
+  GammaRule,
+  IdentityRule,
+  PropagationRule,
+} from "./attr/lrp_rules.ts";
+export type {
+  Alpha1Beta0RuleOptions,
+  EpsilonRuleOptions,
+  GammaRuleOptions,
+  LrpRules,
+  RuleFunction,
+} from "./attr/lrp_rules.ts";
 export { ModifiedReluGradientAttribution } from "./attr/modified_relu_gradient_attribution.ts";
 export { GuidedBackprop } from "./attr/guided_backprop.ts";
 export type { GuidedBackpropOptions } from "./attr/guided_backprop.ts";
@@ -204,6 +220,8 @@ export { LayerDeepLift } from "./attr/layer/layer_deep_lift.ts";
 export type { LayerDeepLiftOptions } from "./attr/layer/layer_deep_lift.ts";
 export { LayerDeepLiftShap } from "./attr/layer/layer_deep_lift_shap.ts";
 export type { LayerDeepLiftShapOptions } from "./attr/layer/layer_deep_lift_shap.ts";
+export { LayerLRP } from "./attr/layer/layer_lrp.ts";
+export type { LayerLrpOptions } from "./attr/layer/layer_lrp.ts";
 export { LayerGradientShap } from "./attr/layer/layer_gradient_shap.ts";
 export type {
   LayerGradientShapConfig,
