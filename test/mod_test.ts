@@ -28,6 +28,8 @@ Deno.test("`lib/mod.ts` exports Captum's method names as classes", () => {
       "Occlusion",
       "ShapleyValueSampling",
       "ShapleyValues",
+      "LRP",
+      "LayerLRP",
       "Lime",
       "KernelShap",
       "NoiseTunnel",

@@ -30,7 +30,9 @@ import {
   LayerGradientShap,
   LayerGradientXActivation,
   LayerIntegratedGradients,
+  LayerLRP,
   Lime,
+  LRP,
   NeuronConductance,
   NeuronDeconvolution,
   NeuronDeepLift,
@@ -376,6 +378,16 @@ Deno.test("IntegratedGradients and Occlusion (32 × 32, stride 16) with default 
   } finally {
     image.dispose();
     v2.dispose();
+  }
+});
+
+Deno.test("LRP and LayerLRP refuse the MobileNet-style network at construction, naming its first layer without a rule", () => {
+  // Captum's LRP has no rule for ReLU6 either (nor for softmax or separable convolutions).
+  for (const make of [() => new LRP(m), () => new LayerLRP(m, LAYER)]) {
+    assert.throws(make, (e: unknown) =>
+      e instanceof TypeError &&
+      /^Cannot compute (Layer)?LRP attributions: .*received layer "[\w]+" \((ReLU|SeparableConv2D|Activation|Dense)\)/
+        .test(e.message));
   }
 });
 
