@@ -48,7 +48,7 @@ Deno.test("`callProgress()` is silent unless asked, and counts units under Captu
     await p.finish();
   });
   const lines = shown.text.trim().split("\n");
-  assert.match(lines[0], /^IntegratedGradients attribution [█░]{30}  50% 5\/10 steps$/);
+  assert.match(lines[0], /^IntegratedGradients attribution [█░]{30} {2}50% 5\/10 steps$/);
   assert.match(lines.at(-1)!, /^IntegratedGradients attribution █{30} 100% 10\/10 steps$/);
 });
 
