@@ -10,6 +10,7 @@ import { metricError } from "../attr/_utils/metric_errors.ts";
 import { validateTarget } from "../attr/_utils/target.ts";
 import { type HostMaps, hostMaps } from "./_maps.ts";
 import type { ExplainerFunction } from "./explainer_function.ts";
+import { metricTarget } from "./_validate.ts";
 
 /** Attribution values (host, the inputs' layout) of `explainer` on `model`, `batchSize` at a time. */
 export async function explainValues(
@@ -96,6 +97,6 @@ export async function resolveTargets(
       "Pass e.g. target: 3, or leave it out to explain the predicted classes.",
     );
   }
-  validateTarget(metric, target as number | number[], n);
+  metricTarget(metric, () => validateTarget(metric, target as number | number[], n));
   return typeof target === "number" ? new Array<number>(n).fill(target) : [...target as number[]];
 }

@@ -9,6 +9,7 @@ import type { ForwardFunction, Target } from "../attr/types.ts";
 import { budgetRows, rowCost } from "../attr/_utils/memory_budget.ts";
 import { assertMetricInteger } from "../attr/_utils/metric_errors.ts";
 import { selectTarget } from "../attr/_utils/target.ts";
+import { metricTarget } from "./_validate.ts";
 
 /** How the scores are read. */
 export interface ScoreOptions {
@@ -62,7 +63,8 @@ export async function scoreRows(
       ]);
       let y = forward(x);
       if (options.softmax) y = tf.softmax(y);
-      return selectTarget(metric, y, rowTarget(options.target, exampleOf.slice(start, end)));
+      const target = rowTarget(options.target, exampleOf.slice(start, end));
+      return metricTarget(metric, () => selectTarget(metric, y, target));
     });
     out.set(await scores.data(), start);
     scores.dispose();

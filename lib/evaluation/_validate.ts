@@ -59,6 +59,24 @@ export function metricSetup(
   const forward = toForwardFunction(metric, model);
   assertMetricInputs(metric, inputs);
   assertAttributions(metric, inputs, attributions);
-  validateTarget(metric, target, inputs.shape[0]);
+  metricTarget(metric, () => validateTarget(metric, target, inputs.shape[0]));
   return forward;
+}
+
+/**
+ * Run `fn`, a target check or selection shared with the explainers, with its errors worded for
+ * `metric` ("Cannot compute <metric>: …" rather than "Cannot compute <metric> attributions: …").
+ */
+export function metricTarget<T>(metric: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof Error) {
+      error.message = error.message.replace(
+        `Cannot compute ${metric} attributions:`,
+        `Cannot compute ${metric}:`,
+      );
+    }
+    throw error;
+  }
 }
