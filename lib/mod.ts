@@ -319,5 +319,23 @@ export { road } from "./evaluation/road.ts";
 export type { RoadOptions } from "./evaluation/road.ts";
 export { sparseness } from "./evaluation/sparseness.ts";
 export { complexity } from "./evaluation/complexity.ts";
+export { compareExplainers } from "./evaluation/compare_explainers.ts";
+export type {
+  CompareExplainersOptions,
+  ComparisonFigures,
+  ExplainerComparison,
+  SanityVerdict,
+} from "./evaluation/compare_explainers.ts";
+export { perturbationCurvesFigure } from "./viz/perturbation_curves_figure.ts";
+export type {
+  CurvePanel,
+  PerturbationCurvesFigureOptions,
+} from "./viz/perturbation_curves_figure.ts";
+export { randomizationGridFigure } from "./viz/randomization_grid_figure.ts";
+export type { RandomizationGridFigureOptions } from "./viz/randomization_grid_figure.ts";
+export { similarityByLayerFigure } from "./viz/similarity_by_layer_figure.ts";
+export type { SimilarityByLayerFigureOptions } from "./viz/similarity_by_layer_figure.ts";
+export { metricTableFigure } from "./viz/metric_table_figure.ts";
+export type { MetricTableFigureOptions, MetricTableRow } from "./viz/metric_table_figure.ts";
 
 await setBackend("wasm");
