@@ -319,6 +319,7 @@ export { road } from "./evaluation/road.ts";
 export type { RoadOptions } from "./evaluation/road.ts";
 export { sparseness } from "./evaluation/sparseness.ts";
 export { complexity } from "./evaluation/complexity.ts";
+export { edgeDetector } from "./evaluation/edge_detector.ts";
 export { compareExplainers } from "./evaluation/compare_explainers.ts";
 export type {
   CompareExplainersOptions,
