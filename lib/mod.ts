@@ -303,4 +303,59 @@ export type { FigureHtmlOptions } from "./display/figure_html.ts";
 export { encodePng } from "./display/png.ts";
 export { plotlyPath, plotlyVersion } from "./display/plotly_source.ts";
 
+// --- evaluation: which explanation can we trust? ---
+export type { ExplainerFunction } from "./evaluation/explainer_function.ts";
+export { mapSimilarity, SIMILARITY_MEASURES } from "./evaluation/map_similarity.ts";
+export type {
+  MapSimilarity,
+  MapSimilarityOptions,
+  SimilarityMeasure,
+} from "./evaluation/map_similarity.ts";
+export {
+  modelParameterRandomization,
+  RANDOMIZATION_MODES,
+} from "./evaluation/model_parameter_randomization.ts";
+export type {
+  ModelParameterRandomizationOptions,
+  ModelParameterRandomizationResult,
+  RandomizationMode,
+  RandomizationStep,
+} from "./evaluation/model_parameter_randomization.ts";
+export { randomLogit } from "./evaluation/random_logit.ts";
+export type { RandomLogitOptions, RandomLogitResult } from "./evaluation/random_logit.ts";
+export { PERTURBATION_ORDERS } from "./evaluation/perturbation_curve.ts";
+export type {
+  DeletionCurve,
+  PerturbationCurve,
+  PerturbationCurveOptions,
+  PerturbationOrder,
+} from "./evaluation/perturbation_curve.ts";
+export { deletionCurve } from "./evaluation/deletion_curve.ts";
+export { insertionCurve } from "./evaluation/insertion_curve.ts";
+export { faithfulnessCorrelation } from "./evaluation/faithfulness_correlation.ts";
+export type { FaithfulnessCorrelationOptions } from "./evaluation/faithfulness_correlation.ts";
+export { road } from "./evaluation/road.ts";
+export type { RoadOptions } from "./evaluation/road.ts";
+export { sparseness } from "./evaluation/sparseness.ts";
+export { complexity } from "./evaluation/complexity.ts";
+export { edgeDetector } from "./evaluation/edge_detector.ts";
+export { compareExplainers } from "./evaluation/compare_explainers.ts";
+export type {
+  CompareExplainersOptions,
+  ComparisonFigures,
+  ExplainerComparison,
+  SanityVerdict,
+} from "./evaluation/compare_explainers.ts";
+export { perturbationCurvesFigure } from "./viz/perturbation_curves_figure.ts";
+export type {
+  CurvePanel,
+  PerturbationCurvesFigureOptions,
+} from "./viz/perturbation_curves_figure.ts";
+export { randomizationGridFigure } from "./viz/randomization_grid_figure.ts";
+export type { RandomizationGridFigureOptions } from "./viz/randomization_grid_figure.ts";
+export { similarityByLayerFigure } from "./viz/similarity_by_layer_figure.ts";
+export type { SimilarityByLayerFigureOptions } from "./viz/similarity_by_layer_figure.ts";
+export { metricTableFigure } from "./viz/metric_table_figure.ts";
+export type { MetricTableFigureOptions, MetricTableRow } from "./viz/metric_table_figure.ts";
+
 await setBackend("wasm");

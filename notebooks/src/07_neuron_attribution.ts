@@ -227,6 +227,7 @@ model.dispose();
 console.log(`tensors still allocated: ${tf.memory().numTensors}`);
 
 // %% [markdown]
-// This is the end of the tutorial. To explore further, change `INDEX` in notebooks 5–7 to
-// explain other test images (misclassified ones from notebook 4 are the most instructive), or
-// pick other layers and neurons.
+// To explore further, change `INDEX` in notebooks 5–7 to explain other test images
+// (misclassified ones from notebook 4 are the most instructive), or pick other layers and
+// neurons. Next: [8 · Which explanation can we trust?](08_which_explanation_to_trust.ipynb)
+// measures these explanations instead of looking at them.
