@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { metricError } from "../attr/_utils/metric_errors.ts";
-import { ProgressBar } from "../data/_progress_bar.ts";
+import { ProgressBar } from "../display/progress_bar.ts";
 import { metricTableFigure, type MetricTableRow } from "../viz/metric_table_figure.ts";
 import { perturbationCurvesFigure } from "../viz/perturbation_curves_figure.ts";
 import { randomizationGridFigure } from "../viz/randomization_grid_figure.ts";

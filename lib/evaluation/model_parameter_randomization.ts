@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
 import { SeededRandom } from "../attr/_utils/seeded_random.ts";
 import { assertMetricInteger, metricError } from "../attr/_utils/metric_errors.ts";
-import { ProgressBar } from "../data/_progress_bar.ts";
+import { ProgressBar } from "../display/progress_bar.ts";
 import { explainMaps, resolveTargets } from "./_explain.ts";
 import { copyLayersModel, layersWithWeights, randomizeLayer } from "./_model_copy.ts";
 import { assertMetricInputs } from "./_validate.ts";
