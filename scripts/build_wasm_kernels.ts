@@ -41,6 +41,15 @@ const KERNELS: Kernel[] = [{
   output: "lib/backend/_kernels/_generated/direct_conv_wasm.ts",
   constant: "DIRECT_CONV_WASM_BASE64",
 }, {
+  source: "lib/backend/_kernels/conv_filter_grad/conv_filter_grad.c",
+  output: "lib/backend/_kernels/_generated/conv_filter_grad_wasm.ts",
+  constant: "CONV_FILTER_GRAD_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/conv_filter_grad/conv_filter_grad.c",
+  output: "lib/backend/_kernels/_generated/conv_filter_grad_relaxed_wasm.ts",
+  constant: "CONV_FILTER_GRAD_RELAXED_WASM_BASE64",
+  flags: ["-mrelaxed-simd", "-DFILTER_GRAD_RELAXED"],
+}, {
   source: "lib/backend/_kernels/max_pool_grad/max_pool_grad.c",
   output: "lib/backend/_kernels/_generated/max_pool_grad_wasm.ts",
   constant: "MAX_POOL_GRAD_WASM_BASE64",

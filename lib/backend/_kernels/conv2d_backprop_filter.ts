@@ -1,5 +1,6 @@
 /**
- * `Conv2DBackpropFilter` for the wasm backend, as one forward convolution on XNNPACK.
+ * `Conv2DBackpropFilter` for the wasm backend: stride-1 convolutions with 1–4 input channels run a
+ * direct SIMD kernel (`conv_filter_grad/`); the others run as one forward convolution on XNNPACK.
  *
  * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·s + kh − pt, ow·s + kw − pl, ci] · dy[b, oh, ow, co]
  * is a convolution whose batch is `ci`, whose input channels are the batch `b`, whose filter is
@@ -35,6 +36,7 @@ import {
   type WasmKernelArgs,
 } from "./_wasm.ts";
 import { matMul } from "./batch_mat_mul.ts";
+import { fewInChannelsFilterGrad } from "./conv_filter_grad/conv2d_filter_grad.ts";
 
 /** dW via `dyᵀ [co, n] @ patches [n, fh·fw·ci]` on XNNPACK. */
 function viaPatches(
@@ -85,6 +87,10 @@ function conv2DBackpropFilter(
       `Cannot compute Conv2DBackpropFilter on wasm: dataFormat must be "NHWC", received ` +
         `"${attrs.dataFormat}". Use channels-last tensors.`,
     );
+  }
+  if (info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels <= 4) {
+    const dW = fewInChannelsFilterGrad(on.backend, x, dy, attrs.filterShape, forwardPads(info));
+    if (dW !== null) return dW;
   }
   const patchLen = info.filterHeight * info.filterWidth * info.inChannels;
   if (patchLen <= MAX_PATCH_LEN && patchLen <= info.outChannels) {
