@@ -33,7 +33,7 @@ import {
   tf,
   trainClassifier,
 } from "../../lib/mod.ts";
-import { ProgressBar } from "../../lib/data/_progress_bar.ts";
+import { ProgressBar } from "../../lib/display/progress_bar.ts";
 import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 import { printTable } from "../_report.ts";
 import { machineLine, machineProbeMs } from "../_timing.ts";
