@@ -340,6 +340,8 @@ export { sparseness } from "./evaluation/sparseness.ts";
 export { complexity } from "./evaluation/complexity.ts";
 export { edgeDetector } from "./evaluation/edge_detector.ts";
 export { compareExplainers } from "./evaluation/compare_explainers.ts";
+export { tutorialExplainers } from "./evaluation/tutorial_explainers.ts";
+export type { TutorialExplainersOptions } from "./evaluation/tutorial_explainers.ts";
 export type {
   CompareExplainersOptions,
   ComparisonFigures,

@@ -82,8 +82,8 @@ export interface CompareExplainersOptions {
   batchSize?: number;
   /** Seed of every random draw (randomized weights, subsets, noise, random classes). @default 0 */
   seed?: number;
-  /** Show a progress bar (terminal or Jupyter). @default true */
-  progress?: boolean;
+  /** Show a progress bar (terminal or Jupyter), as the explainers' `showProgress`. @default true */
+  showProgress?: boolean;
 }
 
 /** One method's sanity-check verdict. */
@@ -168,7 +168,7 @@ export interface ExplainerComparison {
  * const images = tf.randomUniform([4, 8, 8, 1], 0, 1, "float32", 0);
  * const result = await compareExplainers(model, {
  *   Saliency: (m, x, target) => new Saliency(m).attribute(x, { target }),
- * }, images, { progress: false, faithfulnessSamples: 10 });
+ * }, images, { showProgress: false, faithfulnessSamples: 10 });
  * console.log(result.sanity.Saliency.passesRandomization);
  * result.figures.table; // as a notebook cell's value, this shows the table
  * ```
@@ -208,7 +208,7 @@ export async function compareExplainers(
     passThreshold = 0.5,
     batchSize = 32,
     seed = 0,
-    progress = true,
+    showProgress = true,
   } = options;
   if (!SIMILARITY_MEASURES.includes(passMeasure)) {
     throw metricError(
@@ -230,7 +230,7 @@ export async function compareExplainers(
   const nSanity = Math.min(n, options.sanityImages ?? 16);
   const sanityInputs = nSanity === n ? inputs : inputs.slice(0, nSanity);
   const sanityTarget = target.slice(0, nSanity);
-  const bar = progress
+  const bar = showProgress
     ? new ProgressBar({ label: "Comparing explainers", total: methods.length * 3 })
     : undefined;
   const result: ExplainerComparison = {

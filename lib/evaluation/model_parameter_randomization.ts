@@ -51,8 +51,8 @@ export interface ModelParameterRandomizationOptions extends MapSimilarityOptions
   keepMaps?: number;
   /** Examples per explainer call. @default all of them */
   batchSize?: number;
-  /** Show a progress bar (terminal or Jupyter). @default false */
-  progress?: boolean;
+  /** Show a progress bar (terminal or Jupyter), as the explainers' `showProgress`. @default false */
+  showProgress?: boolean;
 }
 
 /** One step of the test: the layers randomized and the similarity to the original maps. */
@@ -130,7 +130,7 @@ export async function modelParameterRandomization(
   inputs: tf.Tensor,
   options: ModelParameterRandomizationOptions = {},
 ): Promise<ModelParameterRandomizationResult> {
-  const { mode = "cascading", seed = 0, keepMaps = 0, progress = false } = options;
+  const { mode = "cascading", seed = 0, keepMaps = 0, showProgress = false } = options;
   const { forward, layers } = checkRandomizationArgs(METRIC, model, explainer, inputs, options);
   if (!RANDOMIZATION_MODES.includes(mode)) {
     throw metricError(
@@ -147,7 +147,7 @@ export async function modelParameterRandomization(
   const batchSize = options.batchSize ?? n;
   assertMetricInteger(METRIC, "batchSize", batchSize, 1);
   const target = await resolveTargets(METRIC, forward, inputs, options.target);
-  const bar = progress
+  const bar = showProgress
     ? new ProgressBar({ label: `Randomization (${mode})`, total: layers.length + 1 })
     : undefined;
   const original = await explainMaps(METRIC, explainer, model, inputs, target, batchSize);

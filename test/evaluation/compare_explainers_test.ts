@@ -16,7 +16,7 @@ const model = tf.sequential({
   ],
 });
 const images = tf.randomUniform([6, 8, 8, 1], 0, 1, "float32", 0);
-const options = { progress: false, faithfulnessSamples: 10, sanityImages: 4, nSteps: 8 };
+const options = { showProgress: false, faithfulnessSamples: 10, sanityImages: 4, nSteps: 8 };
 
 Deno.test("`compareExplainers()` returns a method × metric table, verdicts, curves and figures", async () => {
   const before = tf.memory().numTensors;
