@@ -1,12 +1,16 @@
 /**
- * The direct filter gradient behind `Conv2DBackpropFilter` for stride-1 convolutions with 1–4 input
- * channels on the `wasm` backend agrees with the `cpu` backend at the tutorial CNN's full batch and
- * on odd shapes and paddings, in both builds (relaxed and plain SIMD), and declines the others.
+ * The filter gradients behind `Conv2DBackpropFilter` for stride-1 convolutions on the `wasm`
+ * backend (direct for 1–4 input channels, Winograd F(3×3, 2×2) for 3×3 filters) agree with the
+ * `cpu` backend at the tutorial CNN's full batch and on odd shapes and paddings, in both builds
+ * (relaxed and plain SIMD), and decline what they do not cover.
  */
 import assert from "node:assert/strict";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { setBackend, tf } from "../../lib/mod.ts";
-import { fewInChannelsFilterGrad } from "../../lib/backend/_kernels/conv_filter_grad/conv2d_filter_grad.ts";
+import {
+  fewInChannelsFilterGrad,
+  winogradFilterGrad,
+} from "../../lib/backend/_kernels/conv_filter_grad/conv2d_filter_grad.ts";
 import { mulberry32 } from "../../lib/data/_prng.ts";
 import { relativeMaxError } from "../_helpers/tensor_asserts.ts";
 
@@ -47,7 +51,7 @@ async function cpuFilterGrad(
   return values;
 }
 
-type FilterGrad = typeof fewInChannelsFilterGrad;
+type FilterGrad = typeof winogradFilterGrad;
 
 async function assertMatchesCpu(fn: FilterGrad, c: Case, tolerance: number): Promise<void> {
   const rand = mulberry32(c.batch * 1000 + c.inC * 37 + c.outC);
@@ -82,6 +86,17 @@ async function assertMatchesCpu(fn: FilterGrad, c: Case, tolerance: number): Pro
   tf.dispose([xt, dyt]);
 }
 
+Deno.test("winogradFilterGrad() equals cpu on the tutorial's conv2 at batch 64 and odd shapes", async () => {
+  const cases: Case[] = [
+    { batch: 64, size: [28, 28], inC: 32, outC: 16, k: 3, pads: [1, 1, 1, 1] },
+    { batch: 2, size: [28, 28], inC: 16, outC: 32, k: 3, pads: [1, 1, 1, 1] },
+    { batch: 3, size: [7, 9], inC: 8, outC: 12, k: 3, pads: [0, 0, 0, 0] },
+    { batch: 1, size: [5, 6], inC: 4, outC: 4, k: 3, pads: [2, 0, 1, 2] },
+    { batch: 2, size: [6, 6], inC: 12, outC: 20, k: 3, pads: [1, 1, 1, 1] },
+  ];
+  for (const c of cases) await assertMatchesCpu(winogradFilterGrad, c, 2e-5);
+});
+
 Deno.test("fewInChannelsFilterGrad() equals cpu on the tutorial's conv1 at batch 64 and odd shapes", async () => {
   const cases: Case[] = [
     { batch: 64, size: [28, 28], inC: 1, outC: 32, k: 3, pads: [1, 1, 1, 1] },
@@ -93,18 +108,23 @@ Deno.test("fewInChannelsFilterGrad() equals cpu on the tutorial's conv1 at batch
   for (const c of cases) await assertMatchesCpu(fewInChannelsFilterGrad, c, 2e-5);
 });
 
-Deno.test("fewInChannelsFilterGrad() declines shapes it does not cover", async () => {
+Deno.test("the filter gradients decline shapes they do not cover", async () => {
   await setBackend("wasm");
   const backend = tf.backend() as BackendWasm;
   const x6 = tf.zeros([1, 6, 6, 6]);
   const dy8 = tf.zeros([1, 6, 6, 8]);
-  const x2 = tf.zeros([1, 6, 6, 2]);
+  const x8 = tf.zeros([1, 6, 6, 8]);
   const dy6 = tf.zeros([1, 6, 6, 6]);
+  const x4 = tf.zeros([1, 4, 4, 8]);
+  const dy2 = tf.zeros([1, 2, 2, 8]);
   const before = backend.numDataIds();
-  // More than 4 input channels; output channels not a multiple of 4; pads that do not give dy's size.
+  // Channels not multiples of 4; a 5×5 filter; pads that do not give dy's size; tiny images.
+  assert.equal(winogradFilterGrad(backend, x6, dy8, [3, 3, 6, 8], [1, 1, 1, 1]), null);
+  assert.equal(winogradFilterGrad(backend, x8, dy6, [3, 3, 8, 6], [1, 1, 1, 1]), null);
+  assert.equal(winogradFilterGrad(backend, x8, dy8, [5, 5, 8, 8], [2, 2, 2, 2]), null);
+  assert.equal(winogradFilterGrad(backend, x8, dy8, [3, 3, 8, 8], [0, 0, 0, 0]), null);
+  assert.equal(winogradFilterGrad(backend, x4, dy2, [3, 3, 8, 8], [0, 0, 0, 0]), null);
   assert.equal(fewInChannelsFilterGrad(backend, x6, dy8, [3, 3, 6, 8], [1, 1, 1, 1]), null);
-  assert.equal(fewInChannelsFilterGrad(backend, x2, dy6, [3, 3, 2, 6], [1, 1, 1, 1]), null);
-  assert.equal(fewInChannelsFilterGrad(backend, x2, dy8, [3, 3, 2, 8], [0, 0, 0, 0]), null);
   assert.equal(backend.numDataIds(), before);
-  tf.dispose([x6, dy8, x2, dy6]);
+  tf.dispose([x6, dy8, x8, dy6, x4, dy2]);
 });

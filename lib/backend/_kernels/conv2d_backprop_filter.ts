@@ -1,13 +1,14 @@
 /**
  * `Conv2DBackpropFilter` for the wasm backend: stride-1 convolutions with 1–4 input channels run a
- * direct SIMD kernel (`conv_filter_grad/`); the others run as one forward convolution on XNNPACK.
+ * direct SIMD kernel, stride-1 3×3 ones with channel counts that are multiples of 4 a Winograd
+ * F(3×3, 2×2) kernel (`conv_filter_grad/`); the others run as one forward convolution on XNNPACK.
  *
  * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·s + kh − pt, ow·s + kw − pl, ci] · dy[b, oh, ow, co]
  * is a convolution whose batch is `ci`, whose input channels are the batch `b`, whose filter is
  * dy laid out as `[oh, ow, b, co]`, and whose dilation is the forward stride.
  *
- * Measured alternatives for the tutorial's conv2 (x `[64,28,28,32]`, dy `[64,28,28,16]`), which
- * did not beat this: splitting the batch into chunks (8 images per conv: ~2x slower; XNNPACK
+ * Measured alternatives to the XNNPACK convolution for the tutorial's conv2 (x `[64,28,28,32]`,
+ * dy `[64,28,28,16]`) before the Winograd kernel, which did not beat it: splitting the batch into chunks (8 images per conv: ~2x slower; XNNPACK
  * rebuilds the operator per chunk); a patch matrix times dy (the 58 MB patch matrix costs more to
  * build than it saves, and the matmul packs the same 0.8M-value dy operand the conv packs); an
  * identity "extract patches" conv (288 output channels: 18x the useful multiply-adds). About a
@@ -36,7 +37,10 @@ import {
   type WasmKernelArgs,
 } from "./_wasm.ts";
 import { matMul } from "./batch_mat_mul.ts";
-import { fewInChannelsFilterGrad } from "./conv_filter_grad/conv2d_filter_grad.ts";
+import {
+  fewInChannelsFilterGrad,
+  winogradFilterGrad,
+} from "./conv_filter_grad/conv2d_filter_grad.ts";
 
 /** dW via `dyᵀ [co, n] @ patches [n, fh·fw·ci]` on XNNPACK. */
 function viaPatches(
@@ -88,8 +92,12 @@ function conv2DBackpropFilter(
         `"${attrs.dataFormat}". Use channels-last tensors.`,
     );
   }
-  if (info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels <= 4) {
-    const dW = fewInChannelsFilterGrad(on.backend, x, dy, attrs.filterShape, forwardPads(info));
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    const [top, bottom, left, right] = forwardPads(info);
+    const pads = [top, bottom, left, right] as const;
+    const dW = info.inChannels <= 4
+      ? fewInChannelsFilterGrad(on.backend, x, dy, attrs.filterShape, pads)
+      : winogradFilterGrad(on.backend, x, dy, attrs.filterShape, pads);
     if (dW !== null) return dW;
   }
   const patchLen = info.filterHeight * info.filterWidth * info.inChannels;
