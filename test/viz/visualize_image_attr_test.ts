@@ -4,6 +4,11 @@ import { pngOf } from "../_helpers/figure_png.ts";
 
 import { ATTR as attr, IMAGE as image } from "../_helpers/figure_png.ts";
 
+/** The figure title with its line breaks as spaces. */
+function titleText(fig: { layout: Record<string, unknown> }): string {
+  return (fig.layout.title as { text: string }).text.replaceAll("<br>", " ");
+}
+
 function trace(fig: { data: PlotlyTrace[] }, type: string): PlotlyTrace {
   const t = fig.data.find((d) => d.type === type);
   assert.ok(t, `no ${type} trace in ${fig.data.map((d) => d.type)}`);
@@ -88,9 +93,9 @@ Deno.test("`visualizeImageAttr()` shows an all-zero map with a note instead of f
     method: "blended_heat_map",
   });
   assert.deepEqual(trace(fig, "heatmap").z, [[0, 0], [0, 0]]);
-  assert.match((fig.layout.title as { text: string }).text, /all zero/);
+  assert.match(titleText(fig), /all zero/);
   const onlyNegative = visualizeImageAttr([[[-1], [-2]], [[0], [-1]]], null, { sign: "positive" });
-  assert.match((onlyNegative.layout.title as { text: string }).text, /no non-zero attributions/);
+  assert.match(titleText(onlyNegative), /no non-zero attributions/);
 });
 
 Deno.test("`visualizeImageAttr()` reads tf.Tensor inputs ([1, H, W, C]) without leaking", () => {
