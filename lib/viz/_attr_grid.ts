@@ -88,6 +88,7 @@ function checkOptions(
   options: AttrGridOptions,
   panels: readonly PanelSpec[],
   hasImage: boolean,
+  allowShared: boolean,
   context: string,
 ): ColorScale | undefined {
   const { alphaOverlay, panelSize, scale } = options;
@@ -108,10 +109,10 @@ function checkOptions(
           `Pass e.g. scale: { min: -0.01, max: 0.01 }.`,
       );
     }
-  } else if (!["normalized", "raw", "shared"].includes(scale as string)) {
+  } else if (!(scale === "normalized" || scale === "raw" || (scale === "shared" && allowShared))) {
     throw new RangeError(
       `${context}: scale must be "normalized", "raw"${
-        panels.length > 1 ? ', "shared"' : ""
+        allowShared ? ', "shared"' : ""
       } or { min, max }, received ${JSON.stringify(scale)}.`,
     );
   }
@@ -246,8 +247,10 @@ export function attrGridFigure(
   cols: number,
   options: AttrGridOptions,
   context: string,
+  allowShared: boolean,
 ): Figure {
-  const cmap = checkOptions(options, panels, image !== undefined && image !== null, context);
+  const hasImage = image !== undefined && image !== null;
+  const cmap = checkOptions(options, panels, hasImage, allowShared, context);
   const { read, img, h, w } = readInputs(attrs, image, context);
   const { alphaOverlay, showColorbar, panelSize } = options;
   const prepared = preparePanels(read, panels, options, cmap);
@@ -368,7 +371,7 @@ export function drawIntoSubplot(
 ): Figure {
   const grid = targetGrid(into, context);
   const spec: PanelSpec = { ...panel, attrIndex: 0, row: into.row, col: into.col };
-  const cmap = checkOptions(options, [spec], image !== undefined && image !== null, context);
+  const cmap = checkOptions(options, [spec], image !== undefined && image !== null, false, context);
   const { read, img, h, w } = readInputs([attr], image, context);
   const [p] = preparePanels(read, [spec], options, cmap);
   const cell = grid.cells[into.row * grid.cols + into.col];

@@ -153,6 +153,7 @@ export function visualizeImageAttr(
     1,
     gridOptions,
     context,
+    false,
   );
 }
 

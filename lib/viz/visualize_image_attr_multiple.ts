@@ -175,15 +175,24 @@ export function visualizeImageAttrMultiple(
     title = options.title ?? "Attributions";
   }
   const usesHeat = methods.some((m) => m === "heat_map" || m === "blended_heat_map");
-  return attrGridFigure(attrs, image, panels, rows, cols, {
-    outlierPerc,
-    alphaOverlay,
-    showColorbar: showColorbar && usesHeat,
-    title,
-    panelSize,
-    width: options.width,
-    height: options.height,
-    cmap: options.cmap,
-    scale: options.scale ?? "normalized",
-  }, context);
+  return attrGridFigure(
+    attrs,
+    image,
+    panels,
+    rows,
+    cols,
+    {
+      outlierPerc,
+      alphaOverlay,
+      showColorbar: showColorbar && usesHeat,
+      title,
+      panelSize,
+      width: options.width,
+      height: options.height,
+      cmap: options.cmap,
+      scale: options.scale ?? "normalized",
+    },
+    context,
+    true,
+  );
 }
