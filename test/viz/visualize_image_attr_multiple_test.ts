@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { visualizeImageAttrMultiple } from "../../lib/mod.ts";
+import { join } from "node:path";
+import { figureHtml, visualizeImageAttrMultiple } from "../../lib/mod.ts";
+import { locateChromium } from "../../scripts/notebook/find_tools.ts";
+import { renderHtml } from "../../scripts/notebook/render_html.ts";
+import { withTempDir } from "../_helpers/temp_dir.ts";
 import { ATTR as attr, IMAGE as image, pngOf } from "../_helpers/figure_png.ts";
 
 Deno.test("`visualizeImageAttrMultiple()` lays out one panel per method with its own axes", () => {
@@ -134,4 +138,68 @@ Deno.test("`visualizeImageAttrMultiple()` wraps notebook 05's long titles so the
     titles: ["IG"],
   });
   assert.equal((short.layout.yaxis as { domain: number[] }).domain[1], 1 - 24 / 264);
+});
+
+const chromium = await locateChromium();
+
+Deno.test({
+  name: "`visualizeImageAttrMultiple()` long titles render without overlapping (headless Chromium)",
+  ignore: chromium === undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir("titles-", async (dir) => {
+      const method = "Integrated Gradients with SmoothGrad (NoiseTunnel)";
+      const fig = visualizeImageAttrMultiple(
+        attr,
+        image,
+        ["original_image", "heat_map", "blended_heat_map"],
+        ["all", "all", "absolute_value"],
+        {
+          titles: ["Original image", `${method} (signed)`, `${method} (magnitude over image)`],
+          title: `${method}: attributions for class "Ankle boot" on test image 0`,
+        },
+      );
+      // After plotly.js draws, record the boxes of the panel titles, the figure title and the
+      // plot area in a <pre> that the DOM dump carries back.
+      const probe = `<script>
+        const t = setInterval(() => {
+          const svg = document.querySelector(".main-svg");
+          const notes = document.querySelectorAll(".annotation");
+          if (!svg || notes.length < 3) return;
+          clearInterval(t);
+          const box = (e) => { const r = e.getBoundingClientRect();
+            return [r.left, r.top, r.right, r.bottom]; };
+          const pre = document.createElement("pre");
+          pre.id = "boxes";
+          pre.textContent = JSON.stringify({ svg: box(svg), title: box(document.querySelector(".gtitle")),
+            notes: [...notes].map(box), images: [...document.querySelectorAll(".imagelayer image, .hm image")].map(box) });
+          document.body.appendChild(pre);
+        }, 100);
+      </script>`;
+      const path = join(dir, "titles.html");
+      await Deno.writeTextFile(path, figureHtml(fig).replace("</body>", `${probe}</body>`));
+      const page = await renderHtml(path, { chromium, virtualTimeBudgetMs: 10000 });
+      assert.deepEqual(page.errors, []);
+      const json = page.dom.match(/<pre id="boxes">([^<]*)<\/pre>/)?.[1];
+      assert.ok(json, "the probe found no drawn annotations");
+      const boxes = JSON.parse(json.replaceAll("&quot;", '"')) as Record<string, number[][]> & {
+        svg: number[];
+        title: number[];
+      };
+      const [a, b, c] = boxes.notes;
+      assert.ok(
+        a[2] <= b[0] && b[2] <= c[0],
+        `panel titles overlap: ${JSON.stringify(boxes.notes)}`,
+      );
+      for (const n of [...boxes.notes, boxes.title]) {
+        assert.ok(n[0] >= boxes.svg[0] && n[2] <= boxes.svg[2], `a title leaves the figure: ${n}`);
+        assert.ok(n[1] >= boxes.svg[1], `a title leaves the figure at the top: ${n}`);
+      }
+      // Titles sit above the images, below the figure title.
+      const imageTop = Math.min(...boxes.images.map((r) => r[1]));
+      for (const n of boxes.notes) {
+        assert.ok(n[3] <= imageTop + 1 && n[1] >= boxes.title[3] - 1, `title box ${n}`);
+      }
+    }),
 });
