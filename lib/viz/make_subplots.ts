@@ -100,7 +100,7 @@ export function makeSubplots(options: MakeSubplotsOptions = {}): Figure {
   }
   const topPx = Math.ceil(titleLines * PANEL_TITLE_SIZE * 1.3) + 8;
   const rightPx = colorbars ? 64 : 0;
-  const g0 = grid({
+  const spec = {
     rows,
     cols,
     cellWidth: panelSize,
@@ -108,31 +108,16 @@ export function makeSubplots(options: MakeSubplotsOptions = {}): Figure {
     rightPx,
     topPx,
     gapPx: 16,
-  });
+  };
   const title = options.title === undefined
     ? undefined
-    : fitTitle(options.title, g0.width - 40, { fontSize: FIGURE_TITLE_SIZE, maxLines: 3 });
-  const g = title === undefined
-    ? grid({
-      rows,
-      cols,
-      cellWidth: panelSize,
-      cellHeight: panelSize,
-      rightPx,
-      topPx,
-      gapPx: 16,
-      margin: { l: 20, r: 20, t: 20, b: 20 },
-    })
-    : grid({
-      rows,
-      cols,
-      cellWidth: panelSize,
-      cellHeight: panelSize,
-      rightPx,
-      topPx,
-      gapPx: 16,
-      margin: figureTitleMargin(title.heightPx),
-    });
+    : fitTitle(options.title, grid(spec).width - 40, { fontSize: FIGURE_TITLE_SIZE, maxLines: 3 });
+  const g = grid({
+    ...spec,
+    margin: title === undefined
+      ? { l: 20, r: 20, t: 20, b: 20 }
+      : figureTitleMargin(title.heightPx),
+  });
   const axes: Record<string, unknown> = {};
   for (const cell of g.cells) {
     axes[cell.xKey] = { domain: cell.xDomain, visible: false, anchor: cell.yaxis };
@@ -176,13 +161,16 @@ export function figureTitleMargin(titleHeightPx: number): {
   return { l: 20, r: 20, t: Math.max(60, 32 + titleHeightPx), b: 20 };
 }
 
-/** A figure title anchored at the top, so that wrapped lines grow downwards into the margin. */
+/**
+ * A figure title, centred (plotly.js's default) and anchored at the top, so that wrapped lines
+ * grow downwards into the margin.
+ */
 export function figureTitleLayout(text: string, fontSize: number): Record<string, unknown> {
   return {
     text,
     font: { size: fontSize },
-    x: 0.02,
-    xanchor: "left",
+    x: 0.5,
+    xanchor: "center",
     yref: "container",
     y: 1,
     yanchor: "top",
