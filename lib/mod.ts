@@ -279,10 +279,21 @@ export { cumulativeSumThreshold, normalizeAttr, VISUALIZE_SIGNS } from "./viz/no
 export type { NormalizeAttrOptions, NormalizedAttr, VisualizeSign } from "./viz/normalize_attr.ts";
 export { IMAGE_VISUALIZATION_METHODS, visualizeImageAttr } from "./viz/visualize_image_attr.ts";
 export type {
+  AttrRange,
+  AttrScale,
   ImageVisualizationMethod,
   VisualizeImageAttrOptions,
 } from "./viz/visualize_image_attr.ts";
 export { visualizeImageAttrMultiple } from "./viz/visualize_image_attr_multiple.ts";
+export { makeSubplots } from "./viz/make_subplots.ts";
+export type {
+  MakeSubplotsOptions,
+  SubplotCell,
+  SubplotGrid,
+  SubplotTarget,
+} from "./viz/make_subplots.ts";
+export { COLOR_SCALE_NAMES, colorScale } from "./viz/color_scale.ts";
+export type { ColorScaleInput } from "./viz/color_scale.ts";
 export type {
   LabeledAttr,
   VisualizeImageAttrMultipleOptions,

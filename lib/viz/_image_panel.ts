@@ -17,7 +17,7 @@ import {
 import type { RgbaImage } from "../display/figure_spec.ts";
 import type { Cell } from "./_subplots.ts";
 import type { PlotlyTrace } from "../display/figure_spec.ts";
-import type { NormalizedAttr, VisualizeSign } from "./normalize_attr.ts";
+import type { VisualizeSign } from "./normalize_attr.ts";
 
 /** How an attribution map is drawn (Captum's `ImageVisualizationMethod`). */
 export type ImageVisualizationMethod =
@@ -131,15 +131,23 @@ export function panelTitle(method: ImageVisualizationMethod, sign: VisualizeSign
 /** Everything one panel needs. */
 export interface PanelInput {
   method: ImageVisualizationMethod;
-  sign: VisualizeSign;
-  norm: NormalizedAttr;
+  /** What the heat map shows, `height * width` values (normalized or in attribution units). */
+  z: Float64Array;
+  /** Weights in 0..1 for `"masked_image"` and `"alpha_scaling"`. */
+  weights: Float64Array;
+  height: number;
+  width: number;
+  scale: ColorScale;
+  zmin: number;
+  zmax: number;
+  /** `"normalized"` (Captum's −1..1 / 0..1) or `"attribution"` (the map's own units). */
+  units: "normalized" | "attribution";
   image: RgbImage | undefined;
   alphaOverlay: number;
   showColorbar: boolean;
   cell: Cell;
   /** Colour bar position right of the cell, in paper coordinates. */
   colorbarX: number;
-  context: string;
 }
 
 /** The traces and the raster of one panel. */
@@ -182,17 +190,16 @@ export function checkPanel(
 
 /** Draw one panel. */
 export function drawPanel(input: PanelInput): Panel {
-  const { method, sign, norm, image, alphaOverlay, showColorbar, cell, colorbarX } = input;
-  const { height: h, width: w, values } = norm;
-  const { scale, zmin, zmax } = signColorScale(sign);
+  const { method, z, weights, image, alphaOverlay, showColorbar, cell, colorbarX } = input;
+  const { height: h, width: w, scale, zmin, zmax, units } = input;
   const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis };
   const raster = new Uint8ClampedArray(h * w * 4);
   const image_: RgbaImage = { width: w, height: h, data: raster };
-  const heatColor = (p: number) => sampleColor(scale, (values[p] - zmin) / (zmax - zmin));
+  const heatColor = (p: number) => sampleColor(scale, (z[p] - zmin) / (zmax - zmin));
   const heatTrace = (opacity: number): PlotlyTrace => ({
     type: "heatmap",
     ...axes,
-    z: nested(h, w, (p) => values[p]),
+    z: nested(h, w, (p) => z[p]),
     zmin,
     zmax,
     colorscale: plotlyColorscale(scale),
@@ -206,8 +213,11 @@ export function drawPanel(input: PanelInput): Panel {
       len: cell.yDomain[1] - cell.yDomain[0],
       thickness: 12,
       outlinewidth: 0,
+      ...(units === "attribution" && { tickformat: ".2~g" }),
     },
-    hovertemplate: "x=%{x}, y=%{y}<br>normalized attribution=%{z:.3f}<extra></extra>",
+    hovertemplate: units === "attribution"
+      ? "x=%{x}, y=%{y}<br>attribution=%{z:.4~g}<extra></extra>"
+      : "x=%{x}, y=%{y}<br>normalized attribution=%{z:.3f}<extra></extra>",
   });
   const grey = () => {
     // matplotlib's imshow(mean over channels, cmap="gray") stretches min..max to black..white.
@@ -260,7 +270,7 @@ export function drawPanel(input: PanelInput): Panel {
     case "masked_image": {
       const rgb = image!.rgb;
       const px = (p: number, c: number) =>
-        Math.min(255, Math.max(0, Math.trunc(rgb[p * 3 + c] * values[p])));
+        Math.min(255, Math.max(0, Math.trunc(rgb[p * 3 + c] * weights[p])));
       for (let p = 0; p < h * w; p++) raster.set([px(p, 0), px(p, 1), px(p, 2), 255], p * 4);
       return {
         traces: [{
@@ -273,7 +283,7 @@ export function drawPanel(input: PanelInput): Panel {
     }
     case "alpha_scaling": {
       const rgb = image!.rgb;
-      const alpha = (p: number) => Math.min(255, Math.max(0, Math.trunc(values[p] * 255)));
+      const alpha = (p: number) => Math.min(255, Math.max(0, Math.trunc(weights[p] * 255)));
       for (let p = 0; p < h * w; p++) {
         raster.set([rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2], alpha(p)], p * 4);
       }

@@ -13,6 +13,7 @@ import type {
 } from "../display/figure_spec.ts";
 import { figureMimeBundle, type MimeBundle } from "../display/mime_bundle.ts";
 import { jupyterApi, publishBundle } from "../display/_jupyter_api.ts";
+import type { SubplotGrid } from "./make_subplots.ts";
 
 /** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -27,6 +28,8 @@ export interface FigureInit {
   raster?: RgbaImage;
   /** A one-line description for `text/plain`. @default the layout's title */
   description?: string;
+  /** The grid of image cells, for figures that panels can be drawn into. @default none */
+  subplots?: SubplotGrid;
 }
 
 /**
@@ -56,12 +59,18 @@ export class Figure implements FigureSpec {
   readonly raster: RgbaImage | undefined;
   /** One-line description (`text/plain`). */
   readonly description: string;
+  /**
+   * The grid of image cells of `makeSubplots` and attribution figures, which
+   * `visualizeImageAttr(…, { into })` draws into; `undefined` for other figures.
+   */
+  readonly subplots: SubplotGrid | undefined;
 
   constructor(init: FigureInit) {
     this.data = init.data;
     this.layout = init.layout;
     this.config = init.config ?? { responsive: true, displaylogo: false };
     this.raster = init.raster;
+    this.subplots = init.subplots;
     const title = (init.layout.title as { text?: string } | undefined)?.text;
     this.description = init.description ?? `Plotly figure: ${title ?? "untitled"}`;
   }

@@ -44,6 +44,12 @@ export interface NormalizedAttr {
    * zero (Captum raises an error there).
    */
   threshold: number;
+  /**
+   * The channel-summed map after sign selection, in attribution units, before scaling and
+   * clipping: signed for "all", `max(a, 0)` for "positive", `max(-a, 0)` (magnitudes) for
+   * "negative", `|a|` for "absolute_value". What an unnormalized visualization shows.
+   */
+  combined: Float64Array;
 }
 
 /**
@@ -165,5 +171,8 @@ export function normalizeAttr(
       values[p] = Math.min(1, Math.max(-1, combined[p] / threshold)) + 0; // + 0: no -0
     }
   }
-  return { values, height, width, threshold: threshold === 0 ? 0 : threshold };
+  if (sign === "negative") {
+    for (let p = 0; p < combined.length; p++) combined[p] = -combined[p] + 0;
+  }
+  return { values, height, width, threshold: threshold === 0 ? 0 : threshold, combined };
 }

@@ -5,10 +5,21 @@
  * @module
  */
 import type { ArrayInput } from "./array_input.ts";
-import { attrGridFigure } from "./_attr_grid.ts";
+import { attrGridFigure, drawIntoSubplot } from "./_attr_grid.ts";
+import type { ColorScaleInput } from "./_colormaps.ts";
+import type { SubplotTarget } from "./make_subplots.ts";
 import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
 import type { Figure } from "./figure.ts";
 import type { VisualizeSign } from "./normalize_attr.ts";
+
+/** A fixed colour range, in attribution units. */
+export interface AttrRange {
+  min: number;
+  max: number;
+}
+
+/** How attribution values map to colours: see {@linkcode VisualizeImageAttrOptions.scale}. */
+export type AttrScale = "normalized" | "raw" | AttrRange;
 
 /** Options of {@linkcode visualizeImageAttr}. */
 export interface VisualizeImageAttrOptions {
@@ -31,6 +42,31 @@ export interface VisualizeImageAttrOptions {
    * @default 2
    */
   outlierPerc?: number;
+  /**
+   * Colour scale of the heat map (Captum's `cmap`): a name, matplotlib's or Plotly's,
+   * case-insensitive, `_r` reverses (e.g. `"RdBu_r"`, `"coolwarm"`, `"bwr"`, `"Blues"`,
+   * `"Greens"`, `"Reds"`, `"viridis"`, `"gray"`; see `COLOR_SCALE_NAMES`), a list of colours
+   * spaced evenly (`["white", "#08306b"]`) or Plotly's `[[0, colour], …, [1, colour]]`. Names
+   * known to both libraries run in matplotlib's order (low to high as Captum draws them).
+   * @default Captum's per sign: red–white–green for "all", Greens, Reds, Blues
+   */
+  cmap?: ColorScaleInput;
+  /**
+   * How values map to colours. `"normalized"`: Captum's, the map divided by its outlier
+   * threshold and clipped to −1..1 (0..1 for one sign). `"raw"`: the same picture with the
+   * colour bar in attribution units (the channel-summed map, range ±threshold). `{ min, max }`:
+   * attribution units on a fixed range, to compare maps in absolute terms (values outside
+   * saturate; `"masked_image"` and `"alpha_scaling"` weigh pixels by value / max).
+   * @default "normalized"
+   */
+  scale?: AttrScale;
+  /**
+   * Draw into a cell of a figure from `makeSubplots` (Captum's `plt_fig_axis`) instead of a new
+   * figure: returns that figure with the panel added, titled `title` (wrapped to the cell).
+   * `panelSize`, `width` and `height` are then the grid's.
+   * @default a new figure
+   */
+  into?: SubplotTarget;
   /** Opacity of the heat map in `"blended_heat_map"`. @default 0.5 */
   alphaOverlay?: number;
   /** Show a colour bar next to heat maps. @default true */
@@ -58,15 +94,20 @@ export interface VisualizeImageAttrOptions {
  * const image = [[[0.0], [0.5]], [[0.7], [1.0]]];
  * const fig = visualizeImageAttr(attr, image, { method: "blended_heat_map", sign: "all" });
  * fig; // as a notebook cell's value, this shows the figure
+ * // another colour scale, and the colour bar in attribution units on a fixed range:
+ * visualizeImageAttr(attr, null, { sign: "all", cmap: "RdBu_r", scale: { min: -1, max: 1 } });
  * ```
+ *
+ * To draw into a cell of a larger figure, see `makeSubplots`.
  *
  * @param attr attributions, `[H, W, C]`, `[1, H, W, C]` or `[H, W]` (a `tf.Tensor`, nested
  *   arrays or `{ data, shape }`); tensors are read, not disposed.
  * @param image the input image with the same height and width (0..1 or 0..255, 1 or 3
  *   channels); required by every method except `"heat_map"`. Pass `null` to omit it.
- * @throws {RangeError} for an unknown method or sign, sign "all" with masked_image or
- *   alpha_scaling, or outlierPerc outside 0..100.
- * @throws {TypeError} for bad shapes or a missing image.
+ * @throws {RangeError} for an unknown method, sign or colour scale name, sign "all" with
+ *   masked_image or alpha_scaling, outlierPerc outside 0..100, a scale without min < max, or
+ *   an `into` cell outside the grid or already drawn.
+ * @throws {TypeError} for bad shapes, a missing image, or an `into.figure` without a grid.
  */
 export function visualizeImageAttr(
   attr: ArrayInput,
@@ -82,22 +123,37 @@ export function visualizeImageAttr(
     panelSize = 320,
   } = options;
   const title = options.title ?? panelTitle(method, sign);
+  const context = "Cannot visualize image attributions";
+  const gridOptions = {
+    outlierPerc,
+    alphaOverlay,
+    showColorbar: showColorbar && (method === "heat_map" || method === "blended_heat_map"),
+    title,
+    panelSize,
+    width: options.width,
+    height: options.height,
+    cmap: options.cmap,
+    scale: options.scale ?? "normalized",
+  };
+  if (options.into !== undefined) {
+    return drawIntoSubplot(
+      options.into,
+      attr,
+      image,
+      { method, sign, title },
+      gridOptions,
+      context,
+    );
+  }
   return attrGridFigure(
     [attr],
     image,
     [{ attrIndex: 0, method, sign, title, row: 0, col: 0 }],
     1,
     1,
-    {
-      outlierPerc,
-      alphaOverlay,
-      showColorbar: showColorbar && (method === "heat_map" || method === "blended_heat_map"),
-      title,
-      panelSize,
-      width: options.width,
-      height: options.height,
-    },
-    "Cannot visualize image attributions",
+    gridOptions,
+    context,
+    false,
   );
 }
 

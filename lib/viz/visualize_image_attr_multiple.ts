@@ -9,6 +9,8 @@ import { attrGridFigure, type PanelSpec } from "./_attr_grid.ts";
 import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
 import type { Figure } from "./figure.ts";
 import type { VisualizeSign } from "./normalize_attr.ts";
+import type { ColorScaleInput } from "./_colormaps.ts";
+import type { AttrRange } from "./visualize_image_attr.ts";
 
 /** An attribution map with a label, e.g. `{ attr: igAttr, title: "Integrated Gradients" }`. */
 export interface LabeledAttr {
@@ -22,6 +24,19 @@ export interface VisualizeImageAttrMultipleOptions {
   titles?: readonly string[];
   /** Outlier percentage of Captum's cumulative-mass threshold (per panel). @default 2 */
   outlierPerc?: number;
+  /**
+   * Colour scale of every heat-map panel (Captum's `cmap`); see `visualizeImageAttr`.
+   * @default Captum's per sign
+   */
+  cmap?: ColorScaleInput;
+  /**
+   * How values map to colours. `"normalized"`: Captum's, each map on its own scale (compare
+   * shapes, not magnitudes). `"raw"`: the same, colour bars in attribution units. `"shared"`:
+   * attribution units on one range for all panels, ±(Captum's outlier threshold of all the
+   * maps pooled), so that panels compare in absolute terms. `{ min, max }`: one fixed range.
+   * @default "normalized"
+   */
+  scale?: "normalized" | "raw" | "shared" | AttrRange;
   /** Opacity of the heat map in `"blended_heat_map"` panels. @default 0.5 */
   alphaOverlay?: number;
   /** Show a colour bar next to heat-map panels. @default true */
@@ -63,10 +78,15 @@ function isLabeledList(x: unknown): x is readonly LabeledAttr[] {
  * visualizeImageAttrMultiple(
  *   [{ attr, title: "Integrated Gradients" }, { attr, title: "Saliency" }],
  *   image, ["blended_heat_map"], ["all"]);
+ * // the same on one colour range in attribution units, with a diverging matplotlib scale:
+ * visualizeImageAttrMultiple(
+ *   [{ attr, title: "Integrated Gradients" }, { attr, title: "Saliency" }],
+ *   image, ["heat_map"], ["all"], { scale: "shared", cmap: "RdBu_r" });
  * ```
  *
  * @throws {TypeError} if `methods` and `signs` differ in length or are empty, or for bad shapes.
- * @throws {RangeError} for an unknown method or sign (see `visualizeImageAttr`).
+ * @throws {RangeError} for an unknown method, sign, colour scale or scale (see
+ *   `visualizeImageAttr`).
  */
 export function visualizeImageAttrMultiple(
   attr: ArrayInput | readonly LabeledAttr[],
@@ -155,13 +175,24 @@ export function visualizeImageAttrMultiple(
     title = options.title ?? "Attributions";
   }
   const usesHeat = methods.some((m) => m === "heat_map" || m === "blended_heat_map");
-  return attrGridFigure(attrs, image, panels, rows, cols, {
-    outlierPerc,
-    alphaOverlay,
-    showColorbar: showColorbar && usesHeat,
-    title,
-    panelSize,
-    width: options.width,
-    height: options.height,
-  }, context);
+  return attrGridFigure(
+    attrs,
+    image,
+    panels,
+    rows,
+    cols,
+    {
+      outlierPerc,
+      alphaOverlay,
+      showColorbar: showColorbar && usesHeat,
+      title,
+      panelSize,
+      width: options.width,
+      height: options.height,
+      cmap: options.cmap,
+      scale: options.scale ?? "normalized",
+    },
+    context,
+    true,
+  );
 }

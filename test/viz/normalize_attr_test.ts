@@ -82,3 +82,13 @@ Deno.test("`normalizeAttr()` rejects an unknown sign and an outlierPerc outside 
   );
   assert.throws(() => normalizeAttr(attr, [2, 3, 1]), TypeError);
 });
+
+Deno.test("`normalizeAttr()` returns the sign-selected map in attribution units as combined", () => {
+  const a = new Float64Array([1, -2, 3, -4]);
+  const combined = (sign: "all" | "positive" | "negative" | "absolute_value") =>
+    Array.from(normalizeAttr(a, [2, 2], { sign }).combined);
+  assert.deepEqual(combined("all"), [1, -2, 3, -4]);
+  assert.deepEqual(combined("positive"), [1, 0, 3, 0]);
+  assert.deepEqual(combined("negative"), [0, 2, 0, 4]);
+  assert.deepEqual(combined("absolute_value"), [1, 2, 3, 4]);
+});

@@ -4,6 +4,11 @@ import { pngOf } from "../_helpers/figure_png.ts";
 
 import { ATTR as attr, IMAGE as image } from "../_helpers/figure_png.ts";
 
+/** The figure title with its line breaks as spaces. */
+function titleText(fig: { layout: Record<string, unknown> }): string {
+  return (fig.layout.title as { text: string }).text.replaceAll("<br>", " ");
+}
+
 function trace(fig: { data: PlotlyTrace[] }, type: string): PlotlyTrace {
   const t = fig.data.find((d) => d.type === type);
   assert.ok(t, `no ${type} trace in ${fig.data.map((d) => d.type)}`);
@@ -88,9 +93,9 @@ Deno.test("`visualizeImageAttr()` shows an all-zero map with a note instead of f
     method: "blended_heat_map",
   });
   assert.deepEqual(trace(fig, "heatmap").z, [[0, 0], [0, 0]]);
-  assert.match((fig.layout.title as { text: string }).text, /all zero/);
+  assert.match(titleText(fig), /all zero/);
   const onlyNegative = visualizeImageAttr([[[-1], [-2]], [[0], [-1]]], null, { sign: "positive" });
-  assert.match((onlyNegative.layout.title as { text: string }).text, /no non-zero attributions/);
+  assert.match(titleText(onlyNegative), /no non-zero attributions/);
 });
 
 Deno.test("`visualizeImageAttr()` reads tf.Tensor inputs ([1, H, W, C]) without leaking", () => {
@@ -114,4 +119,73 @@ Deno.test("`visualizeImageAttr()` PNG decodes to the panel size with the heat-ma
   assert.deepEqual(at(20, 20), [198, 219, 239, 255]); // 0.25 on Blues = stop 2, #c6dbef
   assert.deepEqual(at(200, 200), [8, 48, 107, 255]); // 1 on Blues = #08306b
   assert.deepEqual(at(2, 2), [255, 255, 255, 255]); // border
+});
+
+Deno.test("`visualizeImageAttr()` takes a cmap by name (matplotlib's order) or as an array", () => {
+  const rdbu = trace(visualizeImageAttr(attr, null, { sign: "all", cmap: "RdBu_r" }), "heatmap");
+  assert.deepEqual((rdbu.colorscale as [number, string][])[0], [0, "rgb(5,48,97)"]);
+  assert.deepEqual([rdbu.zmin, rdbu.zmax], [-1, 1]); // Captum's range for sign "all" stays
+  const gray = visualizeImageAttr(attr, null, { cmap: "gray" });
+  assert.deepEqual(trace(gray, "heatmap").colorscale, [[0, "rgb(0,0,0)"], [1, "rgb(255,255,255)"]]);
+  // The PNG uses the same scale: |map| 0.25 on black→white is 64.
+  assert.deepEqual(
+    Array.from(pngOf(gray).data.slice((20 * 240 + 20) * 4, (20 * 240 + 20) * 4 + 3)),
+    [
+      64,
+      64,
+      64,
+    ],
+  );
+  const custom = trace(
+    visualizeImageAttr(attr, null, { cmap: [[0, "#fff"], [1, "#f00"]] }),
+    "heatmap",
+  );
+  assert.deepEqual(custom.colorscale, [[0, "rgb(255,255,255)"], [1, "rgb(255,0,0)"]]);
+  assert.throws(
+    () => visualizeImageAttr(attr, null, { cmap: "Bluez" }),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message.startsWith(
+        'Cannot visualize image attributions: unknown colour scale "Bluez". Pass one of Blues, ',
+      ),
+  );
+});
+
+Deno.test("`visualizeImageAttr()` scale raw and { min, max } show attribution units", () => {
+  const raw = trace(visualizeImageAttr(attr, null, { sign: "all", scale: "raw" }), "heatmap");
+  assert.deepEqual(raw.z, [[1, -2], [3, -4]]); // channel sum, not divided
+  assert.deepEqual([raw.zmin, raw.zmax], [-4, 4]); // ± Captum's outlier threshold
+  assert.equal((raw.colorbar as { tickformat: string }).tickformat, ".2~g");
+  assert.match(raw.hovertemplate as string, /attribution=%\{z:\.4~g\}/);
+  const neg = trace(visualizeImageAttr(attr, null, { sign: "negative", scale: "raw" }), "heatmap");
+  assert.deepEqual(neg.z, [[0, 2], [0, 4]]); // magnitudes of the negative values
+  assert.deepEqual([neg.zmin, neg.zmax], [0, 4]);
+  const fixed = visualizeImageAttr(attr, null, { sign: "all", scale: { min: -10, max: 10 } });
+  assert.deepEqual([trace(fixed, "heatmap").zmin, trace(fixed, "heatmap").zmax], [-10, 10]);
+  // 1 on −10..10 is t = 0.55 of red–white–green: white to green by 0.1 → (229.5, 242.3, 229.5),
+  // and 0.1 is a hair over in floating point, so 229.5 rounds down.
+  const png = pngOf(fixed);
+  assert.deepEqual(Array.from(png.data.slice((20 * 240 + 20) * 4, (20 * 240 + 20) * 4 + 3)), [
+    229,
+    242,
+    229,
+  ]);
+  // masked_image weighs pixels by value / max: image255 [0, 127, 191, 255] × [0.1, 0, 0.3, 0].
+  const masked = visualizeImageAttr(attr, image, {
+    method: "masked_image",
+    sign: "positive",
+    scale: { min: 0, max: 10 },
+  });
+  assert.deepEqual(
+    (trace(masked, "image").z as number[][][]).flat().map((p) => p[0]),
+    [0, 0, 57, 0],
+  );
+  assert.throws(
+    () => visualizeImageAttr(attr, null, { scale: { min: 1, max: 1 } }),
+    /RangeError: Cannot visualize image attributions: scale must have finite min < max, received \{"min":1,"max":1\}/,
+  );
+  assert.throws(
+    () => visualizeImageAttr(attr, null, { scale: "shared" as never }),
+    /scale must be "normalized", "raw" or \{ min, max \}, received "shared"/,
+  );
 });
