@@ -229,6 +229,8 @@ export type {
 } from "./attr/layer/layer_gradient_shap.ts";
 export { LayerFeatureAblation } from "./attr/layer/layer_feature_ablation.ts";
 export type { LayerFeatureAblationOptions } from "./attr/layer/layer_feature_ablation.ts";
+export { LayerFeaturePermutation } from "./attr/layer/layer_feature_permutation.ts";
+export type { LayerFeaturePermutationOptions } from "./attr/layer/layer_feature_permutation.ts";
 export { rankChannels } from "./attr/layer/rank_channels.ts";
 export type { ChannelRank, ChannelScore, RankChannelsOptions } from "./attr/layer/rank_channels.ts";
 

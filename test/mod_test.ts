@@ -36,6 +36,7 @@ Deno.test("`lib/mod.ts` exports Captum's method names as classes", () => {
       "LayerGradCam",
       "LayerIntegratedGradients",
       "LayerConductance",
+      "LayerFeaturePermutation",
       "NeuronGradient",
       "NeuronConductance",
     ] as const
