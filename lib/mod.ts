@@ -116,8 +116,10 @@ export type {
   ApproximationMethod,
   AttributionWithDelta,
   Baseline,
+  BaselineFunction,
   ForwardFunction,
   ModelLike,
+  PerturbationBaseline,
   Target,
 } from "./attr/types.ts";
 export type {
@@ -190,6 +192,12 @@ export type { LimeOptions } from "./attr/lime.ts";
 export { gridFeatureMask } from "./attr/grid_feature_mask.ts";
 export { noiseBaselines } from "./attr/noise_baselines.ts";
 export type { NoiseBaselinesOptions } from "./attr/noise_baselines.ts";
+export { ProductBaselines } from "./attr/product_baselines.ts";
+export type {
+  ProductBaselineSample,
+  ProductBaselinesOptions,
+  ProductBaselineValues,
+} from "./attr/product_baselines.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";

@@ -33,6 +33,7 @@ Deno.test("`lib/mod.ts` exports Captum's method names as classes", () => {
       "Lime",
       "KernelShap",
       "NoiseTunnel",
+      "ProductBaselines",
       "LayerGradCam",
       "LayerIntegratedGradients",
       "LayerConductance",

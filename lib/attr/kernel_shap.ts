@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Lime } from "./lime.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
+import type { PerturbationBaseline } from "./types.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
 
 /** Weight of the all-ones and all-zeros coalitions (Captum's `inf_weight`). */
@@ -15,8 +15,12 @@ export const KERNEL_SHAP_INF_WEIGHT = 1e6;
 
 /** Options of {@linkcode KernelShap.attribute}. */
 export interface KernelShapOptions extends PerturbationOptions {
-  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
-  baselines?: Baseline;
+  /**
+   * The values of an "absent" feature (z = 0 maps to the baseline): a scalar, a tensor of the
+   * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
+   * `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
    * Ids are shifted so the smallest is 0, as in Captum. Grouping (e.g. superpixels) makes the

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
+import type { PerturbationBaseline } from "./types.ts";
 import { assertNumber } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
 import { assertSamplingOptions } from "./_utils/perturbation.ts";
@@ -19,8 +19,12 @@ type SurrogateOptions = PerturbationOptions & { nSamples?: number; seed?: number
 
 /** Options of {@linkcode Lime.attribute}. */
 export interface LimeOptions extends PerturbationOptions {
-  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
-  baselines?: Baseline;
+  /**
+   * The values of an "absent" feature (z = 0 maps to the baseline): a scalar, a tensor of the
+   * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
+   * `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
    * Ids are shifted so the smallest is 0, as in Captum.
