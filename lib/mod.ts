@@ -187,8 +187,21 @@ export { SHAPLEY_VALUES_MAX_FEATURES, ShapleyValues } from "./attr/shapley_value
 export type { ShapleyValuesOptions } from "./attr/shapley_values.ts";
 export { KERNEL_SHAP_INF_WEIGHT, KernelShap } from "./attr/kernel_shap.ts";
 export type { KernelShapOptions } from "./attr/kernel_shap.ts";
+export { LimeBase } from "./attr/lime_base.ts";
+export type {
+  FromInterpRepTransform,
+  InterpretableFit,
+  InterpretableModel,
+  LimeBaseConfig,
+  LimeBaseOptions,
+  LimeContext,
+  PerturbFunction,
+  SampleRandom,
+  SimilarityFunction,
+  ToInterpRepTransform,
+} from "./attr/lime_base.ts";
 export { Lime } from "./attr/lime.ts";
-export type { LimeOptions } from "./attr/lime.ts";
+export type { LimeConfig, LimeOptions } from "./attr/lime.ts";
 export { gridFeatureMask } from "./attr/grid_feature_mask.ts";
 export { noiseBaselines } from "./attr/noise_baselines.ts";
 export type { NoiseBaselinesOptions } from "./attr/noise_baselines.ts";

@@ -30,6 +30,7 @@ Deno.test("`lib/mod.ts` exports Captum's method names as classes", () => {
       "ShapleyValues",
       "LRP",
       "LayerLRP",
+      "LimeBase",
       "Lime",
       "KernelShap",
       "NoiseTunnel",
