@@ -116,8 +116,10 @@ export type {
   ApproximationMethod,
   AttributionWithDelta,
   Baseline,
+  BaselineFunction,
   ForwardFunction,
   ModelLike,
+  PerturbationBaseline,
   Target,
 } from "./attr/types.ts";
 export type {
@@ -185,11 +187,30 @@ export { SHAPLEY_VALUES_MAX_FEATURES, ShapleyValues } from "./attr/shapley_value
 export type { ShapleyValuesOptions } from "./attr/shapley_values.ts";
 export { KERNEL_SHAP_INF_WEIGHT, KernelShap } from "./attr/kernel_shap.ts";
 export type { KernelShapOptions } from "./attr/kernel_shap.ts";
+export { LimeBase } from "./attr/lime_base.ts";
+export type {
+  FromInterpRepTransform,
+  InterpretableFit,
+  InterpretableModel,
+  LimeBaseConfig,
+  LimeBaseOptions,
+  LimeContext,
+  PerturbFunction,
+  SampleRandom,
+  SimilarityFunction,
+  ToInterpRepTransform,
+} from "./attr/lime_base.ts";
 export { Lime } from "./attr/lime.ts";
-export type { LimeOptions } from "./attr/lime.ts";
+export type { LimeConfig, LimeOptions } from "./attr/lime.ts";
 export { gridFeatureMask } from "./attr/grid_feature_mask.ts";
 export { noiseBaselines } from "./attr/noise_baselines.ts";
 export type { NoiseBaselinesOptions } from "./attr/noise_baselines.ts";
+export { ProductBaselines } from "./attr/product_baselines.ts";
+export type {
+  ProductBaselineSample,
+  ProductBaselinesOptions,
+  ProductBaselineValues,
+} from "./attr/product_baselines.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
@@ -229,6 +250,8 @@ export type {
 } from "./attr/layer/layer_gradient_shap.ts";
 export { LayerFeatureAblation } from "./attr/layer/layer_feature_ablation.ts";
 export type { LayerFeatureAblationOptions } from "./attr/layer/layer_feature_ablation.ts";
+export { LayerFeaturePermutation } from "./attr/layer/layer_feature_permutation.ts";
+export type { LayerFeaturePermutationOptions } from "./attr/layer/layer_feature_permutation.ts";
 export { rankChannels } from "./attr/layer/rank_channels.ts";
 export type { ChannelRank, ChannelScore, RankChannelsOptions } from "./attr/layer/rank_channels.ts";
 

@@ -8,9 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type {
   AttributionWithDelta,
-  Baseline,
   ForwardFunction,
   ModelLike,
+  PerturbationBaseline,
   Target,
 } from "./types.ts";
 import { assertFloatInputs, attributionTypeError } from "./_utils/errors.ts";
@@ -259,7 +259,7 @@ export abstract class PerturbationAttribution extends Attribution {
    */
   protected async perturbTowardBaselines(
     inputs: tf.Tensor,
-    options: { target?: Target; baselines?: Baseline; showProgress?: boolean },
+    options: { target?: Target; baselines?: PerturbationBaseline; showProgress?: boolean },
     plan: PerturbationsToEvaluate,
     combine: (initial: Float32Array, outputs: Float32Array) => tf.Tensor,
   ): Promise<tf.Tensor> {

@@ -8,13 +8,16 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
+import type { PerturbationBaseline } from "./types.ts";
 import { ablateEachFeature, withBaselines } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode FeatureAblation.attribute}. */
 export interface FeatureAblationOptions extends PerturbationOptions {
-  /** The value an ablated feature takes: a scalar, a tensor of the inputs' shape or batch 1. @default 0 */
-  baselines?: Baseline;
+  /**
+   * The value an ablated feature takes: a scalar, a tensor of the inputs' shape or batch 1, or a
+   * function of the inputs returning one (e.g. `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
 }
 
 /**

@@ -10,13 +10,16 @@ import { GuidedBackprop } from "./guided_backprop.ts";
 import { attributionTypeError } from "./_utils/errors.ts";
 import { assertOneOf } from "./_utils/errors.ts";
 import { LayerGradCam } from "./layer/layer_grad_cam.ts";
-import { INTERPOLATE_MODES, LayerAttribution } from "./layer/layer_attribution.ts";
+import { IMAGE_INTERPOLATE_MODES, LayerAttribution } from "./layer/layer_attribution.ts";
 import type { InterpolateMode } from "./layer/layer_attribution.ts";
 import type { LayerRef } from "../models/layer_tap.ts";
 
 /** Options of {@linkcode GuidedGradCam.attribute}. */
 export interface GuidedGradCamOptions extends TargetOptions {
-  /** How the Grad-CAM map is resized to the input. @default "nearest" */
+  /**
+   * How the Grad-CAM map is resized to the input: "nearest", "bilinear", "bicubic" or "area" (see
+   * {@linkcode LayerAttribution.interpolate}). @default "nearest"
+   */
   interpolateMode?: InterpolateMode;
   /** Compute Grad-CAM on the layer's input instead of its output. @default false */
   attributeToLayerInput?: boolean;
@@ -62,7 +65,7 @@ export class GuidedGradCam extends GradientAttribution {
   async attribute(inputs: tf.Tensor, options: GuidedGradCamOptions = {}): Promise<tf.Tensor> {
     const { target, interpolateMode = "nearest", attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
-    assertOneOf(this.methodName, "interpolateMode", interpolateMode, INTERPOLATE_MODES);
+    assertOneOf(this.methodName, "interpolateMode", interpolateMode, IMAGE_INTERPOLATE_MODES);
     if (inputs.rank !== 4) {
       throw attributionTypeError(
         this.methodName,

@@ -7,7 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { Lime } from "./lime.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
+import type { ModelLike, PerturbationBaseline } from "./types.ts";
+import type { SampleRandom } from "./lime_base.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
 
 /** Weight of the all-ones and all-zeros coalitions (Captum's `inf_weight`). */
@@ -15,8 +16,12 @@ export const KERNEL_SHAP_INF_WEIGHT = 1e6;
 
 /** Options of {@linkcode KernelShap.attribute}. */
 export interface KernelShapOptions extends PerturbationOptions {
-  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
-  baselines?: Baseline;
+  /**
+   * The values of an "absent" feature (z = 0 maps to the baseline): a scalar, a tensor of the
+   * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
+   * `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
    * Ids are shifted so the smallest is 0, as in Captum. Grouping (e.g. superpixels) makes the
@@ -47,6 +52,20 @@ export interface KernelShapOptions extends PerturbationOptions {
  * ```
  */
 export class KernelShap extends Lime {
+  /** @param model a `tf.LayersModel` or a forward function. */
+  constructor(model: ModelLike) {
+    // Captum's KernelShap parts, as LimeBase sees them (attribute() runs them on the fast path).
+    super(model, {
+      interpretableModel: (x, y, w, rows, cols) => weightedLeastSquares(x, y, w, rows, cols).coef,
+      similarityFunc: (_x, _p, z) => kernelShapSimilarity(z),
+      perturbFunc: (_x, { random, sample, numFeatures }) => {
+        const z = new Float32Array(numFeatures);
+        kernelShapDraw(numFeatures, random, sample, z);
+        return z;
+      },
+    });
+  }
+
   /**
    * Attributions of the inputs' shape. The caller owns the returned tensor.
    *
@@ -56,33 +75,40 @@ export class KernelShap extends Lime {
     inputs: tf.Tensor,
     options: KernelShapOptions = {},
   ): Promise<tf.Tensor> {
-    return await this.fitSurrogate(inputs, options, (m, random) => {
-      // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
-      const sizeWeights = new Float64Array(m);
-      for (let k = 1; k < m; k++) sizeWeights[k] = (m - 1) / (k * (m - k));
-      const keys = new Float64Array(m);
-      const order = new Int32Array(m);
-      return {
-        draw: (s, z) => {
-          if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
-          if (s === 1) return void z.fill(0);
-          const k = random.categorical(sizeWeights);
-          // A uniform k-subset: the k largest of M uniform keys.
-          for (let j = 0; j < m; j++) {
-            keys[j] = random.next();
-            order[j] = j;
-          }
-          order.sort((a, b) => keys[b] - keys[a]);
-          z.fill(0);
-          for (let j = 0; j < k; j++) z[order[j]] = 1;
-        },
-        similarity: (z) => {
-          let ones = 0;
-          for (let j = 0; j < m; j++) ones += z[j];
-          return ones === 0 || ones === m ? KERNEL_SHAP_INF_WEIGHT : 1;
-        },
-        fit: weightedLeastSquares,
-      };
-    });
+    return await this.fitSurrogate(inputs, options, (m, random) => ({
+      draw: (s, z) => kernelShapDraw(m, random, s, z),
+      similarity: kernelShapSimilarity,
+      fit: weightedLeastSquares,
+    }));
   }
+}
+
+/**
+ * Captum's KernelShap sampling: sample 0 all ones, sample 1 all zeros, then a size k in
+ * 1 … M − 1 with p(k) ∝ (M − 1)/(k(M − k)) and a uniform subset of that size.
+ */
+function kernelShapDraw(m: number, random: SampleRandom, s: number, z: Float32Array): void {
+  if (s === 0 || m === 1) return void z.fill(s % 2 === 0 ? 1 : 0);
+  if (s === 1) return void z.fill(0);
+  // p(k) ∝ (M − 1) / (k (M − k)) for k = 1 … M − 1 (index 0 unused).
+  const sizeWeights = new Float64Array(m);
+  for (let k = 1; k < m; k++) sizeWeights[k] = (m - 1) / (k * (m - k));
+  const k = random.categorical(sizeWeights);
+  // A uniform k-subset: the k largest of M uniform keys.
+  const keys = new Float64Array(m);
+  const order = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    keys[j] = random.next();
+    order[j] = j;
+  }
+  order.sort((a, b) => keys[b] - keys[a]);
+  z.fill(0);
+  for (let j = 0; j < k; j++) z[order[j]] = 1;
+}
+
+/** Captum's KernelShap weight: 1e6 for the all-ones and all-zeros samples, else 1. */
+function kernelShapSimilarity(z: Float32Array): number {
+  let ones = 0;
+  for (let j = 0; j < z.length; j++) ones += z[j];
+  return ones === 0 || ones === z.length ? KERNEL_SHAP_INF_WEIGHT : 1;
 }

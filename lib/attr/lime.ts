@@ -5,13 +5,24 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { PerturbationAttribution } from "./attribution.ts";
+import {
+  type FromInterpRepTransform,
+  type InterpretableFit,
+  type InterpretableModel,
+  LimeBase,
+  type LimeParts,
+  type PerturbFunction,
+  type SampleRandom,
+  type SimilarityFunction,
+} from "./lime_base.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
-import { assertNumber } from "./_utils/errors.ts";
+import type { ModelLike, PerturbationBaseline } from "./types.ts";
+import { assertNumber, attributionTypeError } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
 import { assertSamplingOptions } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
+import { broadcastToFeatures } from "./_utils/perturbation.ts";
+import { resolveFeatureMask } from "./_utils/feature_mask.ts";
 import { fitSurrogates, type SurrogateRule } from "./_utils/surrogate.ts";
 
 /** The options every surrogate method (Lime, KernelShap) reads. */
@@ -19,8 +30,12 @@ type SurrogateOptions = PerturbationOptions & { nSamples?: number; seed?: number
 
 /** Options of {@linkcode Lime.attribute}. */
 export interface LimeOptions extends PerturbationOptions {
-  /** The values of an "absent" feature (z = 0 maps to the baseline). @default 0 */
-  baselines?: Baseline;
+  /**
+   * The values of an "absent" feature (z = 0 maps to the baseline): a scalar, a tensor of the
+   * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
+   * `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
    * Ids are shifted so the smallest is 0, as in Captum.
@@ -38,6 +53,21 @@ export interface LimeOptions extends PerturbationOptions {
 }
 
 /**
+ * The parts of Lime that may replace Captum's defaults, as Captum's `Lime(forward_func,
+ * interpretable_model, similarity_func, perturb_func)`. The perturbation function samples in the
+ * interpretable space (one 0/1 per feature group); samples map to inputs as
+ * `x·z + baseline·(1 − z)`.
+ */
+export interface LimeConfig {
+  /** The surrogate. @default a weighted Lasso with intercept, `alpha` (0.01) per call */
+  interpretableModel?: InterpretableFit | InterpretableModel;
+  /** The weight of a sample. @default the exponential cosine kernel, `kernelWidth` (1) per call */
+  similarityFunc?: SimilarityFunction;
+  /** Draws an interpretable sample. @default each feature group kept with probability 0.5 */
+  perturbFunc?: PerturbFunction;
+}
+
+/**
  * LIME with Captum's defaults: each sample keeps every group with probability 0.5 and maps
  * z to `x·z + baseline·(1 − z)`; its weight is `exp(−d² / (2·kernelWidth²))` with d = 1 − the
  * cosine similarity between the flattened input and the perturbed input; the surrogate is a
@@ -52,7 +82,22 @@ export interface LimeOptions extends PerturbationOptions {
  * attr.print(); // ≈ [[1, 2, 3]] (shrunk slightly by the L1 penalty)
  * ```
  */
-export class Lime extends PerturbationAttribution {
+export class Lime extends LimeBase {
+  /** Whether any part replaces Captum's defaults (then the general LimeBase path runs). */
+  readonly #custom: boolean;
+  /** The parts given to the constructor. */
+  readonly #config: LimeConfig;
+
+  /**
+   * @param model a `tf.LayersModel` or a forward function.
+   * @param config parts replacing Captum's defaults (see {@linkcode LimeConfig}).
+   */
+  constructor(model: ModelLike, config: LimeConfig = {}) {
+    super(model, limeParts(config, 0.01, 1));
+    this.#config = config;
+    this.#custom = Object.values(config).some((v) => v !== undefined);
+  }
+
   /**
    * Attributions of the inputs' shape. The caller owns the returned tensor.
    *
@@ -66,10 +111,35 @@ export class Lime extends PerturbationAttribution {
       assertNumber(method, "alpha", alpha, 0);
       assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
     };
+    if (this.#custom) {
+      const { target, featureMask, baselines, nSamples = 25, seed = 0 } = options;
+      this.validateInputsAndTarget(inputs, target);
+      checks();
+      const mask = resolveFeatureMask(method, inputs, featureMask, true);
+      const coefs = await this.fitInterpretable(
+        inputs,
+        { target, featureMask, baselines, nSamples, seed, ...pick(options) },
+        limeParts(this.#config, alpha, kernelWidth),
+      );
+      try {
+        const values = coefs.dataSync();
+        const m = coefs.shape[1] as number;
+        if (m !== mask.numFeatures) {
+          throw attributionTypeError(
+            method,
+            "perturbFunc",
+            `returning one value per feature group (${mask.numFeatures})`,
+            `samples giving ${m} coefficients`,
+            "Draw one 0/1 per group of the featureMask.",
+          );
+        }
+        return broadcastToFeatures(mask, inputs, (e, p) => values[e * m + mask.present[p]]);
+      } finally {
+        coefs.dispose();
+      }
+    }
     return await this.fitSurrogate(inputs, options, (_m, random) => ({
-      draw: (_s, z) => {
-        for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
-      },
+      draw: (_s, z) => bernoulliDraw(random, z),
       similarity: (z, x, b, ids) => {
         let dot = 0;
         let xx = 0;
@@ -119,4 +189,53 @@ export class Lime extends PerturbationAttribution {
       ...rule(mask.numFeatures, new SeededRandom(seed)),
     });
   }
+}
+
+/** The options LimeBase's general path passes on unchanged. */
+function pick(options: LimeOptions) {
+  return { perturbationsPerEval: options.perturbationsPerEval, showProgress: options.showProgress };
+}
+
+/** Captum's default Lime sampling: each feature group kept with probability 0.5. */
+export function bernoulliDraw(random: SampleRandom, z: Float32Array): void {
+  for (let j = 0; j < z.length; j++) z[j] = random.next() < 0.5 ? 1 : 0;
+}
+
+/**
+ * Captum's `default_from_interp_rep_transform`: z (one 0/1 per group) to `x·z + baseline·(1 − z)`.
+ */
+export const fromBinaryInterpRep: FromInterpRepTransform = (z, example, context) =>
+  tf.tidy(() => {
+    const keep = Float32Array.from(context.featureIds, (f) => z[f]);
+    const k = tf.tensor(keep, example.shape);
+    return example.mul(k).add(context.baselines.mul(tf.scalar(1).sub(k)));
+  });
+
+/** Lime's parts: `config` over Captum's defaults at `alpha` and `kernelWidth`. */
+function limeParts(config: LimeConfig, alpha: number, kernelWidth: number): LimeParts {
+  return {
+    interpretableModel: config.interpretableModel ??
+      ((x, y, w, rows, cols) => weightedLasso(x, y, w, rows, cols, { alpha }).coef),
+    similarityFunc: config.similarityFunc ?? ((example, perturbed) => {
+      const x = example.dataSync();
+      const p = perturbed.dataSync();
+      let dot = 0;
+      let xx = 0;
+      let pp = 0;
+      for (let i = 0; i < x.length; i++) {
+        dot += x[i] * p[i];
+        xx += x[i] * x[i];
+        pp += p[i] * p[i];
+      }
+      const d = 1 - dot / Math.max(Math.sqrt(xx * pp), 1e-8);
+      return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
+    }),
+    perturbFunc: config.perturbFunc ?? ((_x, context) => {
+      const z = new Float32Array(context.numFeatures);
+      bernoulliDraw(context.random, z);
+      return z;
+    }),
+    perturbInterpretableSpace: true,
+    fromInterpRepTransform: fromBinaryInterpRep,
+  };
 }

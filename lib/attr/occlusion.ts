@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { Baseline } from "./types.ts";
+import type { PerturbationBaseline } from "./types.ts";
 import { attributionRangeError, attributionTypeError } from "./_utils/errors.ts";
 import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
 
@@ -26,8 +26,11 @@ export interface OcclusionOptions extends Omit<PerturbationOptions, "featureMask
    * @default 1
    */
   strides?: number | readonly number[];
-  /** The values an occluded element takes. @default 0 */
-  baselines?: Baseline;
+  /**
+   * The values an occluded element takes: a scalar, a tensor of the inputs' shape or batch 1, or
+   * a function of the inputs returning one (e.g. `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
 }
 
 /**

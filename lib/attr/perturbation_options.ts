@@ -7,7 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { ProgressOptions } from "./options.ts";
-import type { Baseline, Target } from "./types.ts";
+import type { PerturbationBaseline, Target } from "./types.ts";
 
 /**
  * Options common to the perturbation methods.
@@ -25,9 +25,10 @@ export interface PerturbationOptions extends ProgressOptions {
   target?: Target;
   /**
    * The values a perturbed ("absent") element takes: a scalar, a tensor of the inputs' shape or
-   * batch 1. @default 0
+   * batch 1, or a function of the inputs returning one (a `BaselineFunction`, e.g.
+   * `ProductBaselines.asBaselines()`), called once per call. @default 0
    */
-  baselines?: Baseline;
+  baselines?: PerturbationBaseline;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 for one mask shared by every example,
    * or batch N); elements with the same id are perturbed together, as one feature.

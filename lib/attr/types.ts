@@ -36,6 +36,21 @@ export type Target = number | readonly number[] | ((output: tf.Tensor) => tf.Ten
 export type Baseline = number | tf.Tensor;
 
 /**
+ * Baselines computed from the inputs, as Captum accepts a callable: called once per `attribute()`
+ * call with the inputs, it returns a {@linkcode Baseline} (a number, a tensor of the inputs' shape,
+ * or one with batch size 1). Tensors it creates are disposed after use; tensors it returns that
+ * the caller holds are left alone. E.g. `ProductBaselines.asBaselines()`.
+ */
+export type BaselineFunction = (inputs: tf.Tensor) => Baseline;
+
+/**
+ * The `baselines` of the perturbation methods (FeatureAblation, Occlusion, ShapleyValueSampling,
+ * ShapleyValues, KernelShap, Lime, NeuronFeatureAblation): a {@linkcode Baseline} or a
+ * {@linkcode BaselineFunction}.
+ */
+export type PerturbationBaseline = Baseline | BaselineFunction;
+
+/**
  * How the path integral of Integrated Gradients-style methods is approximated, as in Captum.
  */
 export type ApproximationMethod =

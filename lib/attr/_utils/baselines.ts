@@ -1,25 +1,34 @@
 /**
  * Baselines (reference inputs) as Captum accepts them: a scalar, a tensor of the inputs' shape, or a
- * tensor with batch size 1 broadcast over the batch. Default 0.
+ * tensor with batch size 1 broadcast over the batch, or (perturbation methods) a function of the
+ * inputs returning one of these. Default 0.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Baseline } from "../types.ts";
+import type { Baseline, BaselineFunction } from "../types.ts";
 import { attributionTypeError } from "./errors.ts";
 
 /**
- * A new tensor of `inputs`' shape holding the baselines; the caller disposes it.
+ * A new tensor of `inputs`' shape holding the baselines; the caller disposes it. A
+ * {@linkcode BaselineFunction} is called once with the inputs (inside a `tf.tidy`, so the tensors
+ * it creates are disposed) and its result resolved as a baseline.
  *
- * @throws {TypeError} when `baselines` is neither a finite number nor a tensor that broadcasts.
+ * @throws {TypeError} when `baselines` (or what its function returns) is neither a finite number
+ *   nor a tensor that broadcasts.
  */
 export function resolveBaselines(
   method: string,
   inputs: tf.Tensor,
-  baselines: Baseline | undefined,
+  baselines: Baseline | BaselineFunction | undefined,
   what = "baselines",
 ): tf.Tensor {
   if (baselines === undefined) return tf.zerosLike(inputs);
+  if (typeof baselines === "function") {
+    return tf.tidy(() =>
+      resolveBaselines(method, inputs, baselines(inputs), `the value the ${what} function returned`)
+    );
+  }
   if (typeof baselines === "number") {
     if (!Number.isFinite(baselines)) {
       throw attributionTypeError(

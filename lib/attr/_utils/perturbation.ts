@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Baseline, ForwardFunction, Target } from "../types.ts";
+import type { ForwardFunction, PerturbationBaseline, Target } from "../types.ts";
 import { resolveBaselines } from "./baselines.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
@@ -244,7 +244,7 @@ export function resolveFeaturePerturbation(
 export async function withBaselines<T>(
   method: string,
   inputs: tf.Tensor,
-  baselines: Baseline | undefined,
+  baselines: PerturbationBaseline | undefined,
   use: (baselines: tf.Tensor) => Promise<T>,
 ): Promise<T> {
   const resolved = resolveBaselines(method, inputs, baselines);

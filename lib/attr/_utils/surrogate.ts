@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Baseline, ForwardFunction, Target } from "../types.ts";
+import type { ForwardFunction, PerturbationBaseline, Target } from "../types.ts";
 import type { ResolvedFeatureMask } from "./feature_mask.ts";
 import type { LinearFit } from "./linear_regression.ts";
 import { evaluatePerturbations, withBaselines } from "./perturbation.ts";
@@ -18,7 +18,7 @@ export interface SurrogatePlan {
   forward: ForwardFunction;
   inputs: tf.Tensor;
   /** The `baselines` option (resolved, and disposed afterwards, by `fitSurrogates`). */
-  baselines: Baseline | undefined;
+  baselines: PerturbationBaseline | undefined;
   target: Target | undefined;
   mask: ResolvedFeatureMask;
   nSamples: number;

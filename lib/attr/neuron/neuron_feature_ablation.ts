@@ -5,15 +5,18 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions, ProgressOptions } from "../options.ts";
-import type { Baseline } from "../types.ts";
+import type { PerturbationBaseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "../layer/layer_taps.ts";
 
 /** Options of {@linkcode NeuronFeatureAblation.attribute}. */
 export interface NeuronFeatureAblationOptions extends NeuronOptions, ProgressOptions {
-  /** What an ablated input is set to: a number, a tensor of the inputs' shape, or batch 1. @default 0 */
-  baselines?: Baseline;
+  /**
+   * What an ablated input is set to: a number, a tensor of the inputs' shape or batch 1, or a
+   * function of the inputs returning one (e.g. `ProductBaselines.asBaselines()`). @default 0
+   */
+  baselines?: PerturbationBaseline;
   /**
    * Groups of input elements ablated together: an integer tensor of the inputs' shape (batch 1 or
    * N); equal ids form one feature.

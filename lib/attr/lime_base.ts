@@ -1,0 +1,470 @@
+/**
+ * LimeBase, as Captum's: the LIME framework with every part given. Samples are drawn around each
+ * example (in the input space or in an interpretable space), the model is evaluated on them, each
+ * is weighted by a similarity to the example, and an interpretable model is fitted on the weighted
+ * interpretable samples; its coefficients are the result.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { PerturbationAttribution } from "./attribution.ts";
+import type { ProgressOptions } from "./options.ts";
+import type { ModelLike, PerturbationBaseline, Target } from "./types.ts";
+import { resolveBaselines } from "./_utils/baselines.ts";
+import {
+  assertInteger,
+  assertNumber,
+  attributionTypeError,
+  describeValue,
+} from "./_utils/errors.ts";
+import { resolveFeatureMask } from "./_utils/feature_mask.ts";
+import { perturbationsPerPass, resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
+import { callProgress } from "./_utils/progress.ts";
+import { SeededRandom } from "./_utils/seeded_random.ts";
+import { selectTarget } from "./_utils/target.ts";
+
+/** The seeded draws handed to a {@linkcode PerturbFunction} (the call's `seed`). */
+export interface SampleRandom {
+  /** A uniform number in [0, 1). */
+  next(): number;
+  /** A uniform integer in [0, n). */
+  int(n: number): number;
+  /** A standard normal draw. */
+  normal(): number;
+  /** An index drawn from unnormalised non-negative `weights`. */
+  categorical(weights: ArrayLike<number>): number;
+  /** A uniform random permutation of `0 … n−1`. */
+  permutation(n: number): Int32Array;
+}
+
+/**
+ * What LimeBase's functions receive besides the example (Captum passes `attribute()`'s extra
+ * keyword arguments; here the resolved `baselines` and `featureMask` and the draw's position).
+ */
+export interface LimeContext {
+  /** The example's index in the batch. */
+  example: number;
+  /** The sample's index among the example's `nSamples` (0 first). */
+  sample: number;
+  /** Seeded draws, one sequence per call (examples in order, then samples). */
+  random: SampleRandom;
+  /** The example's baseline `[1, ...]` (the `baselines` option resolved; zeros by default). */
+  baselines: tf.Tensor;
+  /**
+   * The example's interpretable feature of every element, flattened (the `featureMask` option,
+   * ids shifted to start at 0 as Captum's Lime; default: one feature per element).
+   */
+  featureIds: Int32Array;
+  /** The number of interpretable features (the largest id + 1). */
+  numFeatures: number;
+}
+
+/**
+ * Draws one sample around the example `[1, ...]` (Captum's `perturb_func`): with
+ * `perturbInterpretableSpace`, an interpretable sample (one number per interpretable feature);
+ * otherwise an input `[1, ...]` of the example's shape. Tensors it creates and does not return are
+ * disposed after the call.
+ */
+export type PerturbFunction = (
+  example: tf.Tensor,
+  context: LimeContext,
+) => tf.Tensor | ArrayLike<number>;
+
+/**
+ * The weight of a sample (Captum's `similarity_func`): given the example, the sample in the input
+ * space `[1, ...]` and in the interpretable space, a non-negative number (or a scalar tensor).
+ */
+export type SimilarityFunction = (
+  example: tf.Tensor,
+  perturbedInput: tf.Tensor,
+  interpretableSample: Float32Array,
+  context: LimeContext,
+) => number | tf.Tensor;
+
+/** An interpretable sample to the input space `[1, ...]` (Captum's `from_interp_rep_transform`). */
+export type FromInterpRepTransform = (
+  interpretableSample: Float32Array,
+  example: tf.Tensor,
+  context: LimeContext,
+) => tf.Tensor;
+
+/**
+ * A sample in the input space to its interpretable representation (Captum's
+ * `to_interp_rep_transform`): one number per interpretable feature.
+ */
+export type ToInterpRepTransform = (
+  perturbedInput: tf.Tensor,
+  example: tf.Tensor,
+  context: LimeContext,
+) => tf.Tensor | ArrayLike<number>;
+
+/**
+ * Fits the interpretable model on `rows` weighted samples: `x` (rows × cols, row-major), the
+ * model's outputs `y` and the similarities `w`; returns one coefficient per interpretable feature.
+ */
+export type InterpretableFit = (
+  x: Float32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rows: number,
+  cols: number,
+) => ArrayLike<number>;
+
+/** An interpretable model object, as Captum's `Model`: fitted, then read. */
+export interface InterpretableModel {
+  /** Train on weighted samples (as {@linkcode InterpretableFit}'s arguments). */
+  fit(x: Float32Array, y: Float64Array, w: Float64Array, rows: number, cols: number): void;
+  /** The fitted coefficients, one per interpretable feature (Captum's `representation()`). */
+  coefficients(): ArrayLike<number>;
+}
+
+/** The parts of a {@linkcode LimeBase}, as Captum's constructor arguments. */
+export interface LimeBaseConfig {
+  /** The surrogate: a fitting function, or an object with `fit` and `coefficients`. */
+  interpretableModel: InterpretableFit | InterpretableModel;
+  /** The weight of each sample. */
+  similarityFunc: SimilarityFunction;
+  /** Draws one sample. */
+  perturbFunc: PerturbFunction;
+  /** Whether `perturbFunc` returns interpretable samples (else inputs). @default false */
+  perturbInterpretableSpace?: boolean;
+  /** Needed with `perturbInterpretableSpace`: the interpretable sample in the input space. */
+  fromInterpRepTransform?: FromInterpRepTransform;
+  /** Needed without `perturbInterpretableSpace`: the input sample's interpretable representation. */
+  toInterpRepTransform?: ToInterpRepTransform;
+}
+
+/** A {@linkcode LimeBaseConfig} with every part resolved. */
+export type LimeParts =
+  & Required<Omit<LimeBaseConfig, "fromInterpRepTransform" | "toInterpRepTransform">>
+  & Pick<LimeBaseConfig, "fromInterpRepTransform" | "toInterpRepTransform">;
+
+/** Options of {@linkcode LimeBase.attribute}. */
+export interface LimeBaseOptions extends ProgressOptions {
+  /** The output to explain (a class index, one per example, or a function of the output). */
+  target?: Target;
+  /** Samples drawn per example. @default 50 (Captum's) */
+  nSamples?: number;
+  /**
+   * Samples evaluated per forward pass; results do not depend on it.
+   * @default as many as make about 128 rows per pass, fewer when those would not fit the memory
+   * budget (Captum's default is 1)
+   */
+  perturbationsPerEval?: number;
+  /** Handed to the functions as `context.baselines` (resolved per example). @default 0 */
+  baselines?: PerturbationBaseline;
+  /** Handed to the functions as `context.featureIds`. @default one feature per element */
+  featureMask?: tf.Tensor;
+  /** Seed of `context.random`. @default 0 */
+  seed?: number;
+}
+
+/**
+ * The LIME framework with a custom interpretable model, similarity, sampling and interpretable
+ * representation, as Captum's `LimeBase`. One interpretable model per example; `attribute()`
+ * returns its coefficients, `[N, numInterpretableFeatures]` (Captum's `representation()`, one row
+ * per example). {@linkcode Lime} is LimeBase with Captum's defaults, and returns the inputs' shape.
+ *
+ * @example
+ * ```ts
+ * import { LimeBase, tf } from "../mod.ts";
+ * // Plain least squares on one feature: slope of F along the feature.
+ * const fit = (x: Float32Array, y: Float64Array, _w: Float64Array, rows: number) => {
+ *   let sx = 0, sy = 0, sxx = 0, sxy = 0;
+ *   for (let i = 0; i < rows; i++) { sx += x[i]; sy += y[i]; sxx += x[i] * x[i]; sxy += x[i] * y[i]; }
+ *   return [(rows * sxy - sx * sy) / (rows * sxx - sx * sx)];
+ * };
+ * const limeBase = new LimeBase((x: tf.Tensor) => x.mul(3).sum(1), {
+ *   interpretableModel: fit,
+ *   similarityFunc: () => 1,
+ *   perturbFunc: (_x, { random }) => [random.next()],
+ *   perturbInterpretableSpace: true,
+ *   fromInterpRepTransform: (z) => tf.tensor2d([[z[0]]]),
+ * });
+ * (await limeBase.attribute(tf.tensor2d([[1]]), { nSamples: 10 })).print(); // [[3]]
+ * ```
+ */
+export class LimeBase extends PerturbationAttribution {
+  /** The surrogate (Captum's `interpretable_model`). */
+  readonly interpretableModel: InterpretableFit | InterpretableModel;
+  /** Captum's `similarity_func`. */
+  readonly similarityFunc: SimilarityFunction;
+  /** Captum's `perturb_func`. */
+  readonly perturbFunc: PerturbFunction;
+  /** Captum's `perturb_interpretable_space`. */
+  readonly perturbInterpretableSpace: boolean;
+  /** Captum's `from_interp_rep_transform`. */
+  readonly fromInterpRepTransform: FromInterpRepTransform | undefined;
+  /** Captum's `to_interp_rep_transform`. */
+  readonly toInterpRepTransform: ToInterpRepTransform | undefined;
+
+  /**
+   * @param model a `tf.LayersModel` or a forward function.
+   * @param config the interpretable model, similarity, sampling and transforms.
+   * @throws {TypeError} for a missing part, or a missing transform for the sampling space.
+   */
+  constructor(model: ModelLike, config: LimeBaseConfig) {
+    super(model);
+    const method = this.methodName;
+    const fn = (what: string, value: unknown, fix: string) => {
+      if (typeof value !== "function") {
+        throw attributionTypeError(method, what, "a function", value, fix);
+      }
+    };
+    const c = (config ?? {}) as Partial<LimeBaseConfig>;
+    const m = c.interpretableModel;
+    const isModel = typeof m === "object" && m !== null &&
+      typeof (m as InterpretableModel).fit === "function" &&
+      typeof (m as InterpretableModel).coefficients === "function";
+    if (typeof m !== "function" && !isModel) {
+      throw attributionTypeError(
+        method,
+        "interpretableModel",
+        "a fitting function (x, y, w, rows, cols) => coefficients, or an object with fit() and coefficients()",
+        m,
+        "Pass e.g. a weighted least-squares fit.",
+      );
+    }
+    fn("similarityFunc", c.similarityFunc, "Pass e.g. () => 1 for equal weights.");
+    fn("perturbFunc", c.perturbFunc, "Pass a function drawing one sample around the example.");
+    this.perturbInterpretableSpace = c.perturbInterpretableSpace ?? false;
+    if (this.perturbInterpretableSpace) {
+      fn(
+        "fromInterpRepTransform",
+        c.fromInterpRepTransform,
+        "Sampling in the interpretable space needs the transform back to the input space.",
+      );
+    } else {
+      fn(
+        "toInterpRepTransform",
+        c.toInterpRepTransform,
+        "Sampling in the input space needs the transform to the interpretable space.",
+      );
+    }
+    this.interpretableModel = m!;
+    this.similarityFunc = c.similarityFunc!;
+    this.perturbFunc = c.perturbFunc!;
+    this.fromInterpRepTransform = c.fromInterpRepTransform;
+    this.toInterpRepTransform = c.toInterpRepTransform;
+  }
+
+  /**
+   * The interpretable model's coefficients per example, `[N, M]` (M interpretable features, the
+   * length of the interpretable samples). The caller owns the returned tensor.
+   *
+   * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1.
+   * @throws {TypeError} when a function returns something of the wrong kind or size.
+   */
+  override attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
+    return this.fitInterpretable(inputs, options, this);
+  }
+
+  /**
+   * The body of `attribute()` with the parts given by `parts` (a subclass fills in parts per call,
+   * e.g. Lime's defaults at the call's `alpha` and `kernelWidth`): `[N, M]` coefficients.
+   */
+  protected async fitInterpretable(
+    inputs: tf.Tensor,
+    options: LimeBaseOptions,
+    parts: LimeParts,
+  ): Promise<tf.Tensor> {
+    const method = this.methodName;
+    const { target, nSamples = 50, seed = 0 } = options;
+    this.validateInputsAndTarget(inputs, target);
+    assertInteger(method, "nSamples", nSamples);
+    assertNumber(method, "seed", seed);
+    const perEval = resolvePerturbationsPerEval(method, options.perturbationsPerEval);
+    const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
+    const n = inputs.shape[0];
+    const rowShape = inputs.shape.slice(1);
+    const random = new SeededRandom(seed);
+    const baselines = resolveBaselines(method, inputs, options.baselines);
+    const progress = callProgress(options.showProgress, method, n * nSamples, "samples");
+    const rows: Float32Array[] = [];
+    try {
+      const first = inputs.slice(0, 1);
+      let perPass: number;
+      try {
+        perPass = perturbationsPerPass(method, this.forward, first, perEval, nSamples);
+      } finally {
+        first.dispose();
+      }
+      for (let e = 0; e < n; e++) {
+        const example = tf.tidy(() => inputs.slice(e, 1));
+        const baseline = tf.tidy(() => baselines.slice(e, 1));
+        const featureIds = mask.maskBatch > 1
+          ? mask.ids.subarray(e * mask.featureSize, (e + 1) * mask.featureSize)
+          : mask.ids;
+        try {
+          const targetOf = (count: number): Target | undefined =>
+            Array.isArray(target) ? new Array(count).fill(target[e]) : target as Target | undefined;
+          const z: Float32Array[] = [];
+          const y = new Float64Array(nSamples);
+          const w = new Float64Array(nSamples);
+          for (let start = 0; start < nSamples; start += perPass) {
+            const end = Math.min(nSamples, start + perPass);
+            const batch: tf.Tensor[] = [];
+            try {
+              for (let k = start; k < end; k++) {
+                const context: LimeContext = {
+                  example: e,
+                  sample: k,
+                  random,
+                  baselines: baseline,
+                  featureIds,
+                  numFeatures: mask.numFeatures,
+                };
+                const [interp, input, sim] = this.#sample(parts, example, context, rowShape);
+                z.push(interp);
+                w[k] = sim;
+                batch.push(input);
+              }
+              const values = tf.tidy(() =>
+                selectTarget(method, this.forward(tf.concat(batch)), targetOf(end - start))
+              );
+              try {
+                y.set(await values.data(), start);
+              } finally {
+                values.dispose();
+              }
+            } finally {
+              tf.dispose(batch);
+            }
+            await progress.advance(e * nSamples + end);
+          }
+          rows.push(this.#fit(parts.interpretableModel, z, y, w));
+        } finally {
+          tf.dispose([example, baseline]);
+        }
+      }
+      await progress.finish();
+    } finally {
+      baselines.dispose();
+    }
+    const m = rows[0].length;
+    if (rows.some((r) => r.length !== m)) {
+      throw attributionTypeError(
+        method,
+        "interpretableModel",
+        "the same number of coefficients for every example",
+        rows.map((r) => r.length),
+        "Return one coefficient per interpretable feature.",
+      );
+    }
+    const out = new Float32Array(n * m);
+    rows.forEach((r, e) => out.set(r, e * m));
+    return tf.tensor2d(out, [n, m]);
+  }
+
+  /** One sample: its interpretable representation, its input `[1, ...]` (kept), its weight. */
+  #sample(
+    parts: LimeParts,
+    example: tf.Tensor,
+    context: LimeContext,
+    rowShape: number[],
+  ): [Float32Array, tf.Tensor, number] {
+    const method = this.methodName;
+    let interp!: Float32Array;
+    const input = tf.tidy(() => {
+      const drawn = parts.perturbFunc(example, context);
+      let x: tf.Tensor;
+      if (parts.perturbInterpretableSpace) {
+        interp = this.#interpretable(drawn, "perturbFunc");
+        x = parts.fromInterpRepTransform!(interp, example, context);
+        this.#assertInput(x, rowShape, "fromInterpRepTransform");
+      } else {
+        this.#assertInput(drawn, rowShape, "perturbFunc");
+        x = drawn as tf.Tensor;
+        interp = this.#interpretable(
+          parts.toInterpRepTransform!(x, example, context),
+          "toInterpRepTransform",
+        );
+      }
+      return x.toFloat();
+    });
+    try {
+      const raw = tf.tidy(() => parts.similarityFunc(example, input, interp, context));
+      const sim = raw instanceof tf.Tensor ? raw.dataSync()[0] : raw;
+      if (raw instanceof tf.Tensor) raw.dispose();
+      if (typeof sim !== "number" || !Number.isFinite(sim) || sim < 0) {
+        throw attributionTypeError(
+          method,
+          "similarityFunc",
+          "returning a finite non-negative number (or scalar tensor)",
+          sim,
+          "Return the sample's weight, e.g. an exponential kernel of a distance.",
+        );
+      }
+      return [interp, input, sim];
+    } catch (error) {
+      input.dispose();
+      throw error;
+    }
+  }
+
+  #interpretable(value: unknown, what: string): Float32Array {
+    if (value instanceof tf.Tensor) return Float32Array.from(value.dataSync());
+    if (
+      value !== null && typeof value === "object" &&
+      typeof (value as ArrayLike<number>).length === "number"
+    ) {
+      return Float32Array.from(value as ArrayLike<number>);
+    }
+    throw attributionTypeError(
+      this.methodName,
+      what,
+      "returning an interpretable sample (a tensor or an array of numbers)",
+      value,
+      "Return one number per interpretable feature.",
+    );
+  }
+
+  #assertInput(value: unknown, rowShape: number[], what: string): asserts value is tf.Tensor {
+    const expected = [1, ...rowShape];
+    const ok = value instanceof tf.Tensor && value.rank === expected.length &&
+      (value.shape as number[]).every((d: number, i: number) => d === expected[i]);
+    if (!ok) {
+      throw attributionTypeError(
+        this.methodName,
+        what,
+        `returning an input of one example's shape [${expected.join(", ")}]`,
+        value,
+        this.perturbInterpretableSpace
+          ? "Map the interpretable sample back to one input."
+          : "Return one perturbed input, or set perturbInterpretableSpace for interpretable samples.",
+      );
+    }
+  }
+
+  #fit(
+    model: InterpretableFit | InterpretableModel,
+    z: Float32Array[],
+    y: Float64Array,
+    w: Float64Array,
+  ): Float32Array {
+    const rows = z.length;
+    const cols = z[0].length;
+    const x = new Float32Array(rows * cols);
+    z.forEach((r, i) => {
+      if (r.length !== cols) {
+        throw attributionTypeError(
+          this.methodName,
+          "interpretable samples",
+          `all of one length (${cols})`,
+          describeValue(r.length),
+          "Return one number per interpretable feature from every sample.",
+        );
+      }
+      x.set(r, i * cols);
+    });
+    const m = model;
+    let coef: ArrayLike<number>;
+    if (typeof m === "function") {
+      coef = m(x, y, w, rows, cols);
+    } else {
+      m.fit(x, y, w, rows, cols);
+      coef = m.coefficients();
+    }
+    return Float32Array.from(coef);
+  }
+}
