@@ -8,14 +8,13 @@ import { GradientAttribution } from "./attribution.ts";
 import type { LrpRules } from "./lrp_rules.ts";
 import type { TargetOptions } from "./options.ts";
 import type { AttributionWithDelta } from "./types.ts";
-import { attributionTypeError } from "./_utils/errors.ts";
 import {
   assertLrpCovers,
+  checkedLrpDelta,
   type LayerPlan,
   lrpBackward,
-  lrpDelta,
   lrpSetup,
-  scaleByOutput,
+  settleLrp,
 } from "./_utils/lrp_propagation.ts";
 import type { ModelGraph } from "../models/_model_graph.ts";
 
@@ -92,12 +91,8 @@ export class LRP extends GradientAttribution {
    *   output a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: LrpOptions = {}): Promise<tf.Tensor> {
-    try {
-      return Promise.resolve(this.#compute(inputs, options, false).attributions);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async attribute(inputs: tf.Tensor, options: LrpOptions = {}): Promise<tf.Tensor> {
+    return (await this.#compute(inputs, options, false)).attributions;
   }
 
   /**
@@ -116,16 +111,12 @@ export class LRP extends GradientAttribution {
    * tf.dispose([attributions, delta]);
    * ```
    */
-  attributeWithDelta(
+  async attributeWithDelta(
     inputs: tf.Tensor,
     options: LrpOptions = {},
   ): Promise<AttributionWithDelta> {
-    try {
-      const { attributions, delta } = this.#compute(inputs, options, true);
-      return Promise.resolve({ attributions, delta: delta! });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const { attributions, delta } = await this.#compute(inputs, options, true);
+    return { attributions, delta: delta! };
   }
 
   /**
@@ -137,33 +128,23 @@ export class LRP extends GradientAttribution {
    * @param output the explained output value per example, `[N]`.
    */
   override computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
-    if (output.size !== attributions.shape[0]) {
-      throw attributionTypeError(
-        this.methodName,
-        "output",
-        `one value per example (${attributions.shape[0]})`,
-        output,
-        "Pass the target's value per example, e.g. the model's output at the target.",
-      );
-    }
-    return lrpDelta(attributions, output);
+    return checkedLrpDelta(this.methodName, attributions, output);
   }
 
   #compute(
     inputs: tf.Tensor,
     options: LrpOptions,
     withDelta: boolean,
-  ): { attributions: tf.Tensor; delta?: tf.Tensor1D } {
+  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
     const { target, verbose = false } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
-    return tf.tidy(() => {
-      const pass = lrpBackward(this.methodName, this.#graph, this.#plans, inputs, target, {
-        verbose,
-      });
-      const attributions = scaleByOutput(pass.relevance.get(this.#graph.inputId)!, pass.output);
-      return withDelta
-        ? { attributions, delta: lrpDelta(attributions, pass.output) }
-        : { attributions };
-    });
+    const method = this.methodName;
+    return settleLrp(
+      () => {
+        this.validateInputsAndTarget(inputs, target);
+        return lrpBackward(method, this.#graph, this.#plans, inputs, target, { verbose });
+      },
+      (pass) => pass.relevance.get(this.#graph.inputId)!,
+      withDelta,
+    );
   }
 }

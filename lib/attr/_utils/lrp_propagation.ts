@@ -416,3 +416,49 @@ export function lrpDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1
     return output.reshape([n]).sub(attributions.reshape([n, -1]).sum(1)) as tf.Tensor1D;
   });
 }
+
+/**
+ * {@linkcode lrpDelta} for `computeConvergenceDelta()`: checks that `output` has one value per
+ * example first.
+ *
+ * @throws {TypeError} naming `method` otherwise.
+ */
+export function checkedLrpDelta(
+  method: string,
+  attributions: tf.Tensor,
+  output: tf.Tensor,
+): tf.Tensor1D {
+  if (output.size !== attributions.shape[0]) {
+    throw attributionTypeError(
+      method,
+      "output",
+      `one value per example (${attributions.shape[0]})`,
+      output,
+      "Pass the target's value per example, e.g. the model's output at the target.",
+    );
+  }
+  return lrpDelta(attributions, output);
+}
+
+/**
+ * The body of LRP's and LayerLRP's `attribute()` and `attributeWithDelta()`: one backward pass,
+ * the normalized relevance `pick` reads from it scaled by the target's value, and with
+ * `withDelta` Captum's delta. Synchronous errors become a rejected promise.
+ */
+export function settleLrp(
+  pass: () => LrpPass,
+  pick: (pass: LrpPass) => tf.Tensor,
+  withDelta: boolean,
+): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
+  try {
+    return Promise.resolve(tf.tidy(() => {
+      const done = pass();
+      const attributions = scaleByOutput(pick(done), done.output);
+      return withDelta
+        ? { attributions, delta: lrpDelta(attributions, done.output) }
+        : { attributions };
+    }));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -9,14 +9,13 @@ import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
 import type { LrpConfig, LrpOptions } from "../lrp.ts";
 import type { LayerInputOptions } from "../options.ts";
 import type { AttributionWithDelta } from "../types.ts";
-import { attributionTypeError } from "../_utils/errors.ts";
 import {
   assertLrpCovers,
+  checkedLrpDelta,
   type LayerPlan,
   lrpBackward,
-  lrpDelta,
   lrpSetup,
-  scaleByOutput,
+  settleLrp,
 } from "../_utils/lrp_propagation.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 
@@ -75,28 +74,20 @@ export class LayerLRP extends LayerAttribution {
    *   inputs.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: LayerLrpOptions = {}): Promise<tf.Tensor> {
-    try {
-      return Promise.resolve(this.#compute(inputs, options, false).attributions);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async attribute(inputs: tf.Tensor, options: LayerLrpOptions = {}): Promise<tf.Tensor> {
+    return (await this.#compute(inputs, options, false)).attributions;
   }
 
   /**
    * The relevance and Captum's convergence delta per example, the target's value minus the sum
    * of the layer's relevance. The caller owns both tensors.
    */
-  attributeWithDelta(
+  async attributeWithDelta(
     inputs: tf.Tensor,
     options: LayerLrpOptions = {},
   ): Promise<AttributionWithDelta> {
-    try {
-      const { attributions, delta } = this.#compute(inputs, options, true);
-      return Promise.resolve({ attributions, delta: delta! });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const { attributions, delta } = await this.#compute(inputs, options, true);
+    return { attributions, delta: delta! };
   }
 
   /**
@@ -107,42 +98,34 @@ export class LayerLRP extends LayerAttribution {
    * @param output the explained output value per example, `[N]`.
    */
   override computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
-    if (output.size !== attributions.shape[0]) {
-      throw attributionTypeError(
-        this.methodName,
-        "output",
-        `one value per example (${attributions.shape[0]})`,
-        output,
-        "Pass the target's value per example, e.g. the model's output at the target.",
-      );
-    }
-    return lrpDelta(attributions, output);
+    return checkedLrpDelta(this.methodName, attributions, output);
   }
 
   #compute(
     inputs: tf.Tensor,
     options: LayerLrpOptions,
     withDelta: boolean,
-  ): { attributions: tf.Tensor; delta?: tf.Tensor1D } {
+  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
     const { target, verbose = false, attributeToLayerInput = false } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
-    // Validates a single input when attributing to the layer's input.
-    this.taps.tap(attributeToLayerInput);
-    if (attributeToLayerInput) assertLrpCovers(this.methodName, [this.#step], this.#plans);
+    const method = this.methodName;
     const step = this.#step;
-    return tf.tidy(() => {
-      const pass = lrpBackward(this.methodName, this.#graph, this.#plans, inputs, target, {
-        stop: step,
-        throughStop: attributeToLayerInput,
-        verbose,
-      });
-      const normalized = attributeToLayerInput
-        ? pass.stepInputRelevance![0]
-        : pass.relevance.get(step.outputIds[0])!;
-      const attributions = scaleByOutput(normalized, pass.output);
-      return withDelta
-        ? { attributions, delta: lrpDelta(attributions, pass.output) }
-        : { attributions };
-    });
+    return settleLrp(
+      () => {
+        this.validateInputsAndTarget(inputs, target);
+        // Validates a single input when attributing to the layer's input.
+        this.taps.tap(attributeToLayerInput);
+        if (attributeToLayerInput) assertLrpCovers(method, [step], this.#plans);
+        return lrpBackward(method, this.#graph, this.#plans, inputs, target, {
+          stop: step,
+          throughStop: attributeToLayerInput,
+          verbose,
+        });
+      },
+      (pass) =>
+        attributeToLayerInput
+          ? pass.stepInputRelevance![0]
+          : pass.relevance.get(step.outputIds[0])!,
+      withDelta,
+    );
   }
 }
