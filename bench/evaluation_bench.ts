@@ -11,7 +11,6 @@ import {
   loadCheckpoint,
   loadFashionMnist,
   PRETRAINED_CLASSIFIER_DIR,
-  tf,
   toTensors,
   tutorialExplainers,
 } from "../lib/mod.ts";

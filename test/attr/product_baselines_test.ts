@@ -61,7 +61,7 @@ Deno.test("`ProductBaselines.asBaselines()` is FeatureAblation's baselines: x âˆ
   }
 });
 
-Deno.test("`ProductBaselines.asBaselines(featureMask)` spreads a draw over feature groups (one value per channel)", async () => {
+Deno.test("`ProductBaselines.asBaselines(featureMask)` spreads a draw over feature groups (one value per channel)", () => {
   const product = new ProductBaselines([[0.25], [0.5, 0.75]], { seed: 1 });
   const twin = new ProductBaselines([[0.25], [0.5, 0.75]], { seed: 1 });
   const channelMask = tf.tensor4d([0, 1], [1, 1, 1, 2], "int32");
