@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PlotlyLayout } from "../display/figure_spec.ts";
+import type { PlotlyLayout, RgbaImage } from "../display/figure_spec.ts";
 
 /** One subplot cell of a grid. */
 export interface Cell {
@@ -117,4 +117,23 @@ export function cellTitle(cell: Cell, text: string): Record<string, unknown> {
     showarrow: false,
     font: { size: 13 },
   };
+}
+
+/** The subplot grid a figure carries, so that more panels can be drawn into its cells. */
+export interface SubplotGrid {
+  rows: number;
+  cols: number;
+  /** The cells, row-major. */
+  cells: readonly Cell[];
+  /** Width and height of a cell's image area, in pixels. */
+  cellWidth: number;
+  cellHeight: number;
+  /** Room above each cell for its title, in pixels. */
+  topPx: number;
+  /** Room right of each cell for a colour bar, in pixels. */
+  rightPx: number;
+  /** Width of the plotting area (the figure less its margins), in pixels. */
+  plotWidth: number;
+  /** What each cell shows in the PNG rendering; `undefined` for a cell not drawn yet. */
+  rasters: readonly (readonly (RgbaImage | undefined)[])[];
 }

@@ -13,7 +13,7 @@ import type {
 } from "../display/figure_spec.ts";
 import { figureMimeBundle, type MimeBundle } from "../display/mime_bundle.ts";
 import { jupyterApi, publishBundle } from "../display/_jupyter_api.ts";
-import type { SubplotGrid } from "./make_subplots.ts";
+import type { SubplotGrid } from "./_subplots.ts";
 
 /** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;

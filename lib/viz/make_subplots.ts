@@ -4,32 +4,14 @@
  *
  * @module
  */
-import type { RgbaImage } from "../display/figure_spec.ts";
-import { type Cell, grid } from "./_subplots.ts";
+import { type Cell, grid, type SubplotGrid } from "./_subplots.ts";
 import { fitTitle } from "./_title_fit.ts";
 import { Figure } from "./figure.ts";
 
 /** One cell of a {@linkcode SubplotGrid}: its axis ids and its domain in paper coordinates. */
 export type SubplotCell = Cell;
 
-/** The subplot grid a figure carries, so that more panels can be drawn into its cells. */
-export interface SubplotGrid {
-  rows: number;
-  cols: number;
-  /** The cells, row-major. */
-  cells: readonly SubplotCell[];
-  /** Width and height of a cell's image area, in pixels. */
-  cellWidth: number;
-  cellHeight: number;
-  /** Room above each cell for its title, in pixels. */
-  topPx: number;
-  /** Room right of each cell for a colour bar, in pixels. */
-  rightPx: number;
-  /** Width of the plotting area (the figure less its margins), in pixels. */
-  plotWidth: number;
-  /** What each cell shows in the PNG rendering; `undefined` for a cell not drawn yet. */
-  rasters: readonly (readonly (RgbaImage | undefined)[])[];
-}
+export type { SubplotGrid };
 
 /** Where to draw a panel: a cell of a figure made by {@linkcode makeSubplots}. */
 export interface SubplotTarget {
