@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { formatBytes, ProgressBar } from "../../lib/display/progress_bar.ts";
+import { captureStderr } from "../_helpers/capture_stderr.ts";
 
 /** What `run` writes to stderr. */
 async function stderrOf(run: () => Promise<void>): Promise<string> {
-  const original = Deno.stderr.writeSync;
-  const decoder = new TextDecoder();
-  let text = "";
-  Deno.stderr.writeSync = (bytes: Uint8Array) => {
-    text += decoder.decode(bytes);
-    return bytes.length;
-  };
-  try {
-    await run();
-    return text;
-  } finally {
-    Deno.stderr.writeSync = original;
-  }
+  return (await captureStderr(run)).text;
 }
 
 Deno.test("`ProgressBar` in lines mode prints a line per crossed step and the final state", async () => {

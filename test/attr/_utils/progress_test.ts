@@ -11,38 +11,19 @@ import {
 } from "../../../lib/mod.ts";
 import { callProgress } from "../../../lib/attr/_utils/progress.ts";
 import { assertAllClose } from "../../_helpers/tensor_asserts.ts";
-
-/**
- * What `run` writes to stderr, where progress goes outside Jupyter (`deno test`'s stderr is not a
- * terminal, so the bar prints a line every 10 %), and its result.
- */
-async function withStderr<T>(run: () => Promise<T>): Promise<{ text: string; result: T }> {
-  const original = Deno.stderr.writeSync;
-  const decoder = new TextDecoder();
-  let text = "";
-  Deno.stderr.writeSync = (bytes: Uint8Array) => {
-    text += decoder.decode(bytes);
-    return bytes.length;
-  };
-  try {
-    const result = await run();
-    return { text, result };
-  } finally {
-    Deno.stderr.writeSync = original;
-  }
-}
+import { captureStderr } from "../../_helpers/capture_stderr.ts";
 
 const model = (x: tf.Tensor) => x.square().sum(1, true);
 const x = tf.tensor2d([[1, 2], [3, -1]]);
 
 Deno.test("`callProgress()` is silent unless asked, and counts units under Captum's label", async () => {
-  const silent = await withStderr(async () => {
+  const silent = await captureStderr(async () => {
     const p = callProgress(false, "IntegratedGradients", 10, "steps");
     await p.advance(5);
     await p.finish();
   });
   assert.equal(silent.text, "");
-  const shown = await withStderr(async () => {
+  const shown = await captureStderr(async () => {
     const p = callProgress(true, "IntegratedGradients", 10, "steps");
     await p.advance(5);
     await p.finish();
@@ -55,7 +36,7 @@ Deno.test("`callProgress()` is silent unless asked, and counts units under Captu
 Deno.test("`showProgress` reports a path method's steps chunk by chunk, with the same result", async () => {
   const ig = new IntegratedGradients(model);
   const plain = await ig.attribute(x, { nSteps: 8, internalBatchSize: 4 });
-  const { text, result } = await withStderr(() =>
+  const { text, result } = await captureStderr(() =>
     ig.attribute(x, { nSteps: 8, internalBatchSize: 4, showProgress: true })
   );
   assertAllClose(result, plain);
@@ -64,7 +45,7 @@ Deno.test("`showProgress` reports a path method's steps chunk by chunk, with the
     [...text.matchAll(/(\d+)\/8 steps/g)].map((m) => Number(m[1])),
     [2, 4, 6, 8, 8],
   );
-  const quiet = await withStderr(() => ig.attribute(x, { nSteps: 8 }));
+  const quiet = await captureStderr(() => ig.attribute(x, { nSteps: 8 }));
   assert.equal(quiet.text, "");
 });
 
@@ -109,7 +90,7 @@ Deno.test("`showProgress` on layer, perturbation, NoiseTunnel and metric calls e
     ],
   ];
   for (const [label, run] of calls) {
-    const { text, result } = await withStderr(run);
+    const { text, result } = await captureStderr(run);
     result.dispose();
     const last = text.trim().split("\n").at(-1)!;
     assert.ok(last.startsWith(`${label} `) && last.includes(" 100% "), `${label}: ${last}`);
