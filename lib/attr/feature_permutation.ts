@@ -42,17 +42,8 @@ export class FeaturePermutation extends PerturbationAttribution {
     const method = this.methodName;
     const { target, seed = 0 } = options;
     this.validateInputsAndTarget(inputs, target);
-    assertNumber(method, "seed", seed);
+    assertPermutableBatch(method, inputs, seed, "features");
     const n = inputs.shape[0];
-    if (n < 2) {
-      throw attributionRangeError(
-        method,
-        "inputs",
-        "a batch of at least 2 examples (features are permuted across the batch)",
-        inputs,
-        "Pass several examples at once, e.g. a test batch.",
-      );
-    }
     const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
     const random = new SeededRandom(seed);
     const perms = Array.from(mask.present, () => {
@@ -75,5 +66,29 @@ export class FeaturePermutation extends PerturbationAttribution {
       perturbationsPerEval,
       showProgress: options.showProgress,
     });
+  }
+}
+
+/**
+ * Check a permutation method's `seed` and that `inputs` hold at least 2 examples to permute
+ * `what` ("features", "activations") across.
+ *
+ * @throws {TypeError} for a non-finite seed; {@link RangeError} for a batch of one.
+ */
+export function assertPermutableBatch(
+  method: string,
+  inputs: tf.Tensor,
+  seed: number,
+  what: string,
+): void {
+  assertNumber(method, "seed", seed);
+  if (inputs.shape[0] < 2) {
+    throw attributionRangeError(
+      method,
+      "inputs",
+      `a batch of at least 2 examples (${what} are permuted across the batch)`,
+      inputs,
+      "Pass several examples at once, e.g. a test batch.",
+    );
   }
 }

@@ -3,13 +3,12 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { ProgressOptions, TargetOptions } from "../options.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
-import { tileRows } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerFeatureAblation.attribute}. */
 export interface LayerFeatureAblationOptions extends TargetOptions, ProgressOptions {
@@ -58,23 +57,17 @@ export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution)
     inputs: tf.Tensor,
     options: LayerFeatureAblationOptions = {},
   ): Promise<tf.Tensor> {
-    const { target } = options;
-    const tap = this.validatedTap(inputs, options);
-    const n = inputs.shape[0];
-    const values = tf.tidy(() => tap.layerValue(inputs).clone());
-    try {
-      // Perturbed activation batches are perturbation-major, so the inputs are tiled to match.
-      const forward = (a: tf.Tensor) => tap.forwardFrom(a, () => tileRows(inputs, a.shape[0] / n));
-      const ablation = new FeatureAblation(forward);
-      return await ablation.attribute(values, {
-        target,
-        baselines: options.layerBaselines,
-        featureMask: options.layerMask,
-        perturbationsPerEval: options.perturbationsPerEval,
-        showProgress: options.showProgress,
-      });
-    } finally {
-      values.dispose();
-    }
+    return await this.perturbLayer(
+      inputs,
+      options,
+      (forward, values) =>
+        new FeatureAblation(forward).attribute(values, {
+          target: options.target,
+          baselines: options.layerBaselines,
+          featureMask: options.layerMask,
+          perturbationsPerEval: options.perturbationsPerEval,
+          showProgress: options.showProgress,
+        }),
+    );
   }
 }

@@ -3,13 +3,11 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { ProgressOptions, TargetOptions } from "../options.ts";
-import { FeaturePermutation } from "../feature_permutation.ts";
+import { assertPermutableBatch, FeaturePermutation } from "../feature_permutation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
-import { tileRows } from "./_layer_gradients.ts";
-import { assertNumber, attributionRangeError } from "../_utils/errors.ts";
 
 /** Options of {@linkcode LayerFeaturePermutation.attribute}. */
 export interface LayerFeaturePermutationOptions extends TargetOptions, ProgressOptions {
@@ -60,33 +58,19 @@ export class LayerFeaturePermutation extends withLayerTaps(PerturbationAttributi
     inputs: tf.Tensor,
     options: LayerFeaturePermutationOptions = {},
   ): Promise<tf.Tensor> {
-    const method = this.methodName;
-    const { target, seed = 0 } = options;
-    const tap = this.validatedTap(inputs, options);
-    assertNumber(method, "seed", seed);
-    const n = inputs.shape[0];
-    if (n < 2) {
-      throw attributionRangeError(
-        method,
-        "inputs",
-        "a batch of at least 2 examples (activations are permuted across the batch)",
-        inputs,
-        "Pass several examples at once, e.g. a test batch.",
-      );
-    }
-    const values = tf.tidy(() => tap.layerValue(inputs).clone());
-    try {
-      // Permuted activation batches are perturbation-major, so the inputs are tiled to match.
-      const forward = (a: tf.Tensor) => tap.forwardFrom(a, () => tileRows(inputs, a.shape[0] / n));
-      return await new FeaturePermutation(forward).attribute(values, {
-        target,
-        featureMask: options.layerMask,
-        perturbationsPerEval: options.perturbationsPerEval,
-        showProgress: options.showProgress,
-        seed,
-      });
-    } finally {
-      values.dispose();
-    }
+    const { seed = 0 } = options;
+    assertPermutableBatch(this.methodName, inputs, seed, "activations");
+    return await this.perturbLayer(
+      inputs,
+      options,
+      (forward, values) =>
+        new FeaturePermutation(forward).attribute(values, {
+          target: options.target,
+          featureMask: options.layerMask,
+          perturbationsPerEval: options.perturbationsPerEval,
+          showProgress: options.showProgress,
+          seed,
+        }),
+    );
   }
 }

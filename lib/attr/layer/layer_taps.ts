@@ -8,7 +8,8 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
+import { tileRows } from "./_layer_gradients.ts";
 import { LayerTap } from "../../models/layer_tap.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import type { ForwardFunction, ModelLike } from "../types.ts";
@@ -129,6 +130,30 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
     ): LayerTap {
       this.validateInputsAndTarget(inputs, options.target);
       return this.taps.tap(options.attributeToLayerInput ?? false);
+    }
+
+    /**
+     * Run a perturbation method on the layer's activations (or input, with
+     * `attributeToLayerInput`): `perturb` gets the forward function that runs the rest of the
+     * model from the layer, with the inputs (tiled to the perturbed batch) reaching the branches
+     * that bypass it, and the activations to perturb, disposed afterwards.
+     */
+    protected async perturbLayer(
+      inputs: tf.Tensor,
+      options: Partial<TargetOptions & LayerInputOptions>,
+      perturb: (forward: ForwardFunction, values: tf.Tensor) => Promise<tf.Tensor>,
+    ): Promise<tf.Tensor> {
+      const tap = this.validatedTap(inputs, options);
+      const n = inputs.shape[0];
+      const values = tf.tidy(() => tap.layerValue(inputs).clone());
+      try {
+        // Perturbed activation batches are perturbation-major, so the inputs are tiled to match.
+        const forward = (a: tf.Tensor) =>
+          tap.forwardFrom(a, () => tileRows(inputs, a.shape[0] / n));
+        return await perturb(forward, values);
+      } finally {
+        values.dispose();
+      }
     }
   }
   // TypeScript gives a mixin the base's constructor signature; state the `(model, layer)` one.
