@@ -46,7 +46,8 @@ interface DenseConfig {
   useBias?: boolean;
 }
 
-interface BatchNormalizationConfig {
+/** The `BatchNormalization` config fields the executors read. */
+export interface BatchNormalizationConfig {
   axis?: number;
   epsilon?: number;
   scale?: boolean;
@@ -54,7 +55,7 @@ interface BatchNormalizationConfig {
 }
 
 /** The variables of a `BatchNormalization` layer (tfjs-layers' fields, absent when disabled). */
-interface BatchNormalizationVariables {
+export interface BatchNormalizationVariables {
   gamma?: { read(): tf.Tensor };
   beta?: { read(): tf.Tensor };
   movingMean: { read(): tf.Tensor };

@@ -22,7 +22,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { applyLayer } from "../../models/_apply_layer.ts";
+import {
+  applyLayer,
+  type BatchNormalizationConfig,
+  type BatchNormalizationVariables,
+} from "../../models/_apply_layer.ts";
 import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
 import { modelGraph, runSteps } from "../../models/_model_graph.ts";
 import {
@@ -80,21 +84,6 @@ interface ConvConfig {
   dataFormat?: "channelsFirst" | "channelsLast";
   dilationRate?: number | [number, number];
   useBias?: boolean;
-}
-
-interface BatchNormalizationConfig {
-  axis?: number;
-  epsilon?: number;
-  scale?: boolean;
-  center?: boolean;
-}
-
-/** The variables of a `BatchNormalization` layer (tfjs-layers' fields, absent when disabled). */
-interface BatchNormalizationVariables {
-  gamma?: { read(): tf.Tensor };
-  beta?: { read(): tf.Tensor };
-  movingMean: { read(): tf.Tensor };
-  movingVariance: { read(): tf.Tensor };
 }
 
 /** The bias a rule propagates with: zero under `setBiasToZero`. */
