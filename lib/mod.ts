@@ -394,4 +394,10 @@ export type { SimilarityByLayerFigureOptions } from "./viz/similarity_by_layer_f
 export { metricTableFigure } from "./viz/metric_table_figure.ts";
 export type { MetricTableFigureOptions, MetricTableRow } from "./viz/metric_table_figure.ts";
 
+// Robustness: adversarial attacks (Captum's captum.robust).
+export { FGSM } from "./robust/fgsm.ts";
+export type { AttackConfig, FGSMOptions } from "./robust/fgsm.ts";
+export { crossEntropyLoss, negativeLogLoss } from "./robust/losses.ts";
+export type { LossFunction } from "./robust/losses.ts";
+
 await setBackend("wasm");
