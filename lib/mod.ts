@@ -397,6 +397,8 @@ export type { MetricTableFigureOptions, MetricTableRow } from "./viz/metric_tabl
 // Robustness: adversarial attacks (Captum's captum.robust).
 export { FGSM } from "./robust/fgsm.ts";
 export type { AttackConfig, FGSMOptions } from "./robust/fgsm.ts";
+export { PGD } from "./robust/pgd.ts";
+export type { PGDOptions } from "./robust/pgd.ts";
 export { crossEntropyLoss, negativeLogLoss } from "./robust/losses.ts";
 export type { LossFunction } from "./robust/losses.ts";
 
