@@ -394,4 +394,28 @@ export type { SimilarityByLayerFigureOptions } from "./viz/similarity_by_layer_f
 export { metricTableFigure } from "./viz/metric_table_figure.ts";
 export type { MetricTableFigureOptions, MetricTableRow } from "./viz/metric_table_figure.ts";
 
+// Robustness: adversarial attacks (Captum's captum.robust).
+export { FGSM } from "./robust/fgsm.ts";
+export type { AttackConfig, FGSMOptions } from "./robust/fgsm.ts";
+export { PGD } from "./robust/pgd.ts";
+export type { PGDOptions } from "./robust/pgd.ts";
+export { crossEntropyLoss, negativeLogLoss } from "./robust/losses.ts";
+export type { LossFunction } from "./robust/losses.ts";
+export { AttackComparator, ORIGINAL_KEY } from "./robust/attack_comparator.ts";
+export type {
+  AddAttackOptions,
+  AttackComparatorOptions,
+  AttackComparison,
+  AttackMetric,
+  MetricValue,
+} from "./robust/attack_comparator.ts";
+export { MinParamPerturbation } from "./robust/min_param_perturbation.ts";
+export type {
+  CorrectFunction,
+  MinParamPerturbationConfig,
+  MinParamPerturbationOptions,
+  MinParamPerturbationResult,
+} from "./robust/min_param_perturbation.ts";
+export type { Attack, AttackFunction } from "./robust/_attack_call.ts";
+
 await setBackend("wasm");
