@@ -49,17 +49,10 @@ export async function explainValues(
   return out;
 }
 
-/** {@linkcode explainValues} read as grey maps. */
-export async function explainMaps(
-  metric: string,
-  explainer: ExplainerFunction,
-  model: tf.LayersModel,
-  inputs: tf.Tensor,
-  target: number[],
-  batchSize: number,
-): Promise<HostMaps> {
-  const values = await explainValues(metric, explainer, model, inputs, target, batchSize);
-  return hostMaps(values, inputs.shape);
+/** {@linkcode explainValues} read as grey maps (the same arguments). */
+export async function explainMaps(...args: Parameters<typeof explainValues>): Promise<HostMaps> {
+  const [, , , inputs] = args;
+  return hostMaps(await explainValues(...args), inputs.shape);
 }
 
 /** The class the model predicts for each example (argmax of the output), `batchSize` at a time. */

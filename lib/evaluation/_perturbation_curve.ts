@@ -4,11 +4,11 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ModelLike } from "../attr/types.ts";
+import type { ForwardFunction, ModelLike } from "../attr/types.ts";
 import { assertMetricInteger, metricError } from "../attr/_utils/metric_errors.ts";
 import { gaussianBlur } from "./_blur.ts";
 import { assertOrder, featureGroups, groupRelevance, orderFeatures } from "./_feature_groups.ts";
-import { assertBatchSize, defaultBatchSize, scoreRows } from "./_scores.ts";
+import { hostValues, metricBatchSize, type ScoreOptions, scoreRows } from "./_scores.ts";
 import { trapezoid } from "./_statistics.ts";
 import { metricSetup } from "./_validate.ts";
 import type { PerturbationCurve, PerturbationCurveOptions } from "./perturbation_curve.ts";
@@ -79,16 +79,12 @@ export async function perturbationCurve(
   const forward = metricSetup(metric, model, inputs, attributions, target);
   assertOrder(metric, order);
   assertMetricInteger(metric, "nSteps", nSteps, 1);
-  const batchSize = options.batchSize ?? defaultBatchSize(forward, inputs);
-  assertBatchSize(metric, batchSize);
+  const batchSize = metricBatchSize(metric, forward, inputs, options.batchSize);
   const groups = featureGroups(metric, inputs.shape, patchSize);
   const steps = Math.min(nSteps, groups.count);
   const n = inputs.shape[0];
   const size = groups.size;
-  const [x, a] = await Promise.all([inputs.data(), attributions.data()]) as [
-    Float32Array,
-    Float32Array,
-  ];
+  const [x, a] = await hostValues(inputs, attributions);
   const fill = replacementValues(metric, x, inputs.shape, replacement, blurSigma);
   const points = steps + 1;
   const rows = new Float32Array(n * points * size);
@@ -108,12 +104,30 @@ export async function perturbationCurve(
       exampleOf.push(e);
     }
   }
-  const scores = await scoreRows(metric, forward, rows, inputs.shape.slice(1), exampleOf, {
+  const fractions = Array.from({ length: points }, (_, k) => k / steps);
+  return await scoreCurve(metric, forward, rows, inputs.shape, exampleOf, fractions, {
     target,
     softmax,
     batchSize,
   });
-  const fractions = Array.from({ length: points }, (_, k) => k / steps);
+}
+
+/**
+ * The curve of `rows`, perturbed copies of `inputs` (`[N, ...]`), `fractions.length` consecutive
+ * rows per example, row `r` explaining example `exampleOf[r]`: the scores per example and the
+ * area under each over `fractions`.
+ */
+export async function scoreCurve(
+  metric: string,
+  forward: ForwardFunction,
+  rows: Float32Array,
+  inputShape: readonly number[],
+  exampleOf: readonly number[],
+  fractions: number[],
+  options: ScoreOptions,
+): Promise<PerturbationCurve> {
+  const scores = await scoreRows(metric, forward, rows, inputShape.slice(1), exampleOf, options);
+  const n = inputShape[0], points = fractions.length;
   const perExample: Float64Array[] = [];
   const auc = new Float64Array(n);
   for (let e = 0; e < n; e++) {

@@ -21,14 +21,27 @@ export interface ScoreOptions {
   batchSize: number;
 }
 
-/** The default rows per forward pass: what fits the memory budget, at most 256. */
-export function defaultBatchSize(forward: ForwardFunction, inputs: tf.Tensor): number {
-  return Math.min(256, budgetRows(rowCost(forward, inputs, "forward")));
+/**
+ * The rows per forward pass: `batchSize` when given (checked), else what fits the memory budget,
+ * at most 256.
+ */
+export function metricBatchSize(
+  metric: string,
+  forward: ForwardFunction,
+  inputs: tf.Tensor,
+  batchSize: number | undefined,
+): number {
+  const rows = batchSize ?? Math.min(256, budgetRows(rowCost(forward, inputs, "forward")));
+  assertMetricInteger(metric, "batchSize", rows, 1);
+  return rows;
 }
 
-/** Check a `batchSize` option. */
-export function assertBatchSize(metric: string, batchSize: unknown): void {
-  assertMetricInteger(metric, "batchSize", batchSize, 1);
+/** The host values of `inputs` and of their `attributions`. */
+export async function hostValues(
+  inputs: tf.Tensor,
+  attributions: tf.Tensor,
+): Promise<[Float32Array, Float32Array]> {
+  return await Promise.all([inputs.data(), attributions.data()]) as [Float32Array, Float32Array];
 }
 
 /** The target of rows whose example indices are `examples`. */

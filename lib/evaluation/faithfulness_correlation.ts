@@ -10,7 +10,7 @@ import { SeededRandom } from "../attr/_utils/seeded_random.ts";
 import { assertMetricInteger, metricError } from "../attr/_utils/metric_errors.ts";
 import { featureGroups, groupRelevance } from "./_feature_groups.ts";
 import { replacementValues } from "./_perturbation_curve.ts";
-import { assertBatchSize, defaultBatchSize, scoreRows } from "./_scores.ts";
+import { hostValues, metricBatchSize, scoreRows } from "./_scores.ts";
 import { pearson } from "./_statistics.ts";
 import { metricSetup } from "./_validate.ts";
 
@@ -94,12 +94,8 @@ export async function faithfulnessCorrelation(
       true,
     );
   }
-  const batchSize = options.batchSize ?? defaultBatchSize(forward, inputs);
-  assertBatchSize(METRIC, batchSize);
-  const [x, a] = await Promise.all([inputs.data(), attributions.data()]) as [
-    Float32Array,
-    Float32Array,
-  ];
+  const batchSize = metricBatchSize(METRIC, forward, inputs, options.batchSize);
+  const [x, a] = await hostValues(inputs, attributions);
   const fill = replacementValues(METRIC, x, inputs.shape, replacement, 1);
   const n = inputs.shape[0], size = groups.size, rowsPer = nSamples + 1;
   const random = new SeededRandom(seed);

@@ -16,8 +16,8 @@ import {
   type PerturbationOrder,
 } from "./_feature_groups.ts";
 import { noisyLinearImpute } from "./_noisy_linear_imputation.ts";
-import { assertBatchSize, defaultBatchSize, scoreRows } from "./_scores.ts";
-import { trapezoid } from "./_statistics.ts";
+import { scoreCurve } from "./_perturbation_curve.ts";
+import { hostValues, metricBatchSize } from "./_scores.ts";
 import { metricSetup } from "./_validate.ts";
 import type { PerturbationCurve } from "./perturbation_curve.ts";
 
@@ -118,15 +118,11 @@ export async function road(
   if (!(typeof noise === "number" && noise >= 0)) {
     throw metricError(METRIC, "noise", "a number ≥ 0", noise, "Pass e.g. noise: 0.01.", true);
   }
-  const batchSize = options.batchSize ?? defaultBatchSize(forward, inputs);
-  assertBatchSize(METRIC, batchSize);
+  const batchSize = metricBatchSize(METRIC, forward, inputs, options.batchSize);
   const groups = featureGroups(METRIC, inputs.shape, patchSize);
   const [n, h, w, c] = inputs.shape;
   const size = groups.size, points = percentages.length;
-  const [x, a] = await Promise.all([inputs.data(), attributions.data()]) as [
-    Float32Array,
-    Float32Array,
-  ];
+  const [x, a] = await hostValues(inputs, attributions);
   const random = new SeededRandom(seed);
   const rows = new Float32Array(n * points * size);
   const exampleOf: number[] = [];
@@ -144,17 +140,9 @@ export async function road(
       exampleOf.push(e);
     }
   }
-  const scores = await scoreRows(METRIC, forward, rows, inputs.shape.slice(1), exampleOf, {
+  return await scoreCurve(METRIC, forward, rows, inputs.shape, exampleOf, [...percentages], {
     target,
     softmax,
     batchSize,
   });
-  const fractions = [...percentages];
-  const perExample: Float64Array[] = [];
-  const auc = new Float64Array(n);
-  for (let e = 0; e < n; e++) {
-    perExample.push(scores.slice(e * points, (e + 1) * points));
-    auc[e] = trapezoid(fractions, perExample[e]);
-  }
-  return { fractions, scores: perExample, auc };
 }

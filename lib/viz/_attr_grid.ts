@@ -67,6 +67,41 @@ export interface AttrGridOptions {
   scale: GridScale;
 }
 
+/** The user-facing options {@linkcode gridOptions} reads (those of `visualizeImageAttr*`). */
+export interface AttrFigureOptions {
+  outlierPerc?: number;
+  alphaOverlay?: number;
+  showColorbar?: boolean;
+  width?: number;
+  height?: number;
+  cmap?: ColorScaleInput;
+  scale?: GridScale;
+}
+
+/**
+ * The grid options of a figure drawn with `options` (defaults filled in), titled `title`, with
+ * panels `panelSize` pixels wide; colour bars only where `usesHeat` (a heat-map panel).
+ */
+export function gridOptions(
+  options: AttrFigureOptions,
+  title: string,
+  panelSize: number,
+  usesHeat: boolean,
+): AttrGridOptions {
+  const { outlierPerc = 2, alphaOverlay = 0.5, showColorbar = true } = options;
+  return {
+    outlierPerc,
+    alphaOverlay,
+    showColorbar: showColorbar && usesHeat,
+    title,
+    panelSize,
+    width: options.width,
+    height: options.height,
+    cmap: options.cmap,
+    scale: options.scale ?? "normalized",
+  };
+}
+
 const PANEL_TITLE_SIZE = 13;
 const FIGURE_TITLE_SIZE = 15;
 const GAP_PX = 16;

@@ -9,6 +9,7 @@ import { normalizeGrey } from "../evaluation/_maps.ts";
 import type { ModelParameterRandomizationResult } from "../evaluation/model_parameter_randomization.ts";
 import { Figure } from "./figure.ts";
 import { cellTitle, grid, imageAxes } from "./_subplots.ts";
+import { stepLabel } from "./_step_label.ts";
 
 /** Options of {@linkcode randomizationGridFigure}. */
 export interface RandomizationGridFigureOptions {
@@ -101,13 +102,7 @@ export function randomizationGridFigure(
       });
       axes = { ...axes, ...imageAxes(cell, height, width) };
       if (r === 0) {
-        const step = c === 0 ? undefined : result.steps[c - 1];
-        const label = step === undefined
-          ? "original"
-          : result.mode === "cascading" && c > 1
-          ? `+${step.layer}`
-          : step.layer;
-        annotations.push(cellTitle(cell, label));
+        annotations.push(cellTitle(cell, c === 0 ? "original" : stepLabel(result, c - 1)));
       }
       if (c === 0) {
         annotations.push({

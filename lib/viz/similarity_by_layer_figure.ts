@@ -9,6 +9,7 @@ import { SIMILARITY_MEASURES, type SimilarityMeasure } from "../evaluation/map_s
 import type { ModelParameterRandomizationResult } from "../evaluation/model_parameter_randomization.ts";
 import { Figure } from "./figure.ts";
 import { lineColor } from "./_palette.ts";
+import { stepLabel } from "./_step_label.ts";
 
 const MEASURE_TITLES: Record<SimilarityMeasure, string> = {
   spearmanAbs: "Spearman rank correlation (absolute values)",
@@ -103,12 +104,7 @@ export function similarityByLayerFigure(
     });
     for (const [m, method] of methods.entries()) {
       const result = results[method];
-      const labels = [
-        "none",
-        ...result.steps.map((s, k) =>
-          result.mode === "cascading" && k > 0 ? `+${s.layer}` : s.layer
-        ),
-      ];
+      const labels = ["none", ...result.steps.map((_, k) => stepLabel(result, k))];
       const means = result.steps.map((s) => {
         const v = s.similarity[measure];
         return Number((v.reduce((a, b) => a + b, 0) / v.length).toFixed(4));

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ArrayInput } from "./array_input.ts";
-import { attrGridFigure, drawIntoSubplot } from "./_attr_grid.ts";
+import { attrGridFigure, drawIntoSubplot, gridOptions } from "./_attr_grid.ts";
 import type { ColorScaleInput } from "./_colormaps.ts";
 import type { SubplotTarget } from "./make_subplots.ts";
 import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
@@ -114,34 +114,18 @@ export function visualizeImageAttr(
   image?: ArrayInput | null,
   options: VisualizeImageAttrOptions = {},
 ): Figure {
-  const {
-    method = "heat_map",
-    sign = "absolute_value",
-    outlierPerc = 2,
-    alphaOverlay = 0.5,
-    showColorbar = true,
-    panelSize = 320,
-  } = options;
+  const { method = "heat_map", sign = "absolute_value", panelSize = 320 } = options;
   const title = options.title ?? panelTitle(method, sign);
   const context = "Cannot visualize image attributions";
-  const gridOptions = {
-    outlierPerc,
-    alphaOverlay,
-    showColorbar: showColorbar && (method === "heat_map" || method === "blended_heat_map"),
-    title,
-    panelSize,
-    width: options.width,
-    height: options.height,
-    cmap: options.cmap,
-    scale: options.scale ?? "normalized",
-  };
+  const usesHeat = method === "heat_map" || method === "blended_heat_map";
+  const grid = gridOptions(options, title, panelSize, usesHeat);
   if (options.into !== undefined) {
     return drawIntoSubplot(
       options.into,
       attr,
       image,
       { method, sign, title },
-      gridOptions,
+      grid,
       context,
     );
   }
@@ -151,7 +135,7 @@ export function visualizeImageAttr(
     [{ attrIndex: 0, method, sign, title, row: 0, col: 0 }],
     1,
     1,
-    gridOptions,
+    grid,
     context,
     false,
   );

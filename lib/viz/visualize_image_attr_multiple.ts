@@ -5,7 +5,7 @@
  * @module
  */
 import type { ArrayInput } from "./array_input.ts";
-import { attrGridFigure, type PanelSpec } from "./_attr_grid.ts";
+import { attrGridFigure, gridOptions, type PanelSpec } from "./_attr_grid.ts";
 import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
 import type { Figure } from "./figure.ts";
 import type { VisualizeSign } from "./normalize_attr.ts";
@@ -115,12 +115,7 @@ export function visualizeImageAttrMultiple(
         `${options.titles.length}.`,
     );
   }
-  const {
-    outlierPerc = 2,
-    alphaOverlay = 0.5,
-    showColorbar = true,
-    panelSize = 240,
-  } = options;
+  const { panelSize = 240 } = options;
   const methodTitle = (j: number) => options.titles?.[j] ?? panelTitle(methods[j], signs[j]);
   const panels: PanelSpec[] = [];
   let attrs: ArrayInput[];
@@ -181,17 +176,7 @@ export function visualizeImageAttrMultiple(
     panels,
     rows,
     cols,
-    {
-      outlierPerc,
-      alphaOverlay,
-      showColorbar: showColorbar && usesHeat,
-      title,
-      panelSize,
-      width: options.width,
-      height: options.height,
-      cmap: options.cmap,
-      scale: options.scale ?? "normalized",
-    },
+    gridOptions(options, title, panelSize, usesHeat),
     context,
     true,
   );
