@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { describeValue } from "../attr/_utils/errors.ts";
+import { argumentMessage } from "../attr/_utils/errors.ts";
 import type { ModelLike } from "../attr/types.ts";
 
 function message(
@@ -15,9 +15,25 @@ function message(
   received: unknown,
   fix: string,
 ): string {
-  return `Cannot compute ${method} perturbations: ${what} must be ${expected}, received ${
-    describeValue(received)
-  }. ${fix}`;
+  return argumentMessage(method, what, expected, received, fix, "perturbations");
+}
+
+/** Assert `value` is an integer ≥ `min` (a count: attempts, steps). */
+export function assertCount(
+  method: string,
+  what: string,
+  value: unknown,
+  min: number,
+  fix: string,
+): asserts value is number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= min) return;
+  throw perturbationRangeError(
+    method,
+    what,
+    min === 0 ? "a non-negative integer" : min === 1 ? "a positive integer" : `an integer ≥ ${min}`,
+    value,
+    fix,
+  );
 }
 
 /** A `TypeError` for a wrong type or shape of argument `what`. */

@@ -9,6 +9,7 @@ import type { ModelLike } from "../attr/types.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
 import { assertAttack, type Attack, attackName, ownedOutput, runAttack } from "./_attack_call.ts";
 import {
+  assertCount,
   assertInputs,
   assertModel,
   perturbationRangeError,
@@ -180,15 +181,7 @@ export class AttackComparator {
         "Pass a distinct name option.",
       );
     }
-    if (!Number.isInteger(numAttempts) || numAttempts < 1) {
-      throw perturbationRangeError(
-        METHOD,
-        "numAttempts",
-        "a positive integer",
-        numAttempts,
-        "Pass e.g. numAttempts: 1.",
-      );
-    }
+    assertCount(METHOD, "numAttempts", numAttempts, 1, "Pass e.g. numAttempts: 1.");
     this.#attacks.set(name, {
       attack,
       name,

@@ -9,6 +9,7 @@ import type { ModelLike } from "../attr/types.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
 import { assertAttack, type Attack, ownedOutput, runAttack } from "./_attack_call.ts";
 import {
+  assertCount,
   assertFiniteNumber,
   assertInputs,
   assertModel,
@@ -159,15 +160,7 @@ export class MinParamPerturbation {
         'Pass mode: "linear" or mode: "binary".',
       );
     }
-    if (!Number.isInteger(numAttempts) || numAttempts < 1) {
-      throw perturbationRangeError(
-        METHOD,
-        "numAttempts",
-        "a positive integer",
-        numAttempts,
-        "Pass e.g. numAttempts: 1.",
-      );
-    }
+    assertCount(METHOD, "numAttempts", numAttempts, 1, "Pass e.g. numAttempts: 1.");
     if (correctFn !== undefined && typeof correctFn !== "function") {
       throw perturbationTypeError(
         METHOD,

@@ -11,9 +11,9 @@ import { ProgressBar } from "../display/progress_bar.ts";
 import { bound, signedGradientStep } from "./_attack_step.ts";
 import { type AttackConfig, resolveAttack, type ResolvedAttack, resolveStep } from "./fgsm.ts";
 import {
+  assertCount,
   assertFiniteNumber,
   assertOptionalBoolean,
-  perturbationRangeError,
   perturbationTypeError,
 } from "./_errors.ts";
 
@@ -128,15 +128,7 @@ export class PGD {
     } = options;
     assertFiniteNumber("PGD", "radius", radius, { nonNegative: true });
     assertFiniteNumber("PGD", "stepSize", stepSize, { nonNegative: true });
-    if (typeof stepNum !== "number" || !Number.isInteger(stepNum) || stepNum < 0) {
-      throw perturbationRangeError(
-        "PGD",
-        "stepNum",
-        "a non-negative integer",
-        stepNum,
-        "Pass the number of steps, e.g. stepNum: 10.",
-      );
-    }
+    assertCount("PGD", "stepNum", stepNum, 0, "Pass the number of steps, e.g. stepNum: 10.");
     if (norm !== "Linf" && norm !== "L2") {
       throw perturbationTypeError(
         "PGD",

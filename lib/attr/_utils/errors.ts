@@ -30,15 +30,19 @@ export function errorPrefix(method: string): string {
   return `Cannot compute ${method} attributions`;
 }
 
-/** "Cannot compute M attributions: what must be expected, received …. fix" */
-function argumentMessage(
+/**
+ * "Cannot compute M <noun>: what must be expected, received …. fix" — `noun` is "attributions"
+ * for the explainers, "perturbations" for the robustness tools.
+ */
+export function argumentMessage(
   method: string,
   what: string,
   expected: string,
   received: unknown,
   fix: string,
+  noun = "attributions",
 ): string {
-  return `${errorPrefix(method)}: ${what} must be ${expected}, received ${
+  return `Cannot compute ${method} ${noun}: ${what} must be ${expected}, received ${
     describeValue(received)
   }. ${fix}`;
 }
