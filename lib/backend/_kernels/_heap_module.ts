@@ -63,3 +63,55 @@ export function heapModule<T>(base64: string): HeapModule<T> {
 export function heapOffset(backend: BackendWasm, info: tf.TensorInfo): number {
   return backend.dataIdMap.get(info.dataId)!.memoryOffset;
 }
+
+/** A heap module built twice: with relaxed SIMD (fused multiply-adds) and with plain SIMD128. */
+export interface SimdHeapModule<T> {
+  /**
+   * The relaxed-SIMD build on `backend`'s heap where the runtime compiles it (and `relaxedSimd`
+   * asks for it), otherwise the plain SIMD128 build, or `null` when neither is available.
+   */
+  on(backend: BackendWasm, relaxedSimd: boolean): { exports: T; wasm: EmscriptenModule } | null;
+}
+
+/**
+ * A lazily compiled pair of builds of one heap module, the plain one as the fallback.
+ *
+ * @param relaxedBase64 the relaxed-SIMD build's bytes, base64.
+ * @param plainBase64 the plain SIMD128 build's bytes, base64.
+ */
+export function simdHeapModule<T>(relaxedBase64: string, plainBase64: string): SimdHeapModule<T> {
+  const relaxed = heapModule<T>(relaxedBase64);
+  const plain = heapModule<T>(plainBase64);
+  return {
+    on: (backend, relaxedSimd) => (relaxedSimd ? relaxed.on(backend) : null) ?? plain.on(backend),
+  };
+}
+
+/**
+ * Run `use` with a 16-byte-aligned scratch of `floats` float32 values on the heap, freed after
+ * (also when `use` throws); `null`, without calling `use`, when the scratch cannot be allocated.
+ */
+export function withScratch<R>(
+  wasm: EmscriptenModule,
+  floats: number,
+  use: (scratch: number) => R,
+): R | null {
+  const scratch = wasm._malloc(floats * 4 + 16);
+  if (scratch === 0) return null;
+  try {
+    return use((scratch + 15) & ~15);
+  } finally {
+    wasm._free(scratch);
+  }
+}
+
+/** Whether every one of `infos` is a float32 tensor of rank 4 (what the heap convolutions take). */
+export function float32Rank4(...infos: tf.TensorInfo[]): boolean {
+  return infos.every((info) => info.dtype === "float32" && info.shape.length === 4);
+}
+
+/** Whether `bias` is absent, or float32 with `channels` values (any shape of that size). */
+export function biasFits(bias: tf.TensorInfo | null, channels: number): boolean {
+  if (bias === null) return true;
+  return bias.dtype === "float32" && bias.shape.reduce((a, b) => a * b, 1) === channels;
+}

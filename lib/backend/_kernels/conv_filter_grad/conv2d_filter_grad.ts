@@ -18,7 +18,14 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapModule, heapOffset } from "../_heap_module.ts";
+import {
+  type EmscriptenModule,
+  float32Rank4,
+  heapOffset,
+  simdHeapModule,
+  withScratch,
+} from "../_heap_module.ts";
+import { filledOutput } from "../_output.ts";
 import { CONV_FILTER_GRAD_WASM_BASE64 } from "../_generated/conv_filter_grad_wasm.ts";
 import { CONV_FILTER_GRAD_RELAXED_WASM_BASE64 } from "../_generated/conv_filter_grad_relaxed_wasm.ts";
 
@@ -61,8 +68,10 @@ interface FilterGradExports {
 }
 
 /** Built with relaxed SIMD (fused multiply-adds) and with plain SIMD128 as the fallback. */
-const RELAXED = heapModule<FilterGradExports>(CONV_FILTER_GRAD_RELAXED_WASM_BASE64);
-const PLAIN = heapModule<FilterGradExports>(CONV_FILTER_GRAD_WASM_BASE64);
+const MODULE = simdHeapModule<FilterGradExports>(
+  CONV_FILTER_GRAD_RELAXED_WASM_BASE64,
+  CONV_FILTER_GRAD_WASM_BASE64,
+);
 
 /** Most input channels of {@linkcode fewInChannelsFilterGrad}. */
 const MAX_FEW_CHANNELS = 4;
@@ -84,8 +93,7 @@ function shapesOf(
   filterShape: readonly number[],
   pads: readonly [number, number, number, number],
 ): number[] | null {
-  if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
-  if (x.shape.length !== 4 || dy.shape.length !== 4 || filterShape.length !== 4) return null;
+  if (!float32Rank4(x, dy) || filterShape.length !== 4) return null;
   const [n, h, w, ci] = x.shape;
   const [dn, oh, ow, co] = dy.shape;
   const [kh, kw, fci, fco] = filterShape;
@@ -94,6 +102,31 @@ function shapesOf(
   if (pads.some((p) => !Number.isInteger(p) || p < 0)) return null;
   if (oh !== h + top + bottom - kh + 1 || ow !== w + left + right - kw + 1) return null;
   return [n, h, w, ci, co, kh, kw, oh, ow, top, left];
+}
+
+/** Heap byte offsets of a filter gradient's x, dy and dw, and of its aligned scratch. */
+type GradPointers = [x: number, dy: number, dw: number, scratch: number];
+
+/**
+ * A new float32 buffer of `shape` written by `grad` from the heap offsets of `x`, `dy`, the buffer
+ * and a scratch of `scratchFloats` values (freed after); `null` when the scratch cannot be
+ * allocated. The buffer is freed again if `grad` throws.
+ */
+function runGrad(
+  backend: BackendWasm,
+  wasm: EmscriptenModule,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  shape: number[],
+  scratchFloats: number,
+  grad: (...pointers: GradPointers) => void,
+): tf.TensorInfo | null {
+  const at = (info: tf.TensorInfo) => heapOffset(backend, info);
+  return withScratch(
+    wasm,
+    scratchFloats,
+    (scratch) => filledOutput(backend, shape, (dw) => grad(at(x), at(dy), at(dw), scratch)),
+  );
 }
 
 /**
@@ -116,38 +149,19 @@ export function fewInChannelsFilterGrad(
   if (s === null) return null;
   const [n, h, w, ci, co, kh, kw, oh, ow, top, left] = s;
   if (ci > MAX_FEW_CHANNELS || co % 4 !== 0) return null;
-  const mod = (relaxedSimd ? RELAXED.on(backend) : null) ?? PLAIN.on(backend);
+  const mod = MODULE.on(backend, relaxedSimd);
   if (mod === null) return null;
-  const scratch = mod.wasm._malloc(
-    mod.exports.pairwise_scratch_floats(n, kh * kw * ci * co) * 4 + 16,
+  const scratchFloats = mod.exports.pairwise_scratch_floats(n, kh * kw * ci * co);
+  return runGrad(
+    backend,
+    mod.wasm,
+    x,
+    dy,
+    [kh, kw, ci, co],
+    scratchFloats,
+    (...pointers) =>
+      mod.exports.few_in_filter_grad(...pointers, n, h, w, ci, co, kh, kw, oh, ow, top, left),
   );
-  if (scratch === 0) return null;
-  const dw = backend.makeOutput([kh, kw, ci, co], "float32");
-  try {
-    mod.exports.few_in_filter_grad(
-      heapOffset(backend, x),
-      heapOffset(backend, dy),
-      heapOffset(backend, dw),
-      (scratch + 15) & ~15,
-      n,
-      h,
-      w,
-      ci,
-      co,
-      kh,
-      kw,
-      oh,
-      ow,
-      top,
-      left,
-    );
-  } catch (error) {
-    backend.disposeData(dw.dataId);
-    throw error;
-  } finally {
-    mod.wasm._free(scratch);
-  }
-  return dw;
 }
 
 /**
@@ -172,34 +186,17 @@ export function winogradFilterGrad(
   if (s === null) return null;
   const [n, h, w, ci, co, kh, kw, oh, ow, top, left] = s;
   if (kh !== 3 || kw !== 3 || ci % 4 !== 0 || co % 4 !== 0 || oh * ow < 16) return null;
-  const mod = (relaxedSimd ? RELAXED.on(backend) : null) ?? PLAIN.on(backend);
+  const mod = MODULE.on(backend, relaxedSimd);
   if (mod === null) return null;
-  const scratch = mod.wasm._malloc(
-    mod.exports.winograd_filter_grad_scratch_floats(n, ci, co) * 4 + 16,
+  const scratchFloats = mod.exports.winograd_filter_grad_scratch_floats(n, ci, co);
+  return runGrad(
+    backend,
+    mod.wasm,
+    x,
+    dy,
+    [3, 3, ci, co],
+    scratchFloats,
+    (...pointers) =>
+      mod.exports.winograd_filter_grad(...pointers, n, h, w, ci, co, oh, ow, top, left),
   );
-  if (scratch === 0) return null;
-  const dw = backend.makeOutput([3, 3, ci, co], "float32");
-  try {
-    mod.exports.winograd_filter_grad(
-      heapOffset(backend, x),
-      heapOffset(backend, dy),
-      heapOffset(backend, dw),
-      (scratch + 15) & ~15,
-      n,
-      h,
-      w,
-      ci,
-      co,
-      oh,
-      ow,
-      top,
-      left,
-    );
-  } catch (error) {
-    backend.disposeData(dw.dataId);
-    throw error;
-  } finally {
-    mod.wasm._free(scratch);
-  }
-  return dw;
 }

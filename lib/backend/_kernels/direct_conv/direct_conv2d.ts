@@ -15,7 +15,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
-import { heapModule } from "../_heap_module.ts";
+import { biasFits, float32Rank4, heapModule, heapOffset } from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
 import { DIRECT_CONV_WASM_BASE64 } from "../_generated/direct_conv_wasm.ts";
 
@@ -53,13 +53,82 @@ const MAX_FEW_CHANNELS = 4;
 /** Largest filter height or width. */
 const MAX_KERNEL = 7;
 
-const offset = (backend: BackendWasm, info: tf.TensorInfo) =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
-
 /** Output size of a stride-1 convolution, or 0 when the padding is out of 0..k−1. */
 function outSize(size: number, k: number, before: number, after: number): number {
   for (const p of [before, after]) if (!Number.isInteger(p) || p < 0 || p > k - 1) return 0;
   return Math.max(0, size + before + after - k + 1);
+}
+
+/** Sizes of a stride-1 convolution: input `[n, h, w, cin]`, filter `kh`×`kw`, output `[n, oh, ow, cout]`. */
+interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  top: number;
+  left: number;
+}
+
+/**
+ * The geometry of a stride-1 convolution of `input` (`[n, h, w, cin]`) by a `kh`×`kw` filter with
+ * `cout` outputs, or `null` when the filter is larger than {@linkcode MAX_KERNEL}, a padding is
+ * out of 0..k−1, or the output is empty.
+ */
+function convGeometry(
+  input: tf.TensorInfo,
+  kh: number,
+  kw: number,
+  cout: number,
+  [top, bottom, left, right]: readonly number[],
+): ConvGeometry | null {
+  const [n, h, w, cin] = input.shape;
+  if (kh < 1 || kw < 1 || kh > MAX_KERNEL || kw > MAX_KERNEL) return null;
+  const oh = outSize(h, kh, top, bottom);
+  const ow = outSize(w, kw, left, right);
+  if (n < 1 || oh < 1 || ow < 1) return null;
+  return { n, h, w, cin, cout, kh, kw, oh, ow, top, left };
+}
+
+/**
+ * Run the module's convolution `conv` of `x` by the heap filter `f` (plus `bias` and an optional
+ * relu) into a new `[n, oh, ow, cout]` buffer.
+ */
+function runConv(
+  backend: BackendWasm,
+  conv: ConvFn,
+  x: tf.TensorInfo,
+  f: tf.TensorInfo,
+  bias: tf.TensorInfo | null,
+  g: ConvGeometry,
+  relu: boolean,
+): tf.TensorInfo {
+  const y = backend.makeOutput([g.n, g.oh, g.ow, g.cout], "float32");
+  const { n, h, w, cin, cout, kh, kw, oh, ow, top, left } = g;
+  conv(
+    heapOffset(backend, x),
+    heapOffset(backend, f),
+    bias === null ? 0 : heapOffset(backend, bias),
+    heapOffset(backend, y),
+    n,
+    h,
+    w,
+    cin,
+    cout,
+    kh,
+    kw,
+    oh,
+    ow,
+    top,
+    left,
+    bias === null ? 0 : 1,
+    relu ? 1 : 0,
+  );
+  return y;
 }
 
 /**
@@ -84,43 +153,15 @@ export function fewInChannelsConv2d(
   pads: [number, number, number, number],
   relu: boolean,
 ): tf.TensorInfo | null {
-  if (x.dtype !== "float32" || filter.dtype !== "float32") return null;
-  if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  const [n, h, w, ci] = x.shape;
+  if (!float32Rank4(x, filter)) return null;
+  const [, , , ci] = x.shape;
   const [kh, kw, fci, co] = filter.shape;
   if (fci !== ci || ci < 1 || ci > MAX_FEW_CHANNELS || co < 4 || co % 4 !== 0) return null;
-  if (kh < 1 || kw < 1 || kh > MAX_KERNEL || kw > MAX_KERNEL) return null;
-  const [top, bottom, left, right] = pads;
-  const oh = outSize(h, kh, top, bottom);
-  const ow = outSize(w, kw, left, right);
-  if (n < 1 || oh < 1 || ow < 1) return null;
-  if (bias !== null) {
-    const size = bias.shape.reduce((a, b) => a * b, 1);
-    if (bias.dtype !== "float32" || size !== co) return null;
-  }
+  const g = convGeometry(x, kh, kw, co, pads);
+  if (g === null || !biasFits(bias, co)) return null;
   const mod = MODULE.on(backend);
   if (mod === null) return null;
-  const y = backend.makeOutput([n, oh, ow, co], "float32");
-  mod.exports.few_in_conv2d(
-    offset(backend, x),
-    offset(backend, filter),
-    bias === null ? 0 : offset(backend, bias),
-    offset(backend, y),
-    n,
-    h,
-    w,
-    ci,
-    co,
-    kh,
-    kw,
-    oh,
-    ow,
-    top,
-    left,
-    bias === null ? 0 : 1,
-    relu ? 1 : 0,
-  );
-  return y;
+  return runConv(backend, mod.exports.few_in_conv2d, x, filter, bias, g, relu);
 }
 
 /**
@@ -164,16 +205,12 @@ export function fewInChannelsConv2dBackpropInput(
   filter: tf.TensorInfo,
   pads: [number, number, number, number],
 ): tf.TensorInfo | null {
-  if (dy.dtype !== "float32" || filter.dtype !== "float32") return null;
-  if (dy.shape.length !== 4 || filter.shape.length !== 4) return null;
-  const [n, h, w, c] = dy.shape;
+  if (!float32Rank4(dy, filter)) return null;
+  const [, , , c] = dy.shape;
   const [kh, kw, ci, co] = filter.shape;
   if (co !== c || co < 4 || co % 4 !== 0 || ci < 1 || ci > MAX_FEW_CHANNELS) return null;
-  if (kh < 1 || kw < 1 || kh > MAX_KERNEL || kw > MAX_KERNEL) return null;
-  const [top, bottom, left, right] = pads;
-  const oh = outSize(h, kh, top, bottom);
-  const ow = outSize(w, kw, left, right);
-  if (n < 1 || oh < 1 || ow < 1) return null;
+  const g = convGeometry(dy, kh, kw, ci, pads);
+  if (g === null) return null;
   const mod = MODULE.on(backend);
   if (mod === null) return null;
   const f = derivedBuffer(
@@ -182,25 +219,5 @@ export function fewInChannelsConv2dBackpropInput(
     `direct conv few-out flipped ${filter.shape.join("x")}`,
     () => flipToFewOut(backend, filter),
   );
-  const dx = backend.makeOutput([n, oh, ow, ci], "float32");
-  mod.exports.few_out_conv2d(
-    offset(backend, dy),
-    offset(backend, f),
-    0,
-    offset(backend, dx),
-    n,
-    h,
-    w,
-    co,
-    ci,
-    kh,
-    kw,
-    oh,
-    ow,
-    top,
-    left,
-    0,
-    0,
-  );
-  return dx;
+  return runConv(backend, mod.exports.few_out_conv2d, dy, f, null, g, false);
 }

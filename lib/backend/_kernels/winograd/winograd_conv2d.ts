@@ -14,7 +14,14 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
-import { heapModule } from "../_heap_module.ts";
+import {
+  biasFits,
+  float32Rank4,
+  heapOffset,
+  simdHeapModule,
+  withScratch,
+} from "../_heap_module.ts";
+import { filledOutput } from "../_output.ts";
 import { heapView } from "../_wasm.ts";
 import { WINOGRAD_WASM_BASE64 } from "../_generated/winograd_wasm.ts";
 import { WINOGRAD_RELAXED_WASM_BASE64 } from "../_generated/winograd_relaxed_wasm.ts";
@@ -50,8 +57,7 @@ interface WinogradExports {
  * The same kernel built twice: with relaxed SIMD (its GEMMs use `f32x4.relaxed_madd`, a fused
  * multiply-add where the CPU has one) and with plain SIMD128 for runtimes without relaxed SIMD.
  */
-const RELAXED = heapModule<WinogradExports>(WINOGRAD_RELAXED_WASM_BASE64);
-const PLAIN = heapModule<WinogradExports>(WINOGRAD_WASM_BASE64);
+const MODULE = simdHeapModule<WinogradExports>(WINOGRAD_RELAXED_WASM_BASE64, WINOGRAD_WASM_BASE64);
 
 /** Winograd's filter transform matrix G for F(2×2, 3×3) (4×3). */
 const G2 = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
@@ -174,8 +180,7 @@ export function winogradConv2d(
     tile: tileOption = "auto",
   }: WinogradOptions = {},
 ): tf.TensorInfo | null {
-  if (x.dtype !== "float32" || filter.dtype !== "float32") return null;
-  if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  if (!float32Rank4(x, filter)) return null;
   const [n, h, w, ci] = x.shape;
   const [fh, fw, fa, fb] = filter.shape;
   const co = flipped ? fa : fb;
@@ -187,16 +192,13 @@ export function winogradConv2d(
   const ow = w + left + right - 2;
   if (n < 1 || oh < 1 || ow < 1) return null;
   if (n * Math.ceil(oh / 2) * Math.ceil(ow / 2) < minTiles) return null;
-  if (bias !== null) {
-    const size = bias.shape.reduce((a, b) => a * b, 1);
-    if (bias.dtype !== "float32" || size !== co) return null;
-  }
+  if (!biasFits(bias, co)) return null;
   const tile = tileOption === "auto"
     ? (36 * Math.ceil(oh / 4) * Math.ceil(ow / 4) < 16 * Math.ceil(oh / 2) * Math.ceil(ow / 2)
       ? 4
       : 2)
     : tileOption;
-  const mod = (relaxedSimd ? RELAXED.on(backend) : null) ?? PLAIN.on(backend);
+  const mod = MODULE.on(backend, relaxedSimd);
   if (mod === null) return null;
   const u = derivedBuffer(
     backend,
@@ -204,41 +206,34 @@ export function winogradConv2d(
     `winograd F(${tile}x${tile},3x3) U ${flipped ? "flipped " : ""}${filter.shape.join("x")}`,
     () => transformFilter(backend, filter, flipped, tile === 4 ? G4 : G2),
   );
-  const y = backend.makeOutput([n, oh, ow, co], "float32");
   const scratchFloats = tile === 4
     ? mod.exports.winograd4_scratch_floats
     : mod.exports.winograd_scratch_floats;
   const conv = tile === 4 ? mod.exports.winograd4_conv2d : mod.exports.winograd_conv2d;
-  const scratch = mod.wasm._malloc(scratchFloats(ci, co) * 4 + 16);
-  if (scratch === 0) {
-    backend.disposeData(y.dataId);
-    return null; // no memory for the scratch: let XNNPACK try
-  }
-  const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
-  try {
-    conv(
-      offset(x),
-      offset(u),
-      bias === null ? 0 : offset(bias),
-      offset(y),
-      (scratch + 15) & ~15,
-      n,
-      h,
-      w,
-      ci,
-      co,
-      oh,
-      ow,
-      top,
-      left,
-      bias === null ? 0 : 1,
-      relu ? 1 : 0,
-    );
-  } catch (error) {
-    backend.disposeData(y.dataId);
-    throw error;
-  } finally {
-    mod.wasm._free(scratch);
-  }
-  return y;
+  const offset = (info: tf.TensorInfo) => heapOffset(backend, info);
+  // null when there is no memory for the scratch: let XNNPACK try
+  return withScratch(
+    mod.wasm,
+    scratchFloats(ci, co),
+    (scratch) =>
+      filledOutput(backend, [n, oh, ow, co], (y) =>
+        conv(
+          offset(x),
+          offset(u),
+          bias === null ? 0 : offset(bias),
+          offset(y),
+          scratch,
+          n,
+          h,
+          w,
+          ci,
+          co,
+          oh,
+          ow,
+          top,
+          left,
+          bias === null ? 0 : 1,
+          relu ? 1 : 0,
+        )),
+  );
 }
