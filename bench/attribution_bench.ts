@@ -139,7 +139,10 @@ const header = [
 const probeAfter = machineProbeMs();
 printTable(header, rows);
 console.log(machineLine(probeBefore, probeAfter));
-console.log("ratio = ours / Captum's captum_ms (target: within 2x)\n");
+console.log(
+  "ratio = ours / Captum's captum_ms. " +
+    "Captum's times are the fixture's, recorded on another day and machine: for same-run ratios, run `deno task bench:reference`.\n",
+);
 
 // ---- deno bench's own timings ----------------------------------------------------------------
 for (const c of cases) {

@@ -121,7 +121,10 @@ const header = ["tutorial CNN, wasm", "1 image ms", "Captum ms", "ratio", "batch
 const probeAfter = machineProbeMs();
 printTable(header, rows);
 console.log(machineLine(probeBefore, probeAfter));
-console.log("ratio = ours / Captum's captum_ms for one image (target: within 2x)\n");
+console.log(
+  "ratio = ours / Captum's captum_ms for one image. " +
+    "Captum's times are the fixture's, recorded on another day and machine: for same-run ratios, run `deno task bench:reference`.\n",
+);
 
 // ---- deno bench's own timings (one image; the batch is in the summary above) ------------------
 for (const c of cases) {

@@ -128,7 +128,7 @@ const header = [
   "training, batches of 64",
   "batches/s",
   "speed-up",
-  `vs PyTorch ${pytorch.toFixed(1)}/s`,
+  `vs PyTorch ${pytorch.toFixed(1)}/s (fixture, another day; see bench:reference)`,
 ];
 printTable(header, rows);
 console.log(

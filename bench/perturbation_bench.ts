@@ -152,8 +152,9 @@ const header = [
 ];
 printTable(header, rows);
 console.log(
-  "ratio = our wall time / Captum's captum_ms; CPU ratio = our process CPU time / captum_ms " +
-    "(target: within 2x)\n",
+  "ratio = our wall time / Captum's captum_ms; CPU ratio = our process CPU time / captum_ms. " +
+    "Captum's times are the fixture's, recorded on another day and machine: for same-run " +
+    "ratios, run `deno task bench:reference`.\n",
 );
 
 // ---- deno bench's own timings (one image; the batches are timed once, above) ---------------
