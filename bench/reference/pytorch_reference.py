@@ -23,10 +23,8 @@ The first line written is {"ready": true, ...} or {"error": message} when torch 
 """
 
 import base64
-import gzip
 import json
 import statistics
-import struct
 import sys
 import time
 import warnings
@@ -58,36 +56,10 @@ except ImportError as error:  # reported to run.ts, which then prints our side a
     sys.exit(0)
 
 
-class FlattenNhwc(nn.Module):
-    """Flatten in NHWC order (h, w, c), as TF.js's flatten does on NHWC tensors."""
-
-    def forward(self, x):
-        return x.permute(0, 2, 3, 1).flatten(1)
-
-
-class TutorialCnn(nn.Module):
-    """lib/models/classifier.ts: conv1 -> ReLU -> conv2 -> ReLU -> flatten (NHWC) -> dense."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(32, 16, 3, padding=1)
-        self.relu2 = nn.ReLU()
-        self.flatten = FlattenNhwc()
-        self.dense = nn.Linear(28 * 28 * 16, 10)
-
-    def forward(self, x):
-        return self.dense(self.flatten(self.relu2(self.conv2(self.relu1(self.conv1(x))))))
-
-
-def read_idx(name):
-    with gzip.open(DATA / name, "rb") as f:
-        raw = f.read()
-    (magic,) = struct.unpack(">I", raw[:4])
-    ndim = magic & 0xFF
-    dims = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
-    return torch.frombuffer(bytearray(raw[4 + 4 * ndim :]), dtype=torch.uint8).reshape(dims)
+# The tutorial CNN's PyTorch twin and the IDX reader are the fixture script's, so the reference
+# bench runs exactly the network the parity fixtures were made on.
+sys.path.insert(0, str(ROOT / "scripts"))
+from captum_fixtures import TutorialCnn, read_idx  # noqa: E402
 
 
 def load_split(prefix):
