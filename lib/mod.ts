@@ -418,4 +418,42 @@ export type {
 } from "./robust/min_param_perturbation.ts";
 export type { Attack, AttackFunction } from "./robust/_attack_call.ts";
 
+// Concept-based interpretability: TCAV (Captum's captum.concept).
+export { Concept } from "./concept/concept.ts";
+export type { ConceptData } from "./concept/concept.ts";
+export { CAV, DEFAULT_CAV_PATH, DEFAULT_MODEL_ID } from "./concept/cav.ts";
+export type { CavStats } from "./concept/cav.ts";
+export { DefaultClassifier } from "./concept/classifier.ts";
+export type {
+  Classifier,
+  ClassifierStats,
+  ConceptActivations,
+  DefaultClassifierConfig,
+  DefaultClassifierOptions,
+} from "./concept/classifier.ts";
+export { TCAV } from "./concept/tcav.ts";
+export type {
+  CAVs,
+  ComputeCavsOptions,
+  LayerAttributor,
+  LayerAttrMethod,
+  TCAVConfig,
+  TCAVInterpretOptions,
+  TCAVLayerScores,
+  TCAVScores,
+} from "./concept/tcav.ts";
+export {
+  significanceSets,
+  TCAV_SCORE_TYPES,
+  tcavSignificance,
+} from "./concept/tcav_significance.ts";
+export type {
+  SignificanceSets,
+  TCAVScoreType,
+  TCAVSignificance,
+  TCAVSignificanceOptions,
+} from "./concept/tcav_significance.ts";
+export { tcavFigure } from "./viz/tcav_figure.ts";
+export type { TCAVFigureOptions } from "./viz/tcav_figure.ts";
+
 await setBackend("wasm");
