@@ -383,15 +383,15 @@ export class TCAV {
         for (let i = 0; i < n; i++) {
           for (let c = 0; c < classes.length; c++) {
             const s = values[i * rows.length + column + c];
-            if (s > 0) signCount[c] += 1 / n;
-            magnitude[c] += s / n;
+            if (s > 0) signCount[c] += 1;
+            magnitude[c] += s;
           }
         }
         // Rows follow the classifier's classes; scores follow the set's concept order.
         const order = concepts.map((c) => classes.indexOf(c.id));
         scores[key][name] = {
-          signCount: order.map((r) => signCount[r]),
-          magnitude: order.map((r) => magnitude[r]),
+          signCount: order.map((r) => signCount[r] / n),
+          magnitude: order.map((r) => magnitude[r] / n),
         };
         column += weights.length;
       }
