@@ -115,6 +115,12 @@ interface TcavLayer {
  * `magnitude` its mean. CAVs are kept in memory and, unless `savePath` is `null`, saved as JSON
  * and loaded instead of retrained. A concept's activations are computed once per layer and kept.
  *
+ * Where this differs from Captum 0.8: activations are kept in memory, not saved as files; CAVs are
+ * JSON, not pickles; `magnitude` is the mean sensitivity, as Captum's code computes it (its
+ * docstring still describes the older Σ positive / Σ |·| ratio); `DefaultClassifier`'s `accs` is
+ * the held-out accuracy (Captum's, for two concepts, is the share of the first concept in the
+ * held-out examples: it takes the argmax over a single column); the default classifier is seeded.
+ *
  * @example
  * ```ts
  * import { Concept, DefaultClassifier, TCAV, tf } from "../mod.ts";

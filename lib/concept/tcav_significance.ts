@@ -120,13 +120,13 @@ export function significanceSets(
  * const [c, r0, r1, r2] = ["striped", "r0", "r1", "r2"].map((n, i) => new Concept(i, n, null));
  * const scores = {
  *   "0-2": { conv2: { signCount: [0.875, 0.125], magnitude: [1, -1] } },
- *   "0-3": { conv2: { signCount: [0.75, 0.25], magnitude: [1, -1] } },
+ *   "0-3": { conv2: { signCount: [0.8125, 0.1875], magnitude: [1, -1] } },
  *   "1-2": { conv2: { signCount: [0.5, 0.5], magnitude: [0, 0] } },
- *   "1-3": { conv2: { signCount: [0.375, 0.625], magnitude: [0, 0] } },
+ *   "1-3": { conv2: { signCount: [0.4375, 0.5625], magnitude: [0, 0] } },
  * };
  * const sets = { conceptSets: [[c, r1], [c, r2]], randomSets: [[r0, r1], [r0, r2]] };
  * const [result] = tcavSignificance(scores, sets);
- * console.log(result.conceptMean, result.randomMean, result.pValue < 0.05); // 0.8125 0.4375 true
+ * console.log(result.conceptMean, result.randomMean, result.pValue < 0.05); // 0.84375 0.46875 true (p ≈ 0.014)
  * ```
  *
  * @throws {TypeError} for sets with fewer than two experimental sets per side, conceptSets (or
