@@ -20,6 +20,7 @@ Records what is deterministic in Captum's `captum.concept` and what it relies on
 """
 
 import json
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -30,13 +31,14 @@ from scipy.stats import ttest_ind
 from sklearn.linear_model import SGDClassifier
 from torch import nn
 
-from captum.concept import TCAV, Concept
-from captum.concept._utils.classifier import Classifier
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import captum_fixtures as cf  # noqa: E402  (the fixtures' writer)
+from captum.concept import TCAV, Concept  # noqa: E402
+from captum.concept._utils.classifier import Classifier  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "fixtures" / "captum" / "concept.json"
 
-
-def listed(t, digits=9):
+def nested(t, digits=9):
+    """A tensor or array as nested lists of floats rounded to `digits` decimals."""
     if isinstance(t, torch.Tensor):
         t = t.detach().numpy()
     return json.loads(json.dumps(numpy.asarray(t, dtype=numpy.float64).round(digits).tolist()))
@@ -120,24 +122,24 @@ def record_tcav():
             result = tcav.interpret(inputs, sets, target=targets)
         scores[name] = {
             key: {
-                layer: {k: listed(v, 12) for k, v in per_layer.items()}
+                layer: {k: nested(v, 12) for k, v in per_layer.items()}
                 for layer, per_layer in by_layer.items()
             }
             for key, by_layer in result.items()
         }
     weights = {
-        "fc1": [listed(model.fc1.weight.T), listed(model.fc1.bias)],
-        "fc2": [listed(model.fc2.weight.T), listed(model.fc2.bias)],
-        "fc3": [listed(model.fc3.weight.T), listed(model.fc3.bias)],
+        "fc1": [nested(model.fc1.weight.T), nested(model.fc1.bias)],
+        "fc2": [nested(model.fc2.weight.T), nested(model.fc2.bias)],
+        "fc3": [nested(model.fc3.weight.T), nested(model.fc3.bias)],
     }
     return {
         "weights": weights,
         "concepts": [
-            {"id": co.id, "name": co.name, "batches": [listed(b) for b in co.data_iter]}
+            {"id": co.id, "name": co.name, "batches": [nested(b) for b in co.data_iter]}
             for co in concepts
         ],
         "sets": [[co.id for co in s] for s in sets],
-        "inputs": listed(inputs),
+        "inputs": nested(inputs),
         "targets": targets,
         "scores": scores,
     }
@@ -153,13 +155,13 @@ def record_sgd():
             warnings.simplefilter("ignore")  # the capped run's ConvergenceWarning
             clf.fit(x, y)
         cases[name] = {
-            "x": listed(x, 12),
+            "x": nested(x, 12),
             "y": [int(v) for v in y],
             "maxIter": max_iter,
             "tol": "-inf" if tol is None else tol,
             "classes": [int(v) for v in clf.classes_],
-            "coef": listed(clf.coef_, 17),
-            "intercept": listed(clf.intercept_, 17),
+            "coef": nested(clf.coef_, 17),
+            "intercept": nested(clf.intercept_, 17),
             "n_iter": int(clf.n_iter_),
         }
 
@@ -220,8 +222,7 @@ def main():
         "sgd": record_sgd(),
         "ttest": record_ttest(),
     }
-    OUT.write_text(json.dumps(fixture, allow_nan=False) + "\n")
-    print(f"wrote {OUT}")
+    cf.write("concept", fixture)
 
 
 if __name__ == "__main__":
