@@ -417,6 +417,14 @@ export type {
   MinParamPerturbationResult,
 } from "./robust/min_param_perturbation.ts";
 export type { Attack, AttackFunction } from "./robust/_attack_call.ts";
+export { accuracyUnderAttack } from "./robust/accuracy_under_attack.ts";
+export type {
+  AccuracyUnderAttackOptions,
+  EpsilonAttack,
+  RobustnessCurve,
+} from "./robust/accuracy_under_attack.ts";
+export { robustnessCurvesFigure } from "./viz/robustness_curves_figure.ts";
+export type { RobustnessCurvesFigureOptions } from "./viz/robustness_curves_figure.ts";
 
 // Concept-based interpretability: TCAV (Captum's captum.concept).
 export { Concept } from "./concept/concept.ts";
