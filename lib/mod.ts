@@ -211,6 +211,46 @@ export type {
   ProductBaselinesOptions,
   ProductBaselineValues,
 } from "./attr/product_baselines.ts";
+export {
+  DataLoaderAttribution,
+  InputRole,
+} from "./attr/dataloader_attribution.ts";
+export type {
+  DataLoader,
+  DataLoaderAttributionOptions,
+  DataLoaderBatch,
+  DataLoaderReduce,
+  InputRoleValue,
+} from "./attr/dataloader_attribution.ts";
+
+// --- attribution: summaries over a dataset ---
+export {
+  CommonStats,
+  Count,
+  GeneralAccumFn,
+  Max,
+  Mean,
+  Min,
+  MSE,
+  Stat,
+  StdDev,
+  Sum,
+  Var,
+} from "./attr/stat.ts";
+export type {
+  AccumulateFunction,
+  MaxOptions,
+  MinOptions,
+  OrderOptions,
+  StatLookup,
+  StatOptions,
+  StatValue,
+  SumOptions,
+} from "./attr/stat.ts";
+export { Summarizer } from "./attr/summarizer.ts";
+export type { SummarizerInput, Summary, SummaryOf } from "./attr/summarizer.ts";
+export { ClassSummarizer } from "./attr/class_summarizer.ts";
+export type { ClassLabel, ClassSummarizerInput, Labels } from "./attr/class_summarizer.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";

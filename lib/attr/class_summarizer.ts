@@ -99,7 +99,7 @@ export class ClassSummarizer<
         const item = (isArray ? examples.map((rows) => rows[e]) : examples[0][e]) as X;
         let summarizer = this.#summaries.get(label);
         if (summarizer === undefined) {
-          summarizer = new Summarizer<X>(this.stats);
+          summarizer = new Summarizer<X>(this.requestedStats);
           this.#summaries.set(label, summarizer);
         }
         summarizer.update(item);

@@ -128,6 +128,8 @@ class SingleTensorSummarizer {
  * ```
  */
 export class Summarizer<X extends SummarizerInput = tf.Tensor | number> {
+  /** The stats as given to the constructor. */
+  protected readonly requestedStats: readonly Stat[];
   /** The stats to update, dependencies first (templates: each input gets copies). */
   protected readonly stats: readonly Stat[];
   /** Positions in `stats` of the stats a summary shows. */
@@ -153,6 +155,7 @@ export class Summarizer<X extends SummarizerInput = tf.Tensor | number> {
       );
     }
     const { ordered, requested } = orderStats(stats);
+    this.requestedStats = [...stats];
     this.stats = ordered;
     this.summaryStatIndices = requested;
   }
