@@ -179,7 +179,8 @@ export class DataLoaderAttribution {
    * `return_input_shape=True`): for each `needAttr` element of shape `[N, ...]`, a tensor
    * `[K, ...]` (K the metric's size, 1 for a scalar) whose elements carry their feature's
    * attribution. One tensor for tensor batches, an array (one per `needAttr` element) for
-   * array batches. The caller owns the returned tensors.
+   * array batches (typed as either for a `tf.data.Dataset` of unknown elements, such as
+   * `tf.data.array(rows).batch(n)`). The caller owns the returned tensors.
    *
    * @throws {TypeError} for batches that are not tensors or arrays, `needAttr` elements that
    *   are not float32 batches or change shape, masks or baselines that do not fit, or a metric
@@ -196,8 +197,12 @@ export class DataLoaderAttribution {
     dataloader: DataLoader<readonly unknown[]>,
     options?: DataLoaderAttributionOptions<A>,
   ): Promise<tf.Tensor[]>;
+  attribute<A extends tf.TensorContainer = tf.Tensor>(
+    dataloader: tf.data.Dataset<tf.TensorContainer>,
+    options?: DataLoaderAttributionOptions<A>,
+  ): Promise<tf.Tensor | tf.Tensor[]>;
   async attribute<A extends tf.TensorContainer = tf.Tensor>(
-    dataloader: DataLoader<DataLoaderBatch>,
+    dataloader: DataLoader<DataLoaderBatch> | tf.data.Dataset<tf.TensorContainer>,
     options: DataLoaderAttributionOptions<A> = {},
   ): Promise<tf.Tensor | tf.Tensor[]> {
     const { values, metricSize: k, layout } = await this.#attributeFeatures(dataloader, options);
@@ -220,7 +225,7 @@ export class DataLoaderAttribution {
    * mask get 0). The caller owns the returned tensor. Options and errors as `attribute()`.
    */
   async attributeFeatures<A extends tf.TensorContainer = tf.Tensor>(
-    dataloader: DataLoader<DataLoaderBatch>,
+    dataloader: DataLoader<DataLoaderBatch> | tf.data.Dataset<tf.TensorContainer>,
     options: DataLoaderAttributionOptions<A> = {},
   ): Promise<tf.Tensor2D> {
     const { values, metricSize, layout } = await this.#attributeFeatures(dataloader, options);
@@ -228,7 +233,7 @@ export class DataLoaderAttribution {
   }
 
   async #attributeFeatures<A extends tf.TensorContainer>(
-    dataloader: DataLoader<DataLoaderBatch>,
+    dataloader: DataLoader<DataLoaderBatch> | tf.data.Dataset<tf.TensorContainer>,
     options: DataLoaderAttributionOptions<A>,
   ): Promise<FeatureAttributions> {
     const { perturbationsPerPass = 1, reduce = concatOutputs as unknown as DataLoaderReduce<A> } =
