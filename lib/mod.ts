@@ -211,10 +211,7 @@ export type {
   ProductBaselinesOptions,
   ProductBaselineValues,
 } from "./attr/product_baselines.ts";
-export {
-  DataLoaderAttribution,
-  InputRole,
-} from "./attr/dataloader_attribution.ts";
+export { DataLoaderAttribution, InputRole } from "./attr/dataloader_attribution.ts";
 export type {
   DataLoader,
   DataLoaderAttributionOptions,
@@ -348,6 +345,20 @@ export type {
   VisualizeImageAttrOptions,
 } from "./viz/visualize_image_attr.ts";
 export { visualizeImageAttrMultiple } from "./viz/visualize_image_attr_multiple.ts";
+export {
+  TIMESERIES_VISUALIZATION_METHODS,
+  visualizeTimeseriesAttr,
+} from "./viz/visualize_timeseries_attr.ts";
+export type {
+  TimeseriesVisualizationMethod,
+  VisualizeTimeseriesAttrOptions,
+} from "./viz/visualize_timeseries_attr.ts";
+export { VisualizationDataRecord, visualizeText, wordColor } from "./viz/visualize_text.ts";
+export type {
+  TextClass,
+  VisualizationDataRecordInit,
+  VisualizeTextOptions,
+} from "./viz/visualize_text.ts";
 export { makeSubplots } from "./viz/make_subplots.ts";
 export type {
   MakeSubplotsOptions,
@@ -375,6 +386,8 @@ export type { FigureMimeBundleOptions, MimeBundle } from "./display/mime_bundle.
 export { figureHtml, writeFigureHtml } from "./display/figure_html.ts";
 export type { FigureHtmlOptions } from "./display/figure_html.ts";
 export { encodePng } from "./display/png.ts";
+export { HtmlOutput } from "./display/html_output.ts";
+export type { HtmlMimeBundle } from "./display/html_output.ts";
 export { plotlyPath, plotlyVersion } from "./display/plotly_source.ts";
 
 // --- evaluation: which explanation can we trust? ---

@@ -267,14 +267,21 @@ export class DataLoaderAttribution {
     const metrics: Float64Array[] = [];
     let batchesPerPass = 0;
     for (let pass = 0; pass < numPasses; pass++) {
-      const features = present.slice(pass * perturbationsPerPass, (pass + 1) * perturbationsPerPass);
+      const features = present.slice(
+        pass * perturbationsPerPass,
+        (pass + 1) * perturbationsPerPass,
+      );
       const states: (number | null)[] = pass === 0 ? [null, ...features] : features;
       const iterator = pass === 0 ? first : await source.open();
       const pending = pass === 0 ? head : undefined;
       const run = new PassRun(this.#forward, this.model, layout, states, reduce);
       let batches = 0;
       try {
-        for (let next = pending ?? await iterator.next(); !next.done; next = await iterator.next()) {
+        for (
+          let next = pending ?? await iterator.next();
+          !next.done;
+          next = await iterator.next()
+        ) {
           try {
             checkBatch(next.value, layout, batches);
             run.add(next.value);
@@ -440,7 +447,9 @@ function resolveLayout<A extends tf.TensorContainer>(
     const rowShape = x.shape.slice(1);
     const what = attrIndices.length === 1 ? "featureMask" : `featureMask[${j}]`;
     const given = masks[j];
-    if (options.featureMask !== undefined && !(given instanceof tf.Tensor && given.shape[0] === 1)) {
+    if (
+      options.featureMask !== undefined && !(given instanceof tf.Tensor && given.shape[0] === 1)
+    ) {
       throw attributionTypeError(
         METHOD,
         what,

@@ -9,7 +9,7 @@
  *
  * Ownership: a stat owns the tensors it keeps (`tf.keep`, so updates inside a caller's `tf.tidy`
  * are safe); each `update()` disposes the ones it replaces, and `dispose()` frees them. `get()` returns a new tensor (a cheap `tf.clone` for a kept one) that
- * the caller owns, or a number (`Count`), or `null` before the first update.
+ * the caller owns, or a number (`Count`), or `undefined` before the first update.
  *
  * @module
  */
@@ -98,8 +98,8 @@ export abstract class Stat {
   /** Add one tensor. Does not keep or dispose `x`. */
   abstract update(x: tf.Tensor): void;
 
-  /** The current value, a new tensor the caller owns (or a number), `null` before any update. */
-  abstract get(): StatValue | null;
+  /** The current value, a new tensor the caller owns (or a number); undefined before any update. */
+  abstract get(): StatValue | undefined;
 
   /** A new stat of the same class and configuration, without state. */
   abstract copy(): Stat;
@@ -143,7 +143,7 @@ function replace(tensor: tf.Tensor | null, next: tf.Tensor): tf.Tensor {
  * ```
  */
 export class Count extends Stat {
-  #n: number | null = null;
+  #n: number | undefined;
 
   constructor(options: StatOptions = {}) {
     super(options.name);
@@ -153,7 +153,7 @@ export class Count extends Stat {
     this.#n = (this.#n ?? 0) + 1;
   }
 
-  override get(): number | null {
+  override get(): number | undefined {
     return this.#n;
   }
 
@@ -199,8 +199,8 @@ export class Mean extends Stat {
     this.#mean = replace(mean, tf.tidy(() => mean.add(x.toFloat().sub(mean).div(n))));
   }
 
-  override get(): tf.Tensor | null {
-    return this.#mean === null ? null : tf.clone(this.#mean);
+  override get(): tf.Tensor | undefined {
+    return this.#mean === null ? undefined : tf.clone(this.#mean);
   }
 
   /** The running mean itself, kept by the stat (for the stats that read it). */
@@ -263,8 +263,10 @@ export class MSE extends Stat {
     this.#prevMean = replace(prev, tf.clone(mean));
   }
 
-  override get(): tf.Tensor | null {
-    if (this.#mse === null) return this.#prevMean === null ? null : tf.zerosLike(this.#prevMean);
+  override get(): tf.Tensor | undefined {
+    if (this.#mse === null) {
+      return this.#prevMean === null ? undefined : tf.zerosLike(this.#prevMean);
+    }
     return tf.clone(this.#mse);
   }
 
@@ -334,9 +336,9 @@ export class Var extends Stat {
 
   override update(_x: tf.Tensor): void {}
 
-  override get(): tf.Tensor | null {
+  override get(): tf.Tensor | undefined {
     const mse = this.#mse!.get();
-    if (mse === null) return null;
+    if (mse === undefined) return undefined;
     const n = countOf(this.#count!);
     try {
       return n <= this.order ? tf.zerosLike(mse) : mse.div(n - this.order);
@@ -383,9 +385,9 @@ export class StdDev extends Stat {
 
   override update(_x: tf.Tensor): void {}
 
-  override get(): tf.Tensor | null {
+  override get(): tf.Tensor | undefined {
     const v = this.#var!.get();
-    if (v === null) return null;
+    if (v === undefined) return undefined;
     try {
       return v.sqrt();
     } finally {
@@ -439,8 +441,8 @@ export class GeneralAccumFn extends Stat {
     this.#result = replace(result, tf.tidy(() => this.fn(result, x)));
   }
 
-  override get(): tf.Tensor | null {
-    return this.#result === null ? null : tf.clone(this.#result);
+  override get(): tf.Tensor | undefined {
+    return this.#result === null ? undefined : tf.clone(this.#result);
   }
 
   override copy(): GeneralAccumFn {

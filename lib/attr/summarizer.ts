@@ -10,7 +10,7 @@ import { argumentMessage } from "./_utils/errors.ts";
 import { Stat, type StatValue } from "./stat.ts";
 
 /** One summary: each requested stat's name and value. */
-export type Summary = Record<string, StatValue | null>;
+export type Summary = Record<string, StatValue | undefined>;
 
 /** What a summarizer summarizes: one tensor (or number) per update, or several at once. */
 export type SummarizerInput = tf.Tensor | number | readonly (tf.Tensor | number)[];

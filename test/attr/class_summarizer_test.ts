@@ -22,7 +22,7 @@ function read(summary: Summary | null): Record<string, number | number[]> {
   for (const [name, value] of Object.entries(summary)) {
     out[name] = value instanceof tf.Tensor ? Array.from(value.dataSync()) : value as number;
   }
-  tf.dispose(Object.values(summary) as tf.Tensor[]);
+  tf.dispose(Object.values(summary));
   return out;
 }
 
@@ -88,8 +88,8 @@ Deno.test("`ClassSummarizer` leaks no tensors", async () => {
     const summ = new ClassSummarizer([new Mean(), new Var({ order: 1 }), new Max()]);
     summ.update(x, y);
     summ.update(x, 2);
-    for (const s of summ.classSummaries.values()) tf.dispose(Object.values(s!) as tf.Tensor[]);
-    tf.dispose(Object.values(summ.summary!) as tf.Tensor[]);
+    for (const s of summ.classSummaries.values()) tf.dispose(Object.values(s!));
+    tf.dispose(Object.values(summ.summary!));
     summ.dispose();
   });
 });

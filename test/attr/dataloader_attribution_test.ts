@@ -134,7 +134,10 @@ Deno.test("`DataLoaderAttribution` reads async iterables and tf.data.Dataset, an
   const fromAsync = await dla.attribute(asyncBatches, { toMetric, perturbationsPerPass: 3 });
   const all = tf.concat(xs);
   const dataset = tf.data.array(tf.unstack(all)).batch(3); // batches of 3, 3, 2
-  const fromDataset = await dla.attribute(dataset, { toMetric, perturbationsPerPass: 4 }) as tf.Tensor;
+  const fromDataset = await dla.attribute(dataset, {
+    toMetric,
+    perturbationsPerPass: 4,
+  }) as tf.Tensor;
   assertAllClose(fromAsync, ref, { rtol: 1e-5, atol: 1e-5 });
   assertAllClose(fromDataset, ref, { rtol: 1e-5, atol: 1e-5 });
   tf.dispose([ref, fromAsync, fromDataset, all]);

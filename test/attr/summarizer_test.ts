@@ -8,8 +8,8 @@ import {
   Min,
   MSE,
   StdDev,
-  Summarizer,
   Sum,
+  Summarizer,
   tf,
   Var,
 } from "../../lib/mod.ts";
@@ -30,7 +30,7 @@ function read(summary: Summary): Record<string, number | number[]> {
   for (const [name, value] of Object.entries(summary)) {
     out[name] = value instanceof tf.Tensor ? Array.from(value.dataSync()) : value as number;
   }
-  tf.dispose(Object.values(summary) as tf.Tensor[]);
+  tf.dispose(Object.values(summary));
   return out;
 }
 
@@ -87,7 +87,11 @@ Deno.test("`Summarizer` matches Captum's Summarizer on every stat", () => {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(summary).sort());
   for (const [name, want] of Object.entries(summary)) {
     if (typeof want === "number") assert.equal(got[name], want, name);
-    else assertAllClose(got[name] as number[], want.flat(), { rtol: 1e-5, atol: 1e-6, message: name });
+    else {assertAllClose(got[name] as number[], want.flat(), {
+        rtol: 1e-5,
+        atol: 1e-6,
+        message: name,
+      });}
   }
   summ.dispose();
 });
@@ -155,7 +159,7 @@ Deno.test("`Summarizer` leaks no tensors: updates, summaries and dispose", async
     const doubled = x.mul(2);
     summ.update(doubled);
     doubled.dispose();
-    tf.dispose(Object.values(summ.summary!) as tf.Tensor[]);
+    tf.dispose(Object.values(summ.summary!));
     summ.dispose();
   });
   assert.equal(x.isDisposed, false); // the summarizer never disposes what it is given
@@ -186,7 +190,13 @@ Deno.test("`Summarizer` errors name the argument, the value and the fix", () => 
   );
   const dead = tf.scalar(1);
   dead.dispose();
-  assert.throws(() => new Summarizer([new Mean()]).update(dead), /x must be a live tf\.Tensor or a number, received "a disposed tensor"/);
-  assert.throws(() => new Var({ order: -1 }), /^RangeError: Cannot create the Var stat: order must be a non-negative integer, received -1/);
+  assert.throws(
+    () => new Summarizer([new Mean()]).update(dead),
+    /x must be a live tf\.Tensor or a number, received "a disposed tensor"/,
+  );
+  assert.throws(
+    () => new Var({ order: -1 }),
+    /^RangeError: Cannot create the Var stat: order must be a non-negative integer, received -1/,
+  );
   summ.dispose();
 });
