@@ -8,9 +8,12 @@ batches do not run in Captum 0.8: the tuple path leaves `inputs_tuple` unset and
 is iterated row by row).
 
     PYTHONPATH=/path/to/captum python3 scripts/captum_summarizer_fixtures.py
+
+(then formats the JSON with `deno fmt`).
 """
 
 import json
+import subprocess
 from pathlib import Path
 
 import torch
@@ -148,7 +151,9 @@ def main():
         "class_summarizer": class_summarizer_case(gen),
         "dataloader": dataloader_case(gen),
     }
-    OUT.write_text(json.dumps(fixture, indent=1) + "\n")
+    OUT.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
+    # The repository's formatter owns the layout of committed JSON (`deno fmt --check`).
+    subprocess.run(["deno", "fmt", "--quiet", str(OUT)], check=True)
     print(f"wrote {OUT}")
 
 
