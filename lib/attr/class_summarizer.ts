@@ -6,7 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Stat } from "./stat.ts";
-import { Summarizer, summaryMessage, type SummaryOf } from "./summarizer.ts";
+import { argumentMessage } from "./_utils/errors.ts";
+import { SUMMARIES, Summarizer, type SummaryOf } from "./summarizer.ts";
 
 /** A class label: a number or a string. */
 export type ClassLabel = number | string;
@@ -81,12 +82,13 @@ export class ClassSummarizer<
       tensors.forEach((t, i) => {
         if (t.shape[0] !== keys.length) {
           throw new RangeError(
-            summaryMessage(
+            argumentMessage(
               method,
               "labels",
               `one label, or one per example (${t.shape[0]} for ${isArray ? `x[${i}]` : "x"})`,
               `${keys.length} labels`,
               "Pass one label per example of the batch.",
+              SUMMARIES,
             ),
           );
         }
@@ -132,12 +134,13 @@ export class ClassSummarizer<
 function assertBatch(method: string, b: unknown, what: string): asserts b is tf.Tensor {
   if (!(b instanceof tf.Tensor) || b.isDisposed || b.rank < 1) {
     throw new TypeError(
-      summaryMessage(
+      argumentMessage(
         method,
         what,
         "a live tensor with a batch axis [N, ...]",
         b instanceof tf.Tensor && b.isDisposed ? "a disposed tensor" : b,
         "Pass the batch as a tensor (the examples along axis 0).",
+        SUMMARIES,
       ),
     );
   }
@@ -148,12 +151,13 @@ function labelList<K extends ClassLabel>(method: string, labels: Labels<K>): K[]
   if (labels instanceof tf.Tensor) {
     if (labels.isDisposed || labels.rank > 1) {
       throw new TypeError(
-        summaryMessage(
+        argumentMessage(
           method,
           "labels",
           "a label, an array of labels or a live 1-D tensor",
           labels.isDisposed ? "a disposed tensor" : labels,
           "Pass e.g. the predicted classes, predictions.argMax(1).",
+          SUMMARIES,
         ),
       );
     }
@@ -163,12 +167,13 @@ function labelList<K extends ClassLabel>(method: string, labels: Labels<K>): K[]
   const bad = list.find((l) => typeof l !== "number" && typeof l !== "string");
   if (bad !== undefined || list.length === 0) {
     throw new TypeError(
-      summaryMessage(
+      argumentMessage(
         method,
         "labels",
         "numbers or strings (one, or one per example)",
         list.length === 0 ? "an empty array" : bad,
         "Pass e.g. 3, [0, 1, 0] or a 1-D tensor of class indices.",
+        SUMMARIES,
       ),
     );
   }

@@ -445,8 +445,16 @@ export class GeneralAccumFn extends Stat {
     return this.#result === null ? undefined : tf.clone(this.#result);
   }
 
+  /**
+   * A new stat of this class (`Min`, `Max`, `Sum` or a subclass) with the same function and
+   * name. A subclass that adds configuration of its own overrides it.
+   */
   override copy(): GeneralAccumFn {
-    return new GeneralAccumFn(this.fn, { name: this.customName });
+    return Reflect.construct(
+      GeneralAccumFn,
+      [this.fn, { name: this.customName }],
+      this.constructor,
+    );
   }
 
   override dispose(): void {
@@ -477,10 +485,6 @@ export class Min extends GeneralAccumFn {
   constructor(options: MinOptions = {}) {
     super(options.minFn ?? ((a, b) => tf.minimum(a, b)), { name: options.name });
   }
-
-  override copy(): Min {
-    return new Min({ name: this.customName, minFn: this.fn });
-  }
 }
 
 /** Options of {@linkcode Max}. */
@@ -505,10 +509,6 @@ export class Max extends GeneralAccumFn {
   constructor(options: MaxOptions = {}) {
     super(options.maxFn ?? ((a, b) => tf.maximum(a, b)), { name: options.name });
   }
-
-  override copy(): Max {
-    return new Max({ name: this.customName, maxFn: this.fn });
-  }
 }
 
 /** Options of {@linkcode Sum}. */
@@ -532,10 +532,6 @@ export interface SumOptions extends StatOptions {
 export class Sum extends GeneralAccumFn {
   constructor(options: SumOptions = {}) {
     super(options.addFn ?? ((a, b) => tf.add(a, b)), { name: options.name });
-  }
-
-  override copy(): Sum {
-    return new Sum({ name: this.customName, addFn: this.fn });
   }
 }
 

@@ -18,16 +18,8 @@ export type SummarizerInput = tf.Tensor | number | readonly (tf.Tensor | number)
 /** The summary of a {@linkcode Summarizer} of inputs `X`: one summary, or one per input. */
 export type SummaryOf<X> = X extends readonly unknown[] ? Summary[] : Summary;
 
-/** Builds the "Cannot compute <method> summaries: …" errors of the summarizers. */
-export function summaryMessage(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): string {
-  return argumentMessage(method, what, expected, received, fix, "summaries");
-}
+/** The noun of the summarizers' errors: "Cannot compute <method> summaries: …". */
+export const SUMMARIES = "summaries";
 
 /**
  * The stats to update, dependencies first (Captum's `_reorder_stats`): `stats` without
@@ -80,12 +72,13 @@ class SingleTensorSummarizer {
     if (this.#shape === undefined) this.#shape = [...x.shape];
     else if (!tf.util.arraysEqual(this.#shape, x.shape)) {
       throw new TypeError(
-        summaryMessage(
+        argumentMessage(
           method,
           what,
           `a tensor of the shape of the first update [${this.#shape.join(", ")}]`,
           x,
           "Summarize tensors of one shape (one Summarizer per shape).",
+          SUMMARIES,
         ),
       );
     }
@@ -145,12 +138,13 @@ export class Summarizer<X extends SummarizerInput = tf.Tensor | number> {
   constructor(stats: readonly Stat[]) {
     if (!Array.isArray(stats) || !stats.every((s) => s instanceof Stat)) {
       throw new TypeError(
-        summaryMessage(
+        argumentMessage(
           new.target.name,
           "stats",
           "an array of Stat objects",
           stats,
           "Pass e.g. CommonStats() or [new Mean(), new Var({ order: 1 })].",
+          SUMMARIES,
         ),
       );
     }
@@ -179,12 +173,13 @@ export class Summarizer<X extends SummarizerInput = tf.Tensor | number> {
     if (this.#isArray === undefined) this.#isArray = isArray;
     else if (this.#isArray !== isArray) {
       throw new TypeError(
-        summaryMessage(
+        argumentMessage(
           method,
           "x",
           this.#isArray ? "an array, as in the first update" : "a single tensor or number",
           x,
           "Update a summarizer with one kind of input (one Summarizer per kind).",
+          SUMMARIES,
         ),
       );
     }
@@ -227,12 +222,13 @@ function toTensor(method: string, item: unknown, what: string): tf.Tensor {
   if (typeof item === "number") return tf.scalar(item);
   if (item instanceof tf.Tensor && !item.isDisposed) return item;
   throw new TypeError(
-    summaryMessage(
+    argumentMessage(
       method,
       what,
       "a live tf.Tensor or a number",
       item instanceof tf.Tensor ? "a disposed tensor" : item,
       "Pass the tensor before disposing it (or wrap the data with tf.tensor(...)).",
+      SUMMARIES,
     ),
   );
 }
