@@ -211,6 +211,43 @@ export type {
   ProductBaselinesOptions,
   ProductBaselineValues,
 } from "./attr/product_baselines.ts";
+export { DataLoaderAttribution, InputRole } from "./attr/dataloader_attribution.ts";
+export type {
+  DataLoader,
+  DataLoaderAttributionOptions,
+  DataLoaderBatch,
+  DataLoaderReduce,
+  InputRoleValue,
+} from "./attr/dataloader_attribution.ts";
+
+// --- attribution: summaries over a dataset ---
+export {
+  CommonStats,
+  Count,
+  GeneralAccumFn,
+  Max,
+  Mean,
+  Min,
+  MSE,
+  Stat,
+  StdDev,
+  Sum,
+  Var,
+} from "./attr/stat.ts";
+export type {
+  AccumulateFunction,
+  MaxOptions,
+  MinOptions,
+  OrderOptions,
+  StatLookup,
+  StatOptions,
+  StatValue,
+  SumOptions,
+} from "./attr/stat.ts";
+export { Summarizer } from "./attr/summarizer.ts";
+export type { SummarizerInput, Summary, SummaryOf } from "./attr/summarizer.ts";
+export { ClassSummarizer } from "./attr/class_summarizer.ts";
+export type { ClassLabel, ClassSummarizerInput, Labels } from "./attr/class_summarizer.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
@@ -308,6 +345,20 @@ export type {
   VisualizeImageAttrOptions,
 } from "./viz/visualize_image_attr.ts";
 export { visualizeImageAttrMultiple } from "./viz/visualize_image_attr_multiple.ts";
+export {
+  TIMESERIES_VISUALIZATION_METHODS,
+  visualizeTimeseriesAttr,
+} from "./viz/visualize_timeseries_attr.ts";
+export type {
+  TimeseriesVisualizationMethod,
+  VisualizeTimeseriesAttrOptions,
+} from "./viz/visualize_timeseries_attr.ts";
+export { VisualizationDataRecord, visualizeText, wordColor } from "./viz/visualize_text.ts";
+export type {
+  TextClass,
+  VisualizationDataRecordInit,
+  VisualizeTextOptions,
+} from "./viz/visualize_text.ts";
 export { makeSubplots } from "./viz/make_subplots.ts";
 export type {
   MakeSubplotsOptions,
@@ -335,6 +386,8 @@ export type { FigureMimeBundleOptions, MimeBundle } from "./display/mime_bundle.
 export { figureHtml, writeFigureHtml } from "./display/figure_html.ts";
 export type { FigureHtmlOptions } from "./display/figure_html.ts";
 export { encodePng } from "./display/png.ts";
+export { HtmlOutput } from "./display/html_output.ts";
+export type { HtmlMimeBundle } from "./display/html_output.ts";
 export { plotlyPath, plotlyVersion } from "./display/plotly_source.ts";
 
 // --- evaluation: which explanation can we trust? ---
