@@ -27,6 +27,13 @@ export interface BatchedDataset {
    * created are disposed after `fn` resolves.
    */
   forEach(fn: (batch: LabeledBatch, offset: number) => Promise<void> | void): Promise<void>;
+  /** The first example as a batch of one; the caller disposes its tensors. */
+  first(): LabeledBatch;
+}
+
+/** Example 0 of `batch`, as new tensors. */
+function firstOf(batch: { xs: tf.Tensor; ys?: tf.Tensor }): LabeledBatch {
+  return { xs: batch.xs.slice(0, 1), ys: batch.ys?.slice(0, 1) };
 }
 
 function isSplit(data: unknown): data is FashionMnistSplit {
@@ -99,6 +106,7 @@ export function batchedDataset(
           offset += xs.shape[0];
         }
       },
+      first: () => batches(data, { batchSize: 1 }).next().value as LabeledBatch,
     };
   }
   if (Array.isArray(data)) {
@@ -123,6 +131,7 @@ export function batchedDataset(
           offset += b.xs.shape[0];
         }
       },
+      first: () => firstOf(list[0]),
     };
   }
   if (data instanceof tf.Tensor) {
@@ -134,6 +143,7 @@ export function batchedDataset(
   return {
     count,
     numBatches: numBatches(count, batchSize),
+    first: () => firstOf(batch),
     async forEach(fn) {
       for (let offset = 0; offset < count; offset += batchSize) {
         const size = Math.min(batchSize, count - offset);

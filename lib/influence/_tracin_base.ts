@@ -12,7 +12,7 @@ import { loadTracInCheckpoint } from "./load_tracin_checkpoint.ts";
 import type { LoadedCheckpoints } from "./_checkpoints.ts";
 import { type BatchedDataset, batchedDataset } from "./_dataset.ts";
 import { assertPositiveInteger, influenceTypeError } from "./_errors.ts";
-import { lossReduction } from "./_loss.ts";
+import { lossReduction, summedLoss } from "./_loss.ts";
 import { influenceProgress } from "./_progress.ts";
 import { StreamingTopK } from "./_top_k.ts";
 import type {
@@ -107,6 +107,8 @@ export abstract class TracInCPBase<C = string> {
   readonly reductionType: LossReduction;
   /** How `testLossFn` reduces a batch. */
   readonly testReductionType: LossReduction;
+  /** The option that gave the test loss, for messages: "testLossFn", or "lossFn" by default. */
+  protected readonly testLossName: "lossFn" | "testLossFn";
 
   readonly #method: string;
   readonly #train: BatchedDataset;
@@ -165,6 +167,7 @@ export abstract class TracInCPBase<C = string> {
     this.batchSize = batchSize;
     this.lossFn = lossFn;
     this.testLossFn = options.testLossFn ?? lossFn;
+    this.testLossName = options.testLossFn === undefined ? "lossFn" : "testLossFn";
     this.reductionType = lossReduction(method, "lossFn", lossFn, sampleWiseGradsPerBatch);
     this.testReductionType = options.testLossFn === undefined
       ? this.reductionType
@@ -219,6 +222,8 @@ export abstract class TracInCPBase<C = string> {
     }
     const test = batchedDataset(method, "inputs", inputs, this.batchSize, true);
     const train = this.#train;
+    this.#checkLoss(test, true);
+    this.#checkLoss(train, false);
     return await this.#withCheckpoints(async (ckpts) => {
       const testQuantities = await this.#testQuantities(test, ckpts);
       try {
@@ -266,6 +271,7 @@ export abstract class TracInCPBase<C = string> {
     const data = inputs === undefined
       ? this.#train
       : batchedDataset(this.#method, "inputs", inputs, this.batchSize, true);
+    this.#checkLoss(data, false);
     return await this.#withCheckpoints(async (ckpts) => {
       const out = new Float32Array(data.count);
       const progress = influenceProgress(
@@ -284,6 +290,29 @@ export abstract class TracInCPBase<C = string> {
       await progress.finish();
       return tf.tensor1d(out);
     });
+  }
+
+  /**
+   * Evaluate the loss once on `data`'s first example, outside any gradient tape, so that a loss
+   * of the wrong shape fails before the loops (an error thrown under `tf.grad` would leave the
+   * tensors the tape saved behind).
+   */
+  #checkLoss(data: BatchedDataset, test: boolean): void {
+    const { xs, ys } = data.first();
+    try {
+      tf.tidy(() => {
+        summedLoss(
+          this.#method,
+          test ? this.testLossName : "lossFn",
+          test ? this.testLossFn : this.lossFn,
+          test ? this.testReductionType : this.reductionType,
+          this.model.apply(xs, { training: false }) as tf.Tensor,
+          ys!,
+        );
+      });
+    } finally {
+      tf.dispose(ys === undefined ? [xs] : [xs, ys]);
+    }
   }
 
   async #withCheckpoints<R>(fn: (ckpts: LoadedCheckpoints) => Promise<R>): Promise<R> {

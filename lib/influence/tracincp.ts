@@ -133,7 +133,7 @@ export class TracInCP<C = string> extends TracInCPBase<C> {
   protected batchQuantities(batch: LabeledBatch, test: boolean): tf.Tensor[] {
     const lossFn = test ? this.testLossFn : this.lossFn;
     const reduction = test ? this.testReductionType : this.reductionType;
-    const what = test ? "testLossFn" : "lossFn";
+    const what = test ? this.testLossName : "lossFn";
     const rows: tf.Tensor[] = [];
     for (let i = 0; i < batch.xs.shape[0]; i++) {
       rows.push(tf.tidy(() => {

@@ -114,7 +114,7 @@ export class TracInCPFast<C = string> extends TracInCPBase<C> {
     const jacobian = tf.grad((out: tf.Tensor) =>
       summedLoss(
         "TracInCPFast",
-        test ? "testLossFn" : "lossFn",
+        test ? this.testLossName : "lossFn",
         test ? this.testLossFn : this.lossFn,
         test ? this.testReductionType : this.reductionType,
         out,
