@@ -6,26 +6,17 @@
  */
 import { argumentMessage } from "../attr/_utils/errors.ts";
 
+/** What an argument error names: the method, the argument, what it must be, its value, the fix. */
+type ErrorArgs = [method: string, what: string, expected: string, received: unknown, fix: string];
+
 /** A `TypeError` for a wrong type or shape of argument `what` of `method`. */
-export function influenceTypeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): TypeError {
-  return new TypeError(argumentMessage(method, what, expected, received, fix, "influence"));
+export function influenceTypeError(...args: ErrorArgs): TypeError {
+  return new TypeError(argumentMessage(...args, "influence"));
 }
 
 /** A `RangeError` for an argument `what` of `method` whose value is out of range. */
-export function influenceRangeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): RangeError {
-  return new RangeError(argumentMessage(method, what, expected, received, fix, "influence"));
+export function influenceRangeError(...args: ErrorArgs): RangeError {
+  return new RangeError(argumentMessage(...args, "influence"));
 }
 
 /** Assert `value` is an integer >= 1. */

@@ -2,53 +2,41 @@ import assert from "node:assert/strict";
 import { createClassifier, crossEntropyLossFn, tf, TracInCPFast } from "../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
 import { syntheticSplit } from "../_helpers/synthetic_split.ts";
-import {
-  assertTracInMatchesCaptum,
-  fixtureData,
-  fixtureLoader,
-  fixtureMlp,
-  linearData,
-  linearLoader,
-  linearModel,
-  linearTracIn,
-  readInfluenceFixture,
-  squaredError,
-  type TracInReference,
-} from "./_fixture.ts";
+import * as fx from "./_fixture.ts";
 
-const fixture = readInfluenceFixture();
-const { train, test } = fixtureData(fixture);
+const fixture = fx.readInfluenceFixture();
+const { train, test } = fx.fixtureData(fixture);
 const sum = crossEntropyLossFn({ reduction: "sum" });
 
 Deno.test("`TracInCPFast.influence()` is Σ_c η_c (∂ℓ/∂y·∂ℓ'/∂y')(x·x') on a linear model (by hand)", async () => {
-  const data = linearData();
-  const tracin = new TracInCPFast(linearModel(), "linear", data.train, [0, 1], {
-    checkpointsLoadFunc: linearLoader,
-    lossFn: squaredError,
+  const data = fx.linearData();
+  const tracin = new TracInCPFast(fx.linearModel(), "linear", data.train, [0, 1], {
+    checkpointsLoadFunc: fx.linearLoader,
+    lossFn: fx.squaredError,
     batchSize: 2,
   });
   const scores = await tracin.influence(data.test);
-  assertAllClose(scores, linearTracIn(false), { rtol: 1e-5, atol: 1e-5 });
+  assertAllClose(scores, fx.linearTracIn(false), { rtol: 1e-5, atol: 1e-5 });
   tf.dispose([scores, data.train.xs, data.train.ys, data.test.xs, data.test.ys]);
 });
 
 Deno.test("`TracInCPFast` matches Captum's TracInCPFast (influence, proponents, opponents, self-influence)", async () => {
-  const tracin = new TracInCPFast(fixtureMlp(), "fc2", train, [0, 1], {
-    checkpointsLoadFunc: fixtureLoader(fixture),
+  const tracin = new TracInCPFast(fx.fixtureMlp(), "fc2", train, [0, 1], {
+    checkpointsLoadFunc: fx.fixtureLoader(fixture),
     lossFn: sum,
     batchSize: 4,
   });
-  await assertTracInMatchesCaptum(
+  await fx.assertTracInMatchesCaptum(
     tracin,
     test,
-    fixture.captum.TracInCPFast as unknown as TracInReference,
+    fixture.captum.TracInCPFast as unknown as fx.TracInReference,
   );
 });
 
 Deno.test("`TracInCPFast` with a mean loss gives the sum loss's scores (per-example gradients)", async () => {
   const make = (reduction: "sum" | "mean", batchSize: number) =>
-    new TracInCPFast(fixtureMlp(), "fc2", train, [0, 1], {
-      checkpointsLoadFunc: fixtureLoader(fixture),
+    new TracInCPFast(fx.fixtureMlp(), "fc2", train, [0, 1], {
+      checkpointsLoadFunc: fx.fixtureLoader(fixture),
       lossFn: crossEntropyLossFn({ reduction }),
       batchSize,
     });
@@ -82,9 +70,9 @@ Deno.test("`TracInCPFast` reads a Fashion-MNIST split batch by batch and leaks n
 });
 
 Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () => {
-  const options = { checkpointsLoadFunc: fixtureLoader(fixture), lossFn: sum };
+  const options = { checkpointsLoadFunc: fx.fixtureLoader(fixture), lossFn: sum };
   assert.throws(
-    () => new TracInCPFast(fixtureMlp(), "fc1", train, [0], options),
+    () => new TracInCPFast(fx.fixtureMlp(), "fc1", train, [0], options),
     (e: Error) =>
       e instanceof TypeError &&
       /^Cannot compute TracInCPFast influence: finalFcLayer must be the model's output layer.*received "layer fc1, a dense layer that is not the model's output layer"\. Pass the last dense layer/
@@ -103,14 +91,14 @@ Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () =
   );
   assert.throws(
     () =>
-      new TracInCPFast(fixtureMlp(), "fc2", train, [0], {
-        checkpointsLoadFunc: fixtureLoader(fixture),
+      new TracInCPFast(fx.fixtureMlp(), "fc2", train, [0], {
+        checkpointsLoadFunc: fx.fixtureLoader(fixture),
       } as unknown as { lossFn: typeof sum }),
     /lossFn must be a loss function .*received undefined\. Pass lossFn: crossEntropyLossFn/,
   );
   assert.throws(
     () =>
-      new TracInCPFast(fixtureMlp(), "fc2", train, [0], {
+      new TracInCPFast(fx.fixtureMlp(), "fc2", train, [0], {
         ...options,
         lossFn: crossEntropyLossFn({ reduction: "none" }),
       }),
@@ -118,7 +106,7 @@ Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () =
       e instanceof RangeError && /lossFn.reduction must be "sum" or "mean"/.test(e.message),
   );
   assert.throws(
-    () => new TracInCPFast(fixtureMlp(), "fc9", train, [0], options),
+    () => new TracInCPFast(fx.fixtureMlp(), "fc9", train, [0], options),
     /layer must be one of the model's layers \("fc1", "relu", "fc2"\), received "fc9"/,
   );
 });
