@@ -18,6 +18,8 @@ Weights are stored in TF.js layout (dense kernels `[in, out]`). Rerun (a few sec
 
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 
 import torch
@@ -172,6 +174,12 @@ def main():
     with open(OUT, "w") as f:
         json.dump(fixture, f)
         f.write("\n")
+    # Laid out by the repository's formatter, as scripts/captum_fixtures.py does.
+    deno = shutil.which("deno")
+    if deno:
+        subprocess.run([deno, "fmt", "--quiet", OUT], check=True)
+    else:
+        print(f"deno not found: run `deno fmt {os.path.normpath(OUT)}`")
     print(f"wrote {os.path.normpath(OUT)}")
 
 
