@@ -52,7 +52,7 @@ export type { ClassifierLayerName, CreateClassifierOptions } from "./models/clas
 
 // --- training ---
 export { oneHotMask, softmaxCrossEntropy } from "./training/softmax_cross_entropy.ts";
-export { trainClassifier } from "./training/train_classifier.ts";
+export { epochCheckpointName, trainClassifier } from "./training/train_classifier.ts";
 export type {
   BatchLog,
   EpochLog,
@@ -63,10 +63,13 @@ export {
   CHECKPOINT_MODEL_FILE,
   CHECKPOINT_WEIGHTS_FILE,
   directoryIOHandler,
+  listCheckpoints,
   loadCheckpoint,
+  loadCheckpointWeights,
   PRETRAINED_CLASSIFIER_DIR,
   saveCheckpoint,
 } from "./training/checkpoint.ts";
+export type { CheckpointInfo, SaveCheckpointOptions } from "./training/checkpoint.ts";
 export { predictClasses } from "./training/predict_classes.ts";
 export type { PredictClassesOptions } from "./training/predict_classes.ts";
 export { ParallelGradients } from "./training/parallel_gradients.ts";
@@ -516,5 +519,37 @@ export type {
 } from "./concept/tcav_significance.ts";
 export { tcavFigure } from "./viz/tcav_figure.ts";
 export type { TCAVFigureOptions } from "./viz/tcav_figure.ts";
+
+// Data influence: which training examples drove a prediction (Captum's captum.influence).
+export { TracInCP } from "./influence/tracincp.ts";
+export type {
+  SelfInfluenceOptions,
+  TracInCPBaseOptions,
+  TracInCPOptions,
+  TracInInfluenceOptions,
+} from "./influence/tracincp.ts";
+export { TracInCPFast } from "./influence/tracincp_fast.ts";
+export type { TracInCPFastOptions } from "./influence/tracincp_fast.ts";
+export {
+  cosineSimilarity,
+  euclideanDistance,
+  SimilarityInfluence,
+} from "./influence/similarity_influence.ts";
+export type {
+  SimilarityInfluenceOptions,
+  SimilarityInfluenceResult,
+  SimilarityMetric,
+} from "./influence/similarity_influence.ts";
+export { crossEntropyLossFn } from "./influence/cross_entropy_loss_fn.ts";
+export type { CrossEntropyLossFnOptions } from "./influence/cross_entropy_loss_fn.ts";
+export { loadTracInCheckpoint } from "./influence/load_tracin_checkpoint.ts";
+export type {
+  CheckpointsLoadFunc,
+  InfluenceBatch,
+  InfluenceDataset,
+  InfluenceLossFn,
+  KMostInfluentialResults,
+  LossReduction,
+} from "./influence/types.ts";
 
 await setBackend("wasm");
