@@ -17,6 +17,7 @@ import {
   accuracyUnderAttack,
   Concept,
   crossEntropyLoss,
+  crossEntropyLossFn,
   FASHION_MNIST_CLASSES,
   FGSM,
   imageGridFigure,
@@ -24,6 +25,7 @@ import {
   loadCheckpoint,
   loadFashionMnist,
   MinParamPerturbation,
+  misclassifiedIndices,
   PGD,
   predictClasses,
   PRETRAINED_CLASSIFIER_DIR,
@@ -34,6 +36,7 @@ import {
   tcavSignificance,
   tf,
   toTensors,
+  TracInCPFast,
   visualizeImageAttrMultiple,
 } from "../../lib/mod.ts";
 
@@ -300,3 +303,94 @@ tcavFigure(significance, { title: 'TCAV for class "Sandal" (sign count; p-values
 
 // %%
 tf.dispose([tops, stripes, horizontal, vertical, sandals, trainSet.xs, trainSet.ys]);
+
+// %% [markdown]
+// ## 3 · Which training images made it predict this? (TracIn)
+//
+// **TracIn** (Pruthi et al., 2020) scores how much a training image *z* pushed the loss of a test
+// image *z′* down during training: the sum over saved checkpoints of the learning rate times the
+// dot product of the two loss gradients, lr · ∇loss(z) · ∇loss(z′). A positive score makes *z*
+// a **proponent** (training on it lowered the test loss: it taught the prediction), a negative
+// one an **opponent**. `TracInCPFast` restricts the gradients to the last dense layer, where
+// they have a closed form, so one pass over the 55,000 training images takes seconds to tens of
+// seconds. We use the pretrained checkpoint as the only checkpoint (TracIn with one checkpoint
+// is the gradient similarity at the final weights); `trainClassifier({ checkpointDir })` saves
+// one per epoch for the full sum.
+//
+// We take the first misclassified test image and explain the class the network *predicted*:
+// which training images taught it that (wrong) answer?
+
+// %%
+const predictedClasses = predictClasses(model, xs);
+const [wrong] = misclassifiedIndices(labels, predictedClasses, { limit: 1 });
+const wrongImage = xs.slice(wrong, 1);
+const wrongPredicted = predictedClasses[wrong];
+console.log(
+  `test image ${wrong}: a ${FASHION_MNIST_CLASSES[labels[wrong]]} predicted as ${
+    FASHION_MNIST_CLASSES[wrongPredicted]
+  }`,
+);
+const TRAIN_IMAGES = QUICK ? 10_000 : 55_000;
+const influenceTrain = await loadFashionMnist({ split: "train", limit: TRAIN_IMAGES });
+const tracin = new TracInCPFast(model, "dense", influenceTrain, [PRETRAINED_CLASSIFIER_DIR], {
+  lossFn: crossEntropyLossFn({ reduction: "sum" }),
+  batchSize: 500,
+});
+const explained = { xs: wrongImage, ys: tf.tensor1d([wrongPredicted], "int32") };
+const K = 8;
+const influenceStarted = performance.now();
+const proponents = await tracin.influence(explained, {
+  k: K,
+  proponents: true,
+  showProgress: true,
+});
+const opponents = await tracin.influence(explained, { k: K, proponents: false });
+console.log(
+  `scored ${TRAIN_IMAGES} training images twice in ${
+    ((performance.now() - influenceStarted) / 1000).toFixed(1)
+  } s`,
+);
+
+// %% [markdown]
+// The proponents: training images whose gradients point the same way as the test image's, for
+// the predicted class. When the prediction is wrong, they often are training images of the
+// predicted class that look like the test image, or mislabeled-looking examples: the evidence
+// the network generalized from. The opponents pull the other way.
+
+// %% tags=["figure"]
+const influential = (
+  result: typeof proponents,
+) => [...result.indices.dataSync()[Symbol.iterator]()];
+const shownIndices = [...influential(proponents), ...influential(opponents)];
+const influenceImages = tf.tidy(() => {
+  const train = toTensors(influenceTrain);
+  return tf.gather(train.xs, shownIndices);
+});
+const scoreOf = [...proponents.influenceScores.dataSync(), ...opponents.influenceScores.dataSync()];
+imageGridFigure(tf.concat([wrongImage, influenceImages]), {
+  labels: [
+    `test: ${FASHION_MNIST_CLASSES[labels[wrong]]} → ${FASHION_MNIST_CLASSES[wrongPredicted]}`,
+    ...shownIndices.map((t, i) =>
+      `${i < K ? "+" : "−"} ${FASHION_MNIST_CLASSES[influenceTrain.labels[t]]} (${
+        scoreOf[i].toPrecision(2)
+      })`
+    ),
+  ],
+  columns: K + 1,
+  cellSize: 88,
+  title: `Test image ${wrong}, then its ${K} proponents (+) and ${K} opponents (−) for "${
+    FASHION_MNIST_CLASSES[wrongPredicted]
+  }"`,
+});
+
+// %%
+tf.dispose([
+  wrongImage,
+  explained.ys,
+  influenceImages,
+  proponents.indices,
+  proponents.influenceScores,
+  opponents.indices,
+  opponents.influenceScores,
+  xs,
+]);
