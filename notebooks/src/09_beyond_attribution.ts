@@ -358,10 +358,7 @@ console.log(
 // the network generalized from. The opponents pull the other way.
 
 // %% tags=["figure"]
-const influential = (
-  result: typeof proponents,
-) => [...result.indices.dataSync()[Symbol.iterator]()];
-const shownIndices = [...influential(proponents), ...influential(opponents)];
+const shownIndices = [...proponents.indices.dataSync(), ...opponents.indices.dataSync()];
 const influenceImages = tf.tidy(() => {
   const train = toTensors(influenceTrain);
   return tf.gather(train.xs, shownIndices);
