@@ -10,7 +10,7 @@ import { gaussianBlur } from "./_blur.ts";
 import { assertOrder, featureGroups, groupRelevance, orderFeatures } from "./_feature_groups.ts";
 import { hostValues, metricBatchSize, type ScoreOptions, scoreRows } from "./_scores.ts";
 import { trapezoid } from "./_statistics.ts";
-import { metricSetup } from "./_validate.ts";
+import { perturbationMetricSetup } from "./_validate.ts";
 import type { PerturbationCurve, PerturbationCurveOptions } from "./perturbation_curve.ts";
 
 /** The replacement values of every example (`[N, ...]` host values). */
@@ -67,16 +67,9 @@ export async function perturbationCurve(
   attributions: tf.Tensor,
   options: PerturbationCurveOptions,
 ): Promise<PerturbationCurve> {
-  const {
-    target,
-    order = "morf",
-    patchSize = 1,
-    replacement = 0,
-    blurSigma = 2,
-    nSteps = 20,
-    softmax = false,
-  } = options;
-  const forward = metricSetup(metric, model, inputs, attributions, target);
+  const { order = "morf", replacement = 0, blurSigma = 2, nSteps = 20 } = options;
+  const setup = perturbationMetricSetup(metric, model, inputs, attributions, options);
+  const { forward, target, patchSize, softmax } = setup;
   assertOrder(metric, order);
   assertMetricInteger(metric, "nSteps", nSteps, 1);
   const batchSize = metricBatchSize(metric, forward, inputs, options.batchSize);

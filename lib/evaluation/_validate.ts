@@ -63,6 +63,33 @@ export function metricSetup(
   return forward;
 }
 
+/** The options every perturbation metric (deletion and insertion curves, faithfulness, ROAD) reads. */
+export interface PerturbationMetricOptions {
+  target?: Target;
+  patchSize?: number;
+  seed?: number;
+  softmax?: boolean;
+}
+
+/**
+ * How a perturbation metric starts: {@linkcode metricSetup}, and its shared options with their
+ * defaults (`patchSize` 1, `seed` 0, `softmax` false).
+ */
+export function perturbationMetricSetup(
+  metric: string,
+  model: ModelLike,
+  inputs: unknown,
+  attributions: unknown,
+  options: PerturbationMetricOptions,
+): Required<Omit<PerturbationMetricOptions, "target">> & {
+  forward: ForwardFunction;
+  target: Target | undefined;
+} {
+  const { target, patchSize = 1, seed = 0, softmax = false } = options;
+  const forward = metricSetup(metric, model, inputs, attributions, target);
+  return { forward, target, patchSize, seed, softmax };
+}
+
 /**
  * Run `fn`, a target check or selection shared with the explainers, with its errors worded for
  * `metric` ("Cannot compute <metric>: …" rather than "Cannot compute <metric> attributions: …").

@@ -12,7 +12,7 @@ import { featureGroups, groupRelevance } from "./_feature_groups.ts";
 import { replacementValues } from "./_perturbation_curve.ts";
 import { hostValues, metricBatchSize, scoreRows } from "./_scores.ts";
 import { pearson } from "./_statistics.ts";
-import { metricSetup } from "./_validate.ts";
+import { perturbationMetricSetup } from "./_validate.ts";
 
 const METRIC = "faithfulnessCorrelation";
 
@@ -72,16 +72,9 @@ export async function faithfulnessCorrelation(
   attributions: tf.Tensor,
   options: FaithfulnessCorrelationOptions = {},
 ): Promise<Float64Array> {
-  const {
-    target,
-    nSamples = 100,
-    subsetSize = 224,
-    patchSize = 1,
-    replacement = 0,
-    seed = 0,
-    softmax = false,
-  } = options;
-  const forward = metricSetup(METRIC, model, inputs, attributions, target);
+  const { nSamples = 100, subsetSize = 224, replacement = 0 } = options;
+  const setup = perturbationMetricSetup(METRIC, model, inputs, attributions, options);
+  const { forward, target, patchSize, seed, softmax } = setup;
   assertMetricInteger(METRIC, "nSamples", nSamples, 2);
   const groups = featureGroups(METRIC, inputs.shape, patchSize);
   if (!Number.isInteger(subsetSize) || subsetSize < 1 || subsetSize >= groups.count) {

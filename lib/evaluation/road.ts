@@ -18,10 +18,12 @@ import {
 import { noisyLinearImpute } from "./_noisy_linear_imputation.ts";
 import { scoreCurve } from "./_perturbation_curve.ts";
 import { hostValues, metricBatchSize } from "./_scores.ts";
-import { metricSetup } from "./_validate.ts";
+import { perturbationMetricSetup } from "./_validate.ts";
 import type { PerturbationCurve } from "./perturbation_curve.ts";
 
 const METRIC = "road";
+/** Rong et al.'s 10 % steps. */
+const ROAD_PERCENTAGES: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Options of {@linkcode road}. */
 export interface RoadOptions {
@@ -82,16 +84,9 @@ export async function road(
   attributions: tf.Tensor,
   options: RoadOptions = {},
 ): Promise<PerturbationCurve> {
-  const {
-    target,
-    percentages = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-    order = "morf",
-    patchSize = 1,
-    noise = 0.01,
-    seed = 0,
-    softmax = false,
-  } = options;
-  const forward = metricSetup(METRIC, model, inputs, attributions, target);
+  const { percentages = ROAD_PERCENTAGES, order = "morf", noise = 0.01 } = options;
+  const setup = perturbationMetricSetup(METRIC, model, inputs, attributions, options);
+  const { forward, target, patchSize, seed, softmax } = setup;
   if (inputs.rank !== 4) {
     throw metricError(
       METRIC,

@@ -5,18 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { argumentMessage } from "../attr/_utils/errors.ts";
+import { argumentErrors } from "../attr/_utils/errors.ts";
 import type { ModelLike } from "../attr/types.ts";
 
-function message(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): string {
-  return argumentMessage(method, what, expected, received, fix, "perturbations");
-}
+/** The robustness tools' argument errors: "Cannot compute <Method> perturbations: …". */
+export const { typeError: perturbationTypeError, rangeError: perturbationRangeError } =
+  argumentErrors("perturbations");
 
 /** Assert `value` is an integer ≥ `min` (a count: attempts, steps). */
 export function assertCount(
@@ -34,28 +28,6 @@ export function assertCount(
     value,
     fix,
   );
-}
-
-/** A `TypeError` for a wrong type or shape of argument `what`. */
-export function perturbationTypeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): TypeError {
-  return new TypeError(message(method, what, expected, received, fix));
-}
-
-/** A `RangeError` for an argument `what` whose value is out of range. */
-export function perturbationRangeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): RangeError {
-  return new RangeError(message(method, what, expected, received, fix));
 }
 
 /** Assert `model` is a `tf.LayersModel`, a `tf.GraphModel` or a forward function. */

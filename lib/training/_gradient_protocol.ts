@@ -48,8 +48,12 @@ export type WorkerReply =
   }
   | { type: "error"; id: number | null; message: string; stack?: string };
 
-/** Concatenate `arrays` into one new Float32Array. */
-export function concatFloat32(arrays: ArrayLike<number>[]): Float32Array {
+/**
+ * The values of `tensors` (weights or gradients) concatenated in order into one new Float32Array,
+ * as messages carry them; {@linkcode splitFloat32} undoes it.
+ */
+export function packTensors(tensors: readonly tf.Tensor[]): Float32Array {
+  const arrays = tensors.map((t) => t.dataSync());
   let total = 0;
   for (const a of arrays) total += a.length;
   const out = new Float32Array(total);
@@ -59,6 +63,16 @@ export function concatFloat32(arrays: ArrayLike<number>[]): Float32Array {
     offset += a.length;
   }
   return out;
+}
+
+/** Views of `packed` (from {@linkcode packTensors}), one per shape of `shapes`, in order. */
+export function splitFloat32(packed: Float32Array, shapes: readonly number[][]): Float32Array[] {
+  let offset = 0;
+  return shapes.map((shape) => {
+    const size = sizeOf(shape);
+    offset += size;
+    return packed.subarray(offset - size, offset);
+  });
 }
 
 /** Size (number of elements) of a shape. */

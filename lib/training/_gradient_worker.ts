@@ -8,10 +8,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName, setBackend } from "../backend/backend.ts";
 import {
-  concatFloat32,
   type InitRequest,
   lossAndGradients,
-  sizeOf,
+  packTensors,
+  splitFloat32,
   type StepRequest,
   type WorkerReply,
 } from "./_gradient_protocol.ts";
@@ -52,14 +52,10 @@ async function init(request: InitRequest): Promise<void> {
 }
 
 function step(request: StepRequest): WorkerReply & { type: "result" } {
-  let offset = 0;
+  const shapes = weights.map((w) => w.shape as number[]);
   tf.tidy(() => {
-    for (const w of weights) {
-      const size = sizeOf(w.shape as number[]);
-      (w.read() as tf.Variable).assign(
-        tf.tensor(request.weights.subarray(offset, offset + size), w.shape as number[]),
-      );
-      offset += size;
+    for (const [i, values] of splitFloat32(request.weights, shapes).entries()) {
+      (weights[i].read() as tf.Variable).assign(tf.tensor(values, shapes[i]));
     }
   });
   const xs = tf.tensor(request.images, request.imageShape);
@@ -67,7 +63,7 @@ function step(request: StepRequest): WorkerReply & { type: "result" } {
   try {
     const { loss, grads } = lossAndGradients(model!, trainable, xs, ys);
     try {
-      const packed = concatFloat32(grads.map((g) => g.dataSync()));
+      const packed = packTensors(grads);
       return { type: "result", id: request.id, loss: loss.dataSync()[0], grads: packed };
     } finally {
       tf.dispose([loss, ...grads]);

@@ -7,10 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  concatFloat32,
   type InitRequest,
   lossAndGradients,
+  packTensors,
   sizeOf,
+  splitFloat32,
   type StepRequest,
   type WorkerReply,
 } from "./_gradient_protocol.ts";
@@ -341,25 +342,21 @@ export class ParallelGradients {
       let loss = main === undefined ? 0 : (sizes[0] / batchSize) * mainLoss;
       for (const r of results) loss += (sizes[r.share] / batchSize) * r.loss;
       const grads: tf.NamedTensorMap = {};
-      let offset = 0;
+      const shapes = this.#variables.map((v) => v.shape);
+      const parts = results.map((r) => splitFloat32(r.grads, shapes));
       for (const [i, v] of this.#variables.entries()) {
-        const size = sizeOf(v.shape);
         grads[v.name] = tf.tidy(() => {
           let sum: tf.Tensor | undefined = main === undefined
             ? undefined
             : results.length === 0
             ? tf.clone(main.grads[i])
             : tf.mul(main.grads[i], sizes[0] / batchSize);
-          for (const r of results) {
-            const g = tf.mul(
-              tf.tensor(r.grads.subarray(offset, offset + size), v.shape),
-              sizes[r.share] / batchSize,
-            );
+          for (const [j, r] of results.entries()) {
+            const g = tf.mul(tf.tensor(parts[j][i], v.shape), sizes[r.share] / batchSize);
             sum = sum === undefined ? g : tf.add(sum, g);
           }
           return sum!;
         });
-        offset += size;
       }
       return { loss, grads };
     } finally {
@@ -413,7 +410,7 @@ export class ParallelGradients {
       sizes[a.share] > 0
     );
     if (active.length === 0) return [];
-    const weights = concatFloat32(this.model.weights.map((w) => w.read().dataSync()));
+    const weights = packTensors(this.model.weights.map((w) => w.read()));
     const images = xs.dataSync() as Float32Array;
     const labels = ys.dataSync();
     const perExample = sizeOf(xs.shape.slice(1));

@@ -67,7 +67,7 @@ export interface VisualizeImageAttrOptions {
    * @default a new figure
    */
   into?: SubplotTarget;
-  /** Opacity of the heat map in `"blended_heat_map"`. @default 0.5 */
+  /** Opacity of the heat map in `"blended_heat_map"` panels. @default 0.5 */
   alphaOverlay?: number;
   /** Show a colour bar next to heat maps. @default true */
   showColorbar?: boolean;
@@ -75,9 +75,9 @@ export interface VisualizeImageAttrOptions {
   title?: string;
   /** Side of the image in pixels (the longer side). @default 320 */
   panelSize?: number;
-  /** Figure width in pixels. @default fitted to the panel */
+  /** Figure width in pixels. @default fitted to the panels */
   width?: number;
-  /** Figure height in pixels. @default fitted to the panel */
+  /** Figure height in pixels. @default fitted to the panels */
   height?: number;
 }
 

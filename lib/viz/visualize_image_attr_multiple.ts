@@ -10,7 +10,7 @@ import { type ImageVisualizationMethod, panelTitle } from "./_image_panel.ts";
 import type { Figure } from "./figure.ts";
 import type { VisualizeSign } from "./normalize_attr.ts";
 import type { ColorScaleInput } from "./_colormaps.ts";
-import type { AttrRange } from "./visualize_image_attr.ts";
+import type { AttrRange, VisualizeImageAttrOptions } from "./visualize_image_attr.ts";
 
 /** An attribution map with a label, e.g. `{ attr: igAttr, title: "Integrated Gradients" }`. */
 export interface LabeledAttr {
@@ -18,8 +18,12 @@ export interface LabeledAttr {
   title: string;
 }
 
-/** Options of {@linkcode visualizeImageAttrMultiple}. */
-export interface VisualizeImageAttrMultipleOptions {
+/**
+ * Options of {@linkcode visualizeImageAttrMultiple}: the heat-map overlay, colour bars and figure
+ * size as {@linkcode visualizeImageAttr}'s, applied to every panel.
+ */
+export interface VisualizeImageAttrMultipleOptions
+  extends Pick<VisualizeImageAttrOptions, "alphaOverlay" | "showColorbar" | "width" | "height"> {
   /** One title per method (column). @default the method and sign of each panel */
   titles?: readonly string[];
   /** Outlier percentage of Captum's cumulative-mass threshold (per panel). @default 2 */
@@ -37,10 +41,6 @@ export interface VisualizeImageAttrMultipleOptions {
    * @default "normalized"
    */
   scale?: "normalized" | "raw" | "shared" | AttrRange;
-  /** Opacity of the heat map in `"blended_heat_map"` panels. @default 0.5 */
-  alphaOverlay?: number;
-  /** Show a colour bar next to heat-map panels. @default true */
-  showColorbar?: boolean;
   /**
    * Figure title.
    * @default "Attributions: " + the methods, or "Attributions by explainer" for a comparison
@@ -48,10 +48,6 @@ export interface VisualizeImageAttrMultipleOptions {
   title?: string;
   /** Side of each panel in pixels (the longer side). @default 240 */
   panelSize?: number;
-  /** Figure width in pixels. @default fitted to the panels */
-  width?: number;
-  /** Figure height in pixels. @default fitted to the panels */
-  height?: number;
 }
 
 function isLabeledList(x: unknown): x is readonly LabeledAttr[] {

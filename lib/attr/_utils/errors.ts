@@ -47,27 +47,45 @@ export function argumentMessage(
   }. ${fix}`;
 }
 
-/** A `TypeError` for a wrong type or shape of argument `what`. */
-export function attributionTypeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): TypeError {
-  return new TypeError(argumentMessage(method, what, expected, received, fix));
+/**
+ * The argument errors of a family of tools whose messages read "Cannot compute <method> <noun>:
+ * <what> must be <expected>, received <value>. <fix>" (see {@linkcode argumentErrors}).
+ */
+export interface ArgumentErrors {
+  /** A `TypeError` for a wrong type or shape of argument `what`. */
+  typeError(
+    method: string,
+    what: string,
+    expected: string,
+    received: unknown,
+    fix: string,
+  ): TypeError;
+  /** A `RangeError` for an argument `what` whose value is out of range. */
+  rangeError(
+    method: string,
+    what: string,
+    expected: string,
+    received: unknown,
+    fix: string,
+  ): RangeError;
 }
 
-/** A `RangeError` for an argument `what` whose value is out of range. */
-export function attributionRangeError(
-  method: string,
-  what: string,
-  expected: string,
-  received: unknown,
-  fix: string,
-): RangeError {
-  return new RangeError(argumentMessage(method, what, expected, received, fix));
+/** The `TypeError` and `RangeError` builders of the tools that compute `noun`. */
+export function argumentErrors(noun: string): ArgumentErrors {
+  const build = <E extends Error>(ErrorClass: new (message: string) => E) =>
+  (
+    method: string,
+    what: string,
+    expected: string,
+    received: unknown,
+    fix: string,
+  ): E => new ErrorClass(argumentMessage(method, what, expected, received, fix, noun));
+  return { typeError: build(TypeError), rangeError: build(RangeError) };
 }
+
+/** The explainers' argument errors: "Cannot compute <Method> attributions: …". */
+export const { typeError: attributionTypeError, rangeError: attributionRangeError } =
+  argumentErrors("attributions");
 
 /** Assert `value` is a `tf.Tensor`. */
 export function assertTensor(

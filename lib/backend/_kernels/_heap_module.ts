@@ -15,6 +15,41 @@ export interface EmscriptenModule {
   _free(ptr: number): void;
 }
 
+/**
+ * The NHWC convolution geometry the heap modules' convolution kernels take after their pointers,
+ * in the C signatures' order: batch, input height and width, input and output channels, filter
+ * height and width, output height and width, top and left padding.
+ */
+export type ConvShapeArgs = [
+  n: number,
+  h: number,
+  w: number,
+  ci: number,
+  co: number,
+  kh: number,
+  kw: number,
+  oh: number,
+  ow: number,
+  padTop: number,
+  padLeft: number,
+];
+
+/** {@linkcode ConvShapeArgs} of the 3×3 (Winograd) kernels, which take no filter size. */
+export type Conv3x3ShapeArgs = [
+  n: number,
+  h: number,
+  w: number,
+  ci: number,
+  co: number,
+  oh: number,
+  ow: number,
+  padTop: number,
+  padLeft: number,
+];
+
+/** What the forward convolution kernels take after their geometry: bias and ReLU flags (0 or 1). */
+export type ConvEpilogueArgs = [hasBias: number, relu: number];
+
 /** A module compiled from base64 bytes, instantiable on any backend heap. */
 export interface HeapModule<T> {
   /** The module's exports on `backend`'s heap and the backend's Emscripten module, or `null`. */

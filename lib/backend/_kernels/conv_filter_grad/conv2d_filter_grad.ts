@@ -19,6 +19,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
+  type Conv3x3ShapeArgs,
+  type ConvShapeArgs,
   type EmscriptenModule,
   float32Rank4,
   heapOffset,
@@ -32,38 +34,14 @@ import { CONV_FILTER_GRAD_RELAXED_WASM_BASE64 } from "../_generated/conv_filter_
 /** The module's exports (pointers are heap byte offsets). */
 interface FilterGradExports {
   pairwise_scratch_floats(n: number, size: number): number;
-  few_in_filter_grad(
-    x: number,
-    dy: number,
-    dw: number,
-    scratch: number,
-    n: number,
-    h: number,
-    w: number,
-    ci: number,
-    co: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  few_in_filter_grad(x: number, dy: number, dw: number, scratch: number, ...g: ConvShapeArgs): void;
   winograd_filter_grad_scratch_floats(n: number, ci: number, co: number): number;
   winograd_filter_grad(
     x: number,
     dy: number,
     dw: number,
     scratch: number,
-    n: number,
-    h: number,
-    w: number,
-    ci: number,
-    co: number,
-    oh: number,
-    ow: number,
-    padTop: number,
-    padLeft: number,
+    ...geometry: Conv3x3ShapeArgs
   ): void;
 }
 

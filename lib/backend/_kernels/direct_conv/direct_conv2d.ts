@@ -15,7 +15,14 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
-import { biasFits, float32Rank4, heapModule, heapOffset } from "../_heap_module.ts";
+import {
+  biasFits,
+  type ConvEpilogueArgs,
+  type ConvShapeArgs,
+  float32Rank4,
+  heapModule,
+  heapOffset,
+} from "../_heap_module.ts";
 import { heapView } from "../_wasm.ts";
 import { DIRECT_CONV_WASM_BASE64 } from "../_generated/direct_conv_wasm.ts";
 
@@ -25,19 +32,7 @@ type ConvFn = (
   f: number,
   bias: number,
   y: number,
-  n: number,
-  h: number,
-  w: number,
-  ci: number,
-  co: number,
-  kh: number,
-  kw: number,
-  oh: number,
-  ow: number,
-  padTop: number,
-  padLeft: number,
-  hasBias: number,
-  relu: number,
+  ...args: [...ConvShapeArgs, ...ConvEpilogueArgs]
 ) => void;
 
 /** The module's exports. */

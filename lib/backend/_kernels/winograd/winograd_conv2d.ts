@@ -16,6 +16,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { derivedBuffer } from "../_derived_cache.ts";
 import {
   biasFits,
+  type Conv3x3ShapeArgs,
+  type ConvEpilogueArgs,
   float32Rank4,
   heapOffset,
   simdHeapModule,
@@ -35,17 +37,7 @@ interface WinogradExports {
     bias: number,
     y: number,
     scratch: number,
-    n: number,
-    h: number,
-    w: number,
-    ci: number,
-    co: number,
-    oh: number,
-    ow: number,
-    padTop: number,
-    padLeft: number,
-    hasBias: number,
-    relu: number,
+    ...args: [...Conv3x3ShapeArgs, ...ConvEpilogueArgs]
   ): void;
   winograd4_scratch_floats(ci: number, co: number): number;
   winograd4_conv2d(
