@@ -29,7 +29,6 @@ import {
 import {
   type CallOptions,
   type CallSpec,
-  type PackedOptions,
   prepareCall,
   type PreparedCall,
 } from "./_utils/multi_input.ts";

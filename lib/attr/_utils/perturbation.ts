@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, PerturbationBaseline, Target } from "../types.ts";
+import type { ForwardFunction, PerturbationBaseline } from "../types.ts";
 import { resolveBaselines } from "./baselines.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
