@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import { PERTURBATION_SPEC, PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { AttributionsOf, Inputs, PerInput, PerturbationBaseline } from "./types.ts";
