@@ -41,7 +41,7 @@ export class LayerTaps {
   #input: LayerTap | undefined;
 
   /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param model a `tf.LayersModel` (Sequential or functional) with one output.
    * @param layer one of its layers, or the layer's name.
    * @param caller the explainer's name, for error messages.
    * @throws {TypeError} when the model is a forward function or the layer is not in the model
@@ -66,14 +66,15 @@ export class LayerTaps {
   /**
    * Validate the neuron (`neuronSelector`, `attributeToNeuronInput`) against the layer's shape and
    * return the forward function `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   * For a model with several inputs it takes one tensor per input, in the model's order.
    */
   neuronForward(neuron: Partial<NeuronOptions> | undefined): ForwardFunction {
     const tap = this.tap(neuron?.attributeToNeuronInput);
     const method = this.#caller;
     const neuronSelector = neuron?.neuronSelector;
-    validateNeuronSelector(method, neuronSelector, tap.valueShape, this.layer.name);
+    validateNeuronSelector(method, neuronSelector, tap.valueShapes, this.layer.name);
     const selector = neuronSelector as NeuronSelector;
-    return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);
+    return (...inputs: tf.Tensor[]) => selectNeuron(method, tap.layerValues(inputs), selector);
   }
 }
 
