@@ -103,7 +103,8 @@ export class LayerTap {
    */
   readonly valueShapes: number[][];
 
-  readonly #caller: string;
+  /** The name shown in error messages (the attribution method). */
+  readonly caller: string;
   readonly #inputIds: number[];
   readonly #inputNames: string[];
   readonly #outputId: number;
@@ -150,7 +151,7 @@ export class LayerTap {
     }
     this.model = model;
     this.attributeToLayerInput = attributeToLayerInput;
-    this.#caller = caller;
+    this.caller = caller;
 
     const graph = modelGraph(model);
     const all = graph.steps;
@@ -288,7 +289,7 @@ export class LayerTap {
     const substituted = layerValue instanceof tf.Tensor ? [layerValue] : layerValue;
     if (substituted.length !== this.tensorCount) {
       throw new TypeError(
-        `Cannot compute ${this.#caller} attributions: the value substituted for layer ${
+        `Cannot compute ${this.caller} attributions: the value substituted for layer ${
           JSON.stringify(this.layer.name)
         } must be ${this.tensorCount} tensor(s), one per ${
           this.attributeToLayerInput ? "input" : "output"
@@ -311,14 +312,14 @@ export class LayerTap {
   /** The model's inputs by id, after checking there is one tensor per model input. */
   #feeds(inputs: ModelInputs): Map<number, tf.Tensor> {
     const list = inputs instanceof tf.Tensor ? [inputs] : inputs;
-    assertInputCount(this.#caller, this.#inputNames, list);
+    assertInputCount(this.caller, this.#inputNames, list);
     return inputFeeds(this.#inputIds, list);
   }
 
   #assertSingle(what: string, instead: string): void {
     if (this.tensorCount === 1) return;
     throw new TypeError(
-      `Cannot compute ${this.#caller} attributions: ${what} needs a tap with one tensor, but the ${
+      `Cannot compute ${this.caller} attributions: ${what} needs a tap with one tensor, but the ${
         this.attributeToLayerInput ? "input" : "output"
       } of layer ${JSON.stringify(this.layer.name)} is ${this.tensorCount} tensors. ` +
         `Use ${instead}, which returns one per tensor.`,
