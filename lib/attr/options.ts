@@ -73,14 +73,6 @@ export interface BaselineOptions {
 }
 
 /**
-   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1. For
-   * an array of inputs, an array with one such baseline per input (a single number serves all).
-   * @default 0
-   */
-  baselines?: PerInput<Baseline>;
-}
-
-/**
  * Progress of a call that makes many forward passes (path methods, perturbation methods,
  * NoiseTunnel).
  *
