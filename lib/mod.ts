@@ -131,6 +131,7 @@ export type {
 export type {
   BaselineOptions,
   ForwardArgsOptions,
+  InputBaselineOptions,
   IntegrationOptions,
   LayerInputOptions,
   NeuronOptions,

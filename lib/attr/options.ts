@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ApproximationMethod, Baseline, Target } from "./types.ts";
+import type { ApproximationMethod, Baseline, PerInput, Target } from "./types.ts";
 import type { NeuronSelector } from "./neuron/neuron_selector.ts";
 
 /**
@@ -70,6 +70,29 @@ export interface BaselineOptions {
    * @default 0
    */
   baselines?: Baseline;
+}
+
+/**
+ * The reference input of a primary path or difference method (IntegratedGradients, DeepLift),
+ * per input for an array of inputs.
+ *
+ * @example
+ * ```ts
+ * import { IntegratedGradients, type InputBaselineOptions, tf } from "../mod.ts";
+ * const options: InputBaselineOptions = { baselines: [0, tf.tensor2d([[1]])] };
+ * const ig = new IntegratedGradients((a: tf.Tensor, b: tf.Tensor) => a.sum(1).add(b.sum(1)));
+ * const [attrA, attrB] = await ig.attribute([tf.tensor2d([[3, 4]]), tf.tensor2d([[5]])], options);
+ * attrA.print(); // [[3, 4]]
+ * attrB.print(); // [[4]]
+ * ```
+ */
+export interface InputBaselineOptions {
+  /**
+   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1. For
+   * an array of inputs, an array with one such baseline per input (a single number serves all).
+   * @default 0
+   */
+  baselines?: PerInput<Baseline>;
 }
 
 /**
