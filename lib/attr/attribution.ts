@@ -7,8 +7,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type {
+  AttributionsOf,
   AttributionWithDelta,
   ForwardFunction,
+  Inputs,
   ModelLike,
   PerturbationBaseline,
   Target,
@@ -24,8 +26,13 @@ import {
   resolveFeaturePerturbation,
   withBaselines,
 } from "./_utils/perturbation.ts";
-import { repeatTarget } from "./_utils/repeat.ts";
-import { validateTarget } from "./_utils/target.ts";
+import {
+  type CallOptions,
+  type CallSpec,
+  prepareCall,
+  type PreparedCall,
+} from "./_utils/multi_input.ts";
+import { type CallTarget, repeatTarget, validateTarget } from "./_utils/target.ts";
 
 /**
  * What every explainer has: the model it explains and `attribute()`.
@@ -85,10 +92,49 @@ export abstract class Attribution {
    * boundary, before any computation.
    */
   protected validateInputsAndTarget(inputs: unknown, target?: Target, what = "inputs"): tf.Tensor {
+    if (Array.isArray(inputs)) {
+      throw attributionTypeError(
+        this.methodName,
+        what,
+        `a single tensor (${this.methodName} does not take an array of inputs)`,
+        inputs,
+        "Pass one tensor, or a method that takes several inputs (see the README's method table).",
+      );
+    }
     assertFloatInputs(this.methodName, inputs, what);
     assertInputsFitModel(this.methodName, this.model, inputs, what);
     validateTarget(this.methodName, target, inputs.shape[0]);
     return inputs;
+  }
+
+  /**
+   * The body of a primary method's `attribute()` for one tensor or an array of inputs: validate
+   * the call and reduce it to one tensor (see `_utils/multi_input.ts`: inputs, target,
+   * `additionalForwardArgs` and the per-input options of `spec`), run `body` on it with the call's
+   * forward function, and hand back its result split per input. Errors, thrown by the checks or
+   * by `body`, reject the promise and leak nothing.
+   */
+  protected async attributeCall<T extends Inputs, O extends CallOptions>(
+    inputs: T,
+    options: O | undefined,
+    spec: CallSpec,
+    body: (call: PreparedCall<O>) => tf.Tensor | Promise<tf.Tensor>,
+  ): Promise<AttributionsOf<T>> {
+    const call = this.prepare(inputs, options, spec);
+    try {
+      return call.finish(await body(call)) as AttributionsOf<T>;
+    } finally {
+      call.dispose();
+    }
+  }
+
+  /** The call `attributeCall()` runs its body on (see `_utils/multi_input.ts`). */
+  protected prepare<O extends CallOptions>(
+    inputs: Inputs,
+    options: O | undefined,
+    spec: CallSpec,
+  ): PreparedCall<O> {
+    return prepareCall(this.methodName, this.model, this.forward, inputs, options ?? {} as O, spec);
   }
 }
 
@@ -158,6 +204,17 @@ export abstract class GradientAttribution extends Attribution {
     endPoint: tf.Tensor,
     target?: Target,
   ): tf.Tensor1D {
+    return this.convergenceDelta(this.forward, attributions, startPoint, endPoint, target);
+  }
+
+  /** {@linkcode computeConvergenceDelta} through `forward` (a call's, see `attributeCall()`). */
+  protected convergenceDelta(
+    forward: ForwardFunction,
+    attributions: tf.Tensor,
+    startPoint: tf.Tensor,
+    endPoint: tf.Tensor,
+    target?: CallTarget,
+  ): tf.Tensor1D {
     const method = this.methodName;
     if (attributions.shape[0] !== endPoint.shape[0] || startPoint.shape[0] !== endPoint.shape[0]) {
       throw attributionTypeError(
@@ -171,8 +228,8 @@ export abstract class GradientAttribution extends Attribution {
     return tf.tidy(() => {
       const n = attributions.shape[0];
       const total = attributions.reshape([n, -1]).sum(1);
-      const end = targetValues(method, this.forward, endPoint, target);
-      const start = targetValues(method, this.forward, startPoint, target);
+      const end = targetValues(method, forward, endPoint, target);
+      const start = targetValues(method, forward, startPoint, target);
       return total.sub(end.sub(start)) as tf.Tensor1D;
     });
   }
@@ -201,13 +258,14 @@ export abstract class GradientAttribution extends Attribution {
   protected async settleWithDelta(
     compute: () => PathAttributions | Promise<PathAttributions>,
     inputs: tf.Tensor,
-    target: Target | undefined,
+    target: CallTarget | undefined,
+    forward: ForwardFunction = this.forward,
   ): Promise<AttributionWithDelta> {
     const parts = await compute();
     const { attributions, baselines, endPoints = inputs, pathsPerExample: k } = parts;
     try {
       const pathTarget = k === undefined ? target : repeatTarget(target, k);
-      const delta = this.computeConvergenceDelta(attributions, baselines, endPoints, pathTarget);
+      const delta = this.convergenceDelta(forward, attributions, baselines, endPoints, pathTarget);
       try {
         return { attributions: settledAttributions(parts), delta };
       } catch (error) {
@@ -219,6 +277,44 @@ export abstract class GradientAttribution extends Attribution {
       throw error;
     } finally {
       tf.dispose(intermediates(parts));
+    }
+  }
+
+  /**
+   * A path method's `attribute()` for one tensor or an array of inputs: {@linkcode settle} on the
+   * call {@linkcode Attribution.attributeCall} prepares.
+   */
+  protected settleCall<T extends Inputs, O extends CallOptions>(
+    inputs: T,
+    options: O | undefined,
+    spec: CallSpec,
+    compute: (call: PreparedCall<O>) => PathAttributions | Promise<PathAttributions>,
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(inputs, options, spec, (call) => this.settle(() => compute(call)));
+  }
+
+  /**
+   * A path method's `attributeWithDelta()` for one tensor or an array of inputs:
+   * {@linkcode settleWithDelta} on the prepared call, its delta through the call's forward
+   * function, its attributions split per input.
+   */
+  protected async settleCallWithDelta<T extends Inputs, O extends CallOptions>(
+    inputs: T,
+    options: O | undefined,
+    spec: CallSpec,
+    compute: (call: PreparedCall<O>) => PathAttributions | Promise<PathAttributions>,
+  ): Promise<AttributionWithDelta<AttributionsOf<T>>> {
+    const call = this.prepare(inputs, options, spec);
+    try {
+      const { attributions, delta } = await this.settleWithDelta(
+        () => compute(call),
+        call.inputs,
+        call.options.target,
+        call.forward,
+      );
+      return { attributions: call.finish(attributions) as AttributionsOf<T>, delta };
+    } finally {
+      call.dispose();
     }
   }
 }
@@ -236,41 +332,39 @@ export abstract class GradientAttribution extends Attribution {
  */
 export abstract class PerturbationAttribution extends Attribution {
   /**
-   * How a mask-based method starts: validate `inputs` and `target`, then resolve the feature
-   * groups (`featureMask`, default one group per element; ids shifted to start at 0 with
-   * `shiftToZero`, as Captum's Lime) and `perturbationsPerEval`.
+   * A mask-based method's feature groups (`featureMask`, default one group per element; ids
+   * shifted to start at 0 with `shiftToZero`, as Captum's Lime) and `perturbationsPerEval`, for
+   * the call's (packed) inputs.
    */
   protected resolveFeatures(
-    inputs: tf.Tensor,
-    options: PerturbationOptions,
+    call: PreparedCall<PerturbationOptions>,
     shiftToZero = false,
-  ): ResolvedPerturbation & { target: Target | undefined } {
-    this.validateInputsAndTarget(inputs, options.target);
-    const resolved = resolveFeaturePerturbation(this.methodName, inputs, options, shiftToZero);
-    return { ...resolved, target: options.target };
+  ): ResolvedPerturbation {
+    return resolveFeaturePerturbation(this.methodName, call.inputs, call.options, shiftToZero);
   }
 
   /**
-   * Evaluate the target output on perturbations of `inputs` towards the resolved `baselines`
-   * (each element kept where `keepBlock` says 1, replaced where 0) and on the unperturbed start
-   * (`initialAt`: the inputs, as ablation measures a drop, or the baselines, as Shapley methods
-   * add groups), then hand both to `combine`: `initial` one value per example, `outputs`
-   * `numPerturbations × N` values, perturbation-major. The baselines are disposed afterwards.
+   * Evaluate the target output on perturbations of the call's inputs towards the resolved
+   * `baselines` (each element kept where `keepBlock` says 1, replaced where 0) and on the
+   * unperturbed start (`initialAt`: the inputs, as ablation measures a drop, or the baselines, as
+   * Shapley methods add groups), then hand both to `combine`: `initial` one value per example,
+   * `outputs` `numPerturbations × N` values, perturbation-major. The baselines are disposed
+   * afterwards.
    */
   protected async perturbTowardBaselines(
-    inputs: tf.Tensor,
-    options: { target?: Target; baselines?: PerturbationBaseline; showProgress?: boolean },
+    call: PreparedCall<PerturbationCallOptions>,
     plan: PerturbationsToEvaluate,
     combine: (initial: Float32Array, outputs: Float32Array) => tf.Tensor,
   ): Promise<tf.Tensor> {
     const method = this.methodName;
+    const { inputs, forward, options } = call;
     const { target } = options;
     return await withBaselines(method, inputs, options.baselines, async (baselines) => {
       const start = plan.initialAt === "baselines" ? baselines : inputs;
-      const initial = await evaluateTarget(method, this.forward, start, target);
+      const initial = await evaluateTarget(method, forward, start, target);
       const outputs = await evaluatePerturbations({
         method,
-        forward: this.forward,
+        forward,
         inputs,
         replacement: baselines,
         target,
@@ -282,6 +376,16 @@ export abstract class PerturbationAttribution extends Attribution {
       return combine(initial, outputs);
     });
   }
+}
+
+/** The per-input options of the mask-based perturbation methods: baselines and feature masks. */
+export const PERTURBATION_SPEC: CallSpec = { baselines: "inputs", featureMask: true };
+
+/** The options {@linkcode PerturbationAttribution.perturbTowardBaselines} reads. */
+export interface PerturbationCallOptions extends CallOptions {
+  target?: Target;
+  baselines?: PerturbationBaseline | readonly PerturbationBaseline[];
+  showProgress?: boolean;
 }
 
 /** The perturbations {@linkcode PerturbationAttribution.perturbTowardBaselines} evaluates. */

@@ -7,8 +7,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import { assertNumber, attributionRangeError } from "./_utils/errors.ts";
+import type { PreparedCall } from "./_utils/multi_input.ts";
 import { ablateEachFeature } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
@@ -31,20 +33,31 @@ export interface FeaturePermutationOptions extends Omit<PerturbationOptions, "ba
  */
 export class FeaturePermutation extends PerturbationAttribution {
   /**
-   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs; a feature
+   * spanning inputs is permuted in all of them with one permutation). The caller owns the
+   * returned tensors.
    *
    * @throws {RangeError} for a batch of one example, a bad mask or `perturbationsPerEval` < 1.
    */
-  override async attribute(
-    inputs: tf.Tensor,
+  override attribute<T extends Inputs>(
+    inputs: T,
     options: FeaturePermutationOptions = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(
+      inputs,
+      options,
+      { featureMask: true },
+      (call) => this.#permute(call),
+    );
+  }
+
+  #permute(call: PreparedCall<FeaturePermutationOptions>): Promise<tf.Tensor> {
     const method = this.methodName;
+    const { inputs, options } = call;
     const { target, seed = 0 } = options;
-    this.validateInputsAndTarget(inputs, target);
     assertPermutableBatch(method, inputs, seed, "features");
     const n = inputs.shape[0];
-    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
+    const { mask, perturbationsPerEval } = this.resolveFeatures(call);
     const random = new SeededRandom(seed);
     const perms = Array.from(mask.present, () => {
       for (;;) {
@@ -52,9 +65,9 @@ export class FeaturePermutation extends PerturbationAttribution {
         if (p.some((v, i) => v !== i)) return p;
       }
     });
-    return await ablateEachFeature({
+    return ablateEachFeature({
       method,
-      forward: this.forward,
+      forward: call.forward,
       inputs,
       replacementRows: (start, end) => {
         const idx = new Int32Array((end - start) * n);

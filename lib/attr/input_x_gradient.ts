@@ -4,12 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, TargetOptions } from "./options.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import { GradientAttribution } from "./attribution.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
 /** Options of {@linkcode InputXGradient.attribute}. */
-export type InputXGradientOptions = TargetOptions;
+export interface InputXGradientOptions extends TargetOptions, ForwardArgsOptions {}
 
 /**
  * Input × Gradient: `x ⊙ ∂F(x)[target]/∂x`.
@@ -25,21 +26,25 @@ export type InputXGradientOptions = TargetOptions;
  */
 export class InputXGradient extends GradientAttribution {
   /**
-   * `inputs ⊙ gradient`, in the inputs' shape. The caller owns the result.
+   * `inputs ⊙ gradient`, in the inputs' shape (one tensor per input for an array of inputs). The
+   * caller owns the result.
    *
    * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model output
    *   a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: InputXGradientOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { target } = options;
-      this.validateInputsAndTarget(inputs, target);
-      return Promise.resolve(
-        tf.tidy(() => gradientsOfTarget(this.methodName, this.forward, inputs, target).mul(inputs)),
-      );
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  attribute<T extends Inputs>(
+    inputs: T,
+    options: InputXGradientOptions = {},
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(
+      inputs,
+      options,
+      {},
+      ({ inputs, options, forward }) =>
+        tf.tidy(() =>
+          gradientsOfTarget(this.methodName, forward, inputs, options.target).mul(inputs)
+        ),
+    );
   }
 }

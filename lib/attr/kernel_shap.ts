@@ -7,7 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { Lime } from "./lime.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { ModelLike, PerturbationBaseline } from "./types.ts";
+import type { AttributionsOf, Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
+import { PERTURBATION_SPEC } from "./attribution.ts";
 import type { SampleRandom } from "./lime_base.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
 
@@ -19,16 +20,17 @@ export interface KernelShapOptions extends PerturbationOptions {
   /**
    * The values of an "absent" feature (z = 0 maps to the baseline): a scalar, a tensor of the
    * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
-   * `ProductBaselines.asBaselines()`). @default 0
+   * `ProductBaselines.asBaselines()`). For an array of inputs, one per input. @default 0
    */
-  baselines?: PerturbationBaseline;
+  baselines?: PerInput<PerturbationBaseline>;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
    * Ids are shifted so the smallest is 0, as in Captum. Grouping (e.g. superpixels) makes the
-   * regression far better posed than the default.
+   * regression far better posed than the default. For an array of inputs, one mask per input
+   * (an id in several masks is one feature spanning them).
    * @default every scalar of an example is its own feature
    */
-  featureMask?: tf.Tensor;
+  featureMask?: PerInput<tf.Tensor>;
   /** Coalitions sampled per example (the first two are all ones and all zeros). @default 25 */
   nSamples?: number;
   /** Seed of the coalitions. @default 0 */
@@ -67,19 +69,27 @@ export class KernelShap extends Lime {
   }
 
   /**
-   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs; the
+   * coalitions range over the feature groups of all inputs together, as Captum's). The caller
+   * owns the returned tensors.
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, or a bad mask.
    */
-  override async attribute(
-    inputs: tf.Tensor,
+  override attribute<T extends Inputs>(
+    inputs: T,
     options: KernelShapOptions = {},
-  ): Promise<tf.Tensor> {
-    return await this.fitSurrogate(inputs, options, (m, random) => ({
-      draw: (s, z) => kernelShapDraw(m, random, s, z),
-      similarity: kernelShapSimilarity,
-      fit: weightedLeastSquares,
-    }));
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(
+      inputs,
+      options,
+      PERTURBATION_SPEC,
+      (call) =>
+        this.fitSurrogate(call, (m, random) => ({
+          draw: (s, z) => kernelShapDraw(m, random, s, z),
+          similarity: kernelShapSimilarity,
+          fit: weightedLeastSquares,
+        })),
+    );
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
+  assertOneTensor,
   type FromInterpRepTransform,
   type InterpretableFit,
   type InterpretableModel,
@@ -16,7 +17,9 @@ import {
   type SimilarityFunction,
 } from "./lime_base.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { ModelLike, PerturbationBaseline } from "./types.ts";
+import type { AttributionsOf, Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
+import { PERTURBATION_SPEC } from "./attribution.ts";
+import type { PreparedCall } from "./_utils/multi_input.ts";
 import { assertNumber, attributionTypeError } from "./_utils/errors.ts";
 import { weightedLasso } from "./_utils/linear_regression.ts";
 import { assertSamplingOptions } from "./_utils/perturbation.ts";
@@ -35,13 +38,15 @@ export interface LimeOptions extends PerturbationOptions {
    * inputs' shape or batch 1, or a function of the inputs returning one (e.g.
    * `ProductBaselines.asBaselines()`). @default 0
    */
-  baselines?: PerturbationBaseline;
+  baselines?: PerInput<PerturbationBaseline>;
   /**
    * Integer group ids broadcastable to the inputs (batch 1 or N): the interpretable features.
-   * Ids are shifted so the smallest is 0, as in Captum.
+   * Ids are shifted so the smallest is 0, as in Captum. For an array of inputs, one mask per
+   * input; the features of all inputs are sampled together (an id in several masks is one
+   * feature spanning them).
    * @default every scalar of an example is its own feature
    */
-  featureMask?: tf.Tensor;
+  featureMask?: PerInput<tf.Tensor>;
   /** Samples drawn per example. @default 25 */
   nSamples?: number;
   /** The L1 penalty of the Lasso surrogate (Captum's `SkLearnLasso(alpha=0.01)`). @default 0.01 */
@@ -99,26 +104,37 @@ export class Lime extends LimeBase {
   }
 
   /**
-   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs, with Captum's
+   * default parts). The caller owns the returned tensors.
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, a negative `alpha`, a
    *   non-positive `kernelWidth`, or a bad mask.
+   * @throws {TypeError} for an array of inputs with parts replacing Captum's defaults.
    */
-  override async attribute(inputs: tf.Tensor, options: LimeOptions = {}): Promise<tf.Tensor> {
+  override async attribute<T extends Inputs>(
+    inputs: T,
+    options: LimeOptions = {},
+  ): Promise<AttributionsOf<T>> {
+    if (this.#custom) {
+      assertOneTensor(this.methodName, inputs, "custom Lime parts take one example tensor");
+    }
+    return await this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#lime(call));
+  }
+
+  async #lime(call: PreparedCall<LimeOptions>): Promise<tf.Tensor> {
     const method = this.methodName;
+    const { inputs, options } = call;
     const { alpha = 0.01, kernelWidth = 1 } = options;
     const checks = () => {
       assertNumber(method, "alpha", alpha, 0);
       assertNumber(method, "kernelWidth", kernelWidth, Number.MIN_VALUE);
     };
     if (this.#custom) {
-      const { target, featureMask, baselines, nSamples = 25, seed = 0 } = options;
-      this.validateInputsAndTarget(inputs, target);
+      const { nSamples = 25, seed = 0 } = options;
       checks();
-      const mask = resolveFeatureMask(method, inputs, featureMask, true);
+      const mask = resolveFeatureMask(method, inputs, options.featureMask, true);
       const coefs = await this.fitInterpretable(
-        inputs,
-        { target, featureMask, baselines, nSamples, seed, ...pick(options) },
+        { ...call, options: { ...options, nSamples, seed } },
         limeParts(this.#config, alpha, kernelWidth),
       );
       try {
@@ -138,7 +154,7 @@ export class Lime extends LimeBase {
         coefs.dispose();
       }
     }
-    return await this.fitSurrogate(inputs, options, (_m, random) => ({
+    return await this.fitSurrogate(call, (_m, random) => ({
       draw: (_s, z) => bernoulliDraw(random, z),
       similarity: (z, x, b, ids) => {
         let dot = 0;
@@ -166,22 +182,22 @@ export class Lime extends LimeBase {
    * `nSamples` samples drawn as `rule(numFeatures, random)` says.
    */
   protected async fitSurrogate(
-    inputs: tf.Tensor,
-    options: SurrogateOptions,
+    call: PreparedCall<SurrogateOptions>,
     rule: (numFeatures: number, random: SeededRandom) => SurrogateRule,
     checks: () => void = () => {},
   ): Promise<tf.Tensor> {
     const method = this.methodName;
+    const { inputs, options } = call;
     const { nSamples = 25, seed = 0 } = options;
-    const { target, mask, perturbationsPerEval } = this.resolveFeatures(inputs, options, true);
+    const { mask, perturbationsPerEval } = this.resolveFeatures(call, true);
     assertSamplingOptions(method, nSamples, seed);
     checks();
     return await fitSurrogates({
       method,
-      forward: this.forward,
+      forward: call.forward,
       inputs,
       baselines: options.baselines,
-      target,
+      target: options.target,
       mask,
       nSamples,
       perturbationsPerEval,
@@ -189,11 +205,6 @@ export class Lime extends LimeBase {
       ...rule(mask.numFeatures, new SeededRandom(seed)),
     });
   }
-}
-
-/** The options LimeBase's general path passes on unchanged. */
-function pick(options: LimeOptions) {
-  return { perturbationsPerEval: options.perturbationsPerEval, showProgress: options.showProgress };
 }
 
 /** Captum's default Lime sampling: each feature group kept with probability 0.5. */

@@ -8,8 +8,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
-import type { ProgressOptions } from "./options.ts";
-import type { ModelLike, PerturbationBaseline, Target } from "./types.ts";
+import type { ForwardArgsOptions, ProgressOptions } from "./options.ts";
+import type { Inputs, ModelLike, PerturbationBaseline, Target } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import {
   assertInteger,
@@ -21,7 +21,8 @@ import { resolveFeatureMask } from "./_utils/feature_mask.ts";
 import { perturbationsPerPass, resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
 import { callProgress } from "./_utils/progress.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
-import { selectTarget } from "./_utils/target.ts";
+import { exampleTarget, runForward, selectTarget } from "./_utils/target.ts";
+import type { PreparedCall } from "./_utils/multi_input.ts";
 
 /** The seeded draws handed to a {@linkcode PerturbFunction} (the call's `seed`). */
 export interface SampleRandom {
@@ -140,7 +141,7 @@ export type LimeParts =
   & Pick<LimeBaseConfig, "fromInterpRepTransform" | "toInterpRepTransform">;
 
 /** Options of {@linkcode LimeBase.attribute}. */
-export interface LimeBaseOptions extends ProgressOptions {
+export interface LimeBaseOptions extends ProgressOptions, ForwardArgsOptions {
   /** The output to explain (a class index, one per example, or a function of the output). */
   target?: Target;
   /** Samples drawn per example. @default 50 (Captum's) */
@@ -255,8 +256,13 @@ export class LimeBase extends PerturbationAttribution {
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1.
    * @throws {TypeError} when a function returns something of the wrong kind or size.
    */
-  override attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
-    return this.fitInterpretable(inputs, options, this);
+  override async attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
+    return await this.attributeCall(
+      assertOneTensor(this.methodName, inputs, "LimeBase's functions take one example tensor"),
+      options,
+      { baselines: "inputs", featureMask: true },
+      (call) => this.fitInterpretable(call, this),
+    );
   }
 
   /**
@@ -264,13 +270,12 @@ export class LimeBase extends PerturbationAttribution {
    * e.g. Lime's defaults at the call's `alpha` and `kernelWidth`): `[N, M]` coefficients.
    */
   protected async fitInterpretable(
-    inputs: tf.Tensor,
-    options: LimeBaseOptions,
+    call: PreparedCall<LimeBaseOptions>,
     parts: LimeParts,
   ): Promise<tf.Tensor> {
     const method = this.methodName;
+    const { inputs, options, forward } = call;
     const { target, nSamples = 50, seed = 0 } = options;
-    this.validateInputsAndTarget(inputs, target);
     assertInteger(method, "nSamples", nSamples);
     assertNumber(method, "seed", seed);
     const perEval = resolvePerturbationsPerEval(method, options.perturbationsPerEval);
@@ -285,7 +290,7 @@ export class LimeBase extends PerturbationAttribution {
       const first = inputs.slice(0, 1);
       let perPass: number;
       try {
-        perPass = perturbationsPerPass(method, this.forward, first, perEval, nSamples);
+        perPass = perturbationsPerPass(method, forward, first, perEval, nSamples);
       } finally {
         first.dispose();
       }
@@ -296,8 +301,6 @@ export class LimeBase extends PerturbationAttribution {
           ? mask.ids.subarray(e * mask.featureSize, (e + 1) * mask.featureSize)
           : mask.ids;
         try {
-          const targetOf = (count: number): Target | undefined =>
-            Array.isArray(target) ? new Array(count).fill(target[e]) : target as Target | undefined;
           const z: Float32Array[] = [];
           const y = new Float64Array(nSamples);
           const w = new Float64Array(nSamples);
@@ -319,9 +322,14 @@ export class LimeBase extends PerturbationAttribution {
                 w[k] = sim;
                 batch.push(input);
               }
-              const values = tf.tidy(() =>
-                selectTarget(method, this.forward(tf.concat(batch)), targetOf(end - start))
-              );
+              const values = tf.tidy(() => {
+                const rowsTarget = exampleTarget(target, e, end - start);
+                return selectTarget(
+                  method,
+                  runForward(forward, tf.concat(batch), rowsTarget),
+                  rowsTarget,
+                );
+              });
               try {
                 y.set(await values.data(), start);
               } finally {
@@ -467,4 +475,23 @@ export class LimeBase extends PerturbationAttribution {
     }
     return Float32Array.from(coef);
   }
+}
+
+/**
+ * `inputs`, when it is not an array: a method whose parts take one tensor (LimeBase's functions)
+ * refuses an array of inputs, saying `why`.
+ *
+ * @throws {TypeError} for an array of inputs.
+ */
+export function assertOneTensor(method: string, inputs: Inputs, why: string): tf.Tensor {
+  if (Array.isArray(inputs)) {
+    throw attributionTypeError(
+      method,
+      "inputs",
+      `a single tensor (${why})`,
+      inputs,
+      "Pack the inputs into one tensor yourself, or use Lime or KernelShap with their default parts, which take an array of inputs.",
+    );
+  }
+  return inputs as tf.Tensor;
 }

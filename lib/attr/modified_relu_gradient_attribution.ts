@@ -4,9 +4,8 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "./options.ts";
-import type { ModelLike } from "./types.ts";
+import type { ForwardArgsOptions, TargetOptions } from "./options.ts";
+import type { AttributionsOf, Inputs, ModelLike } from "./types.ts";
 import { GradientAttribution } from "./attribution.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 import { type GradientOverride, withGradientOverrides } from "./_utils/gradient_override.ts";
@@ -37,22 +36,26 @@ export abstract class ModifiedReluGradientAttribution extends GradientAttributio
   }
 
   /**
-   * Modified gradients of `target`, in the inputs' shape. The caller owns the result.
+   * Modified gradients of `target`, in the inputs' shape (one tensor per input for an array of
+   * inputs). The caller owns the result.
    *
    * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model output
    *   a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: TargetOptions = {}): Promise<tf.Tensor> {
-    try {
-      const { target } = options;
-      this.validateInputsAndTarget(inputs, target);
-      return Promise.resolve(withGradientOverrides(
-        [this.#reluRule],
-        () => gradientsOfTarget(this.methodName, this.forward, inputs, target),
-      ));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  attribute<T extends Inputs>(
+    inputs: T,
+    options: TargetOptions & ForwardArgsOptions = {},
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(
+      inputs,
+      options,
+      {},
+      ({ inputs, options, forward }) =>
+        withGradientOverrides(
+          [this.#reluRule],
+          () => gradientsOfTarget(this.methodName, forward, inputs, options.target),
+        ),
+    );
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ApproximationMethod, Baseline, Target } from "./types.ts";
+import type { ApproximationMethod, Baseline, PerInput, Target } from "./types.ts";
 import type { NeuronSelector } from "./neuron/neuron_selector.ts";
 
 /**
@@ -28,6 +28,32 @@ export interface TargetOptions {
 }
 
 /**
+ * Arguments the model takes after the inputs, passed to it but not attributed (Captum's
+ * `additional_forward_args`).
+ *
+ * @example
+ * ```ts
+ * import { type ForwardArgsOptions, Saliency, tf } from "../mod.ts";
+ * // The second argument scales the output per example; it is not attributed.
+ * const model = (x: tf.Tensor, scale: tf.Tensor) => x.sum(1).mul(scale);
+ * const options: ForwardArgsOptions = { additionalForwardArgs: [tf.tensor1d([2, 3])] };
+ * (await new Saliency(model).attribute(tf.tensor2d([[1, 1], [1, 1]]), options)).print();
+ * // [[2, 2], [3, 3]]
+ * ```
+ */
+export interface ForwardArgsOptions {
+  /**
+   * Passed to the model after the inputs, in order: `model(...inputs, ...additionalForwardArgs)`.
+   * A tensor with a batch axis (axis 0 the inputs' batch size) is expanded as the method expands
+   * the inputs (along steps, samples, perturbations), as Captum does; anything else (numbers,
+   * 0-d tensors, objects) is passed unchanged. With a `tf.LayersModel`, the tensors for the model
+   * inputs that follow the attributed ones.
+   * @default undefined (the model takes the inputs alone)
+   */
+  additionalForwardArgs?: readonly unknown[];
+}
+
+/**
  * The reference input a path or difference method starts from.
  *
  * @example
@@ -44,6 +70,29 @@ export interface BaselineOptions {
    * @default 0
    */
   baselines?: Baseline;
+}
+
+/**
+ * The reference input of a primary path or difference method (IntegratedGradients, DeepLift),
+ * per input for an array of inputs.
+ *
+ * @example
+ * ```ts
+ * import { IntegratedGradients, type InputBaselineOptions, tf } from "../mod.ts";
+ * const options: InputBaselineOptions = { baselines: [0, tf.tensor2d([[1]])] };
+ * const ig = new IntegratedGradients((a: tf.Tensor, b: tf.Tensor) => a.sum(1).add(b.sum(1)));
+ * const [attrA, attrB] = await ig.attribute([tf.tensor2d([[3, 4]]), tf.tensor2d([[5]])], options);
+ * attrA.print(); // [[3, 4]]
+ * attrB.print(); // [[4]]
+ * ```
+ */
+export interface InputBaselineOptions {
+  /**
+   * The reference input: a number, a tensor of the inputs' shape, or one with batch size 1. For
+   * an array of inputs, an array with one such baseline per input (a single number serves all).
+   * @default 0
+   */
+  baselines?: PerInput<Baseline>;
 }
 
 /**

@@ -3,14 +3,14 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, TargetOptions } from "./options.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import { GradientAttribution } from "./attribution.ts";
 import { attributionTypeError } from "./_utils/errors.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
 /** Options of {@linkcode Saliency.attribute}. */
-export interface SaliencyOptions extends TargetOptions {
+export interface SaliencyOptions extends TargetOptions, ForwardArgsOptions {
   /** Return the absolute value of the gradient. @default true */
   abs?: boolean;
 }
@@ -27,30 +27,39 @@ export interface SaliencyOptions extends TargetOptions {
  * attr.print(); // [[2, 3]]
  * attr.dispose();
  * ```
+ *
+ * @example Two inputs: one gradient per input
+ * ```ts
+ * import { Saliency, tf } from "../mod.ts";
+ * const saliency = new Saliency((a: tf.Tensor, b: tf.Tensor) => a.mul(b).sum(1));
+ * const [gradA, gradB] = await saliency.attribute([tf.tensor2d([[1, -2]]), tf.tensor2d([[3, 4]])]);
+ * gradA.print(); // [[3, 4]]
+ * gradB.print(); // [[1, 2]]
+ * ```
  */
 export class Saliency extends GradientAttribution {
   /**
-   * |∂F(x)[target]/∂x| (or the signed gradient with `abs: false`), in the inputs' shape.
-   * The caller owns the result.
+   * |∂F(x)[target]/∂x| (or the signed gradient with `abs: false`), in the inputs' shape (one
+   * tensor per input for an array of inputs). The caller owns the result.
    *
    * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model output
    *   a class index cannot select.
    * @throws {RangeError} for a target out of range.
    */
-  attribute(inputs: tf.Tensor, options: SaliencyOptions = {}): Promise<tf.Tensor> {
-    try {
+  attribute<T extends Inputs>(
+    inputs: T,
+    options: SaliencyOptions = {},
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(inputs, options, {}, ({ inputs, options, forward }) => {
       const { target, abs = true } = options;
-      this.validateInputsAndTarget(inputs, target);
       if (typeof abs !== "boolean") {
         throw attributionTypeError(this.methodName, "abs", "a boolean", abs, "Pass true or false.");
       }
-      const grads = gradientsOfTarget(this.methodName, this.forward, inputs, target);
-      if (!abs) return Promise.resolve(grads);
+      const grads = gradientsOfTarget(this.methodName, forward, inputs, target);
+      if (!abs) return grads;
       const result = grads.abs();
       grads.dispose();
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return result;
+    });
   }
 }

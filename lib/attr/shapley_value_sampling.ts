@@ -6,8 +6,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { PerturbationAttribution } from "./attribution.ts";
+import { PERTURBATION_SPEC, PerturbationAttribution } from "./attribution.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { PreparedCall } from "./_utils/multi_input.ts";
 import { assertSamplingOptions, broadcastToFeatures } from "./_utils/perturbation.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 
@@ -33,16 +35,23 @@ export interface ShapleyValueSamplingOptions extends PerturbationOptions {
  */
 export class ShapleyValueSampling extends PerturbationAttribution {
   /**
-   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs; the feature
+   * groups of all inputs are ordered together, as Captum's). The caller owns the returned
+   * tensors.
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, or a bad mask.
    */
-  override async attribute(
-    inputs: tf.Tensor,
+  override attribute<T extends Inputs>(
+    inputs: T,
     options: ShapleyValueSamplingOptions = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#sample(call));
+  }
+
+  #sample(call: PreparedCall<ShapleyValueSamplingOptions>): Promise<tf.Tensor> {
+    const { inputs, options } = call;
     const { nSamples = 25, seed = 0 } = options;
-    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
+    const { mask, perturbationsPerEval } = this.resolveFeatures(call);
     assertSamplingOptions(this.methodName, nSamples, seed);
     const n = inputs.shape[0];
     const { ids, maskBatch, present, starts, members } = mask;
@@ -50,7 +59,7 @@ export class ShapleyValueSampling extends PerturbationAttribution {
     const random = new SeededRandom(seed);
     const orders = Array.from({ length: nSamples }, () => random.permutation(m));
     // Perturbation s·m + k: order s with its first k + 1 groups switched to the input.
-    return await this.perturbTowardBaselines(inputs, options, {
+    return this.perturbTowardBaselines(call, {
       numPerturbations: nSamples * m,
       perturbationsPerEval,
       initialAt: "baselines",

@@ -12,8 +12,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { PerturbationAttribution } from "./attribution.ts";
+import { PERTURBATION_SPEC, PerturbationAttribution } from "./attribution.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
+import type { PreparedCall } from "./_utils/multi_input.ts";
 import { broadcastToFeatures } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode ShapleyValues.attribute}. */
@@ -42,16 +44,23 @@ export const SHAPLEY_VALUES_MAX_FEATURES = 20;
  */
 export class ShapleyValues extends PerturbationAttribution {
   /**
-   * Attributions of the inputs' shape. The caller owns the returned tensor.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs; the feature
+   * groups of all inputs form the coalitions together, as Captum's). The caller owns the
+   * returned tensors.
    *
    * @throws {RangeError} for more than {@linkcode SHAPLEY_VALUES_MAX_FEATURES} feature groups,
    *   `perturbationsPerEval` < 1, or a bad mask.
    */
-  override async attribute(
-    inputs: tf.Tensor,
+  override attribute<T extends Inputs>(
+    inputs: T,
     options: ShapleyValuesOptions = {},
-  ): Promise<tf.Tensor> {
-    const { mask, perturbationsPerEval } = this.resolveFeatures(inputs, options);
+  ): Promise<AttributionsOf<T>> {
+    return this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#exact(call));
+  }
+
+  #exact(call: PreparedCall<ShapleyValuesOptions>): Promise<tf.Tensor> {
+    const { inputs } = call;
+    const { mask, perturbationsPerEval } = this.resolveFeatures(call);
     const n = inputs.shape[0];
     const { ids, maskBatch, present, starts, members } = mask;
     const m = present.length;
@@ -64,7 +73,7 @@ export class ShapleyValues extends PerturbationAttribution {
     }
     const weights = coalitionWeights(m);
     // Perturbation p is the coalition whose bits are p + 1 (group k in when bit k is set).
-    return await this.perturbTowardBaselines(inputs, options, {
+    return this.perturbTowardBaselines(call, {
       numPerturbations: 2 ** m - 1,
       perturbationsPerEval,
       initialAt: "baselines",

@@ -7,9 +7,28 @@ import type * as tf from "@tensorflow/tfjs";
 
 /**
  * A differentiable forward function: a batch of inputs (axis 0 is the batch) to a batch of outputs.
- * For classification the output is `[N, numClasses]` (logits or probabilities).
+ * For classification the output is `[N, numClasses]` (logits or probabilities). A model of several
+ * inputs takes them in order, then the `additionalForwardArgs`: `(a, b, ...extra) => y`.
  */
-export type ForwardFunction = (inputs: tf.Tensor) => tf.Tensor;
+export type ForwardFunction = (inputs: tf.Tensor, ...more: never[]) => tf.Tensor;
+
+/**
+ * What a primary method attributes: one tensor, or one tensor per model input (Captum's tuple of
+ * inputs), every one with the same batch size along axis 0.
+ */
+export type Inputs = tf.Tensor | readonly tf.Tensor[];
+
+/**
+ * What `attribute()` returns for {@linkcode Inputs} `T`: one tensor for one tensor, an array in
+ * the inputs' order for an array.
+ */
+export type AttributionsOf<T extends Inputs> = T extends tf.Tensor ? tf.Tensor : tf.Tensor[];
+
+/**
+ * An option given per input (Captum's tuples): a value for a single tensor, or an array with one
+ * entry per input for an array of inputs (a number may stand for every input where documented).
+ */
+export type PerInput<T> = T | readonly T[];
 
 /**
  * What an explainer explains: a `tf.LayersModel`, a `tf.GraphModel` (a converted TensorFlow
@@ -74,9 +93,12 @@ export const APPROXIMATION_METHODS: readonly ApproximationMethod[] = [
  * `sum(attributions) − (F(inputs)[target] − F(baselines)[target])`.
  * The caller owns (and disposes) both tensors.
  */
-export interface AttributionWithDelta {
-  /** The attributions, in the inputs' shape (layer shape for layer methods). */
-  attributions: tf.Tensor;
+export interface AttributionWithDelta<A extends tf.Tensor | tf.Tensor[] = tf.Tensor> {
+  /**
+   * The attributions, in the inputs' shape (layer shape for layer methods); one tensor per input
+   * for an array of inputs.
+   */
+  attributions: A;
   /** One value per example, shape `[N]`. */
   delta: tf.Tensor1D;
 }

@@ -5,16 +5,31 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type GraphStep, modelGraph, pruneSteps, runSteps, stepOutput } from "./_model_graph.ts";
+import {
+  assertInputCount,
+  type GraphStep,
+  inputFeeds,
+  modelGraph,
+  modelInputNames,
+  pruneSteps,
+  runGraph,
+  stepOutput,
+} from "./_model_graph.ts";
 
 /** A layer of a model: the `tf.layers.Layer` itself or its name. */
 export type LayerRef = tf.layers.Layer | string;
 
+/**
+ * The inputs of a model: one tensor for a single-input model, or one tensor per model input in
+ * the model's order (`model.inputs`).
+ */
+export type ModelInputs = tf.Tensor | readonly tf.Tensor[];
+
 /** Options of {@linkcode LayerTap}. */
 export interface LayerTapOptions {
   /**
-   * Tap the layer's input instead of its output (Captum's `attribute_to_layer_input`). The layer
-   * must then have a single input tensor.
+   * Tap the layer's input instead of its output (Captum's `attribute_to_layer_input`). A layer
+   * with several inputs (a merge such as `Add` or `Concatenate`) gives one tapped tensor per input.
    * @default false
    */
   attributeToLayerInput?: boolean;
@@ -36,8 +51,13 @@ export interface TapResult {
 /**
  * A layer of a `tf.LayersModel` made observable and replaceable: a small executor that walks the
  * model's graph once (at construction) and then runs its layers in topological order, reading the
- * tapped layer's output — or substituting a given tensor for it — on the way. Works for Sequential
- * and functional models, with branches and merges; the model itself is never modified.
+ * tapped layer's output — or substituting given tensors for it — on the way. Works for Sequential
+ * and functional models, with branches and merges, with one input or several; the model itself is
+ * never modified.
+ *
+ * The tapped value is one tensor, or several for the input of a layer with several inputs (a merge
+ * such as `Add` or `Concatenate`) or the output of a layer with several outputs, as Captum's tuples:
+ * {@linkcode LayerTap.layerValues} returns them all, in the layer's order.
  *
  * Everything runs in inference mode (`training: false`) and is differentiable, so
  * `tf.grad((a) => f(tap.forwardFrom(a, x)))(a)` is ∂f/∂A.
@@ -55,6 +75,20 @@ export interface TapResult {
  * console.log(layerValue.shape, output.shape); // [4, 3] [4, 1]
  * tf.dispose([x, layerValue, output]);
  * ```
+ *
+ * @example A model with two inputs, tapped at the input of the layer that merges them
+ * ```ts
+ * import { LayerTap, tf } from "../mod.ts";
+ * const a = tf.input({ shape: [2], name: "a" });
+ * const b = tf.input({ shape: [3], name: "b" });
+ * const merged = tf.layers.concatenate({ name: "merge" }).apply([a, b]) as tf.SymbolicTensor;
+ * const out = tf.layers.dense({ units: 1 }).apply(merged) as tf.SymbolicTensor;
+ * const model = tf.model({ inputs: [a, b], outputs: out });
+ * const tap = new LayerTap(model, "merge", { attributeToLayerInput: true });
+ * console.log(tap.valueShapes); // [[2], [3]]
+ * const [va, vb] = tap.layerValues([tf.ones([1, 2]), tf.zeros([1, 3])]);
+ * console.log(va.shape, vb.shape); // [1, 2] [1, 3]
+ * ```
  */
 export class LayerTap {
   /** The model whose layer is tapped. */
@@ -63,23 +97,32 @@ export class LayerTap {
   readonly layer: tf.layers.Layer;
   /** True when the layer's input is tapped instead of its output. */
   readonly attributeToLayerInput: boolean;
-  /** The tapped value's shape without the batch axis, e.g. `[28, 28, 32]`. */
-  readonly valueShape: number[];
+  /**
+   * The tapped tensors' shapes without the batch axis, e.g. `[[28, 28, 32]]`: one per tapped
+   * tensor, in the layer's order.
+   */
+  readonly valueShapes: number[][];
 
-  readonly #inputId: number;
+  /** The name shown in error messages (the attribution method). */
+  readonly caller: string;
+  readonly #inputIds: number[];
+  readonly #inputNames: string[];
   readonly #outputId: number;
   readonly #tapStep: GraphStep;
+  // The ids of the tapped tensors (the step's inputs or outputs).
+  readonly #tappedIds: number[];
   // Steps to compute the tapped value (up to and including the tap's layer for an output tap).
   readonly #toTap: GraphStep[];
   // All steps needed for the model output.
   readonly #all: GraphStep[];
   // Steps needed for the output when the tapped value is given.
   readonly #fromTap: GraphStep[];
-  /** Whether a step after the tap reads the model's input (a branch bypassing the layer). */
+  /** Whether a step after the tap reads one of the model's inputs (a branch bypassing the layer). */
   readonly #fromTapReadsInputs: boolean;
 
   /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param model a `tf.LayersModel` (Sequential or functional) with one output and one input or
+   *   several.
    * @param layer the layer to tap, or its name.
    * @param options see {@linkcode LayerTapOptions}.
    * @throws {TypeError} when the model or layer is not usable; an unknown layer's error lists the
@@ -99,18 +142,21 @@ export class LayerTap {
         }. Pass the tf.LayersModel itself (e.g. createClassifier()), not a forward function.`,
       );
     }
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    if (model.outputs.length !== 1) {
       throw new TypeError(
-        `${prefix}: model must have one input and one output, received ${model.inputs.length} ` +
-          `inputs and ${model.outputs.length} outputs. Build a model with a single input and output.`,
+        `${prefix}: model must have one output, received ${model.outputs.length} outputs. ` +
+          "Build a model whose single output is the one to explain " +
+          "(tf.model({ inputs: model.inputs, outputs: model.outputs[i] })).",
       );
     }
     this.model = model;
     this.attributeToLayerInput = attributeToLayerInput;
+    this.caller = caller;
 
     const graph = modelGraph(model);
     const all = graph.steps;
-    this.#inputId = graph.inputId;
+    this.#inputIds = graph.inputIds;
+    this.#inputNames = modelInputNames(model);
     this.#outputId = graph.outputId;
     this.#all = all;
 
@@ -140,34 +186,43 @@ export class LayerTap {
     const tapStep = found[0];
     this.#tapStep = tapStep;
     this.layer = tapStep.layer;
-    const tapped = attributeToLayerInput ? tapStep.inputIds : tapStep.outputIds;
-    if (tapped.length !== 1) {
-      throw new TypeError(
-        `${prefix}: the ${attributeToLayerInput ? "input" : "output"} of layer ${
-          JSON.stringify(this.layer.name)
-        } must be a single tensor, received ${tapped.length} tensors. ${
-          attributeToLayerInput
-            ? "Attribute to the layer's output, or to the layers that feed it."
-            : "Tap a layer with one output."
-        }`,
-      );
-    }
-    const symbolic = attributeToLayerInput ? tapStep.inputs[0] : stepOutput(tapStep);
-    this.valueShape = symbolic.shape.slice(1).map((d) => d ?? -1);
+    this.#tappedIds = attributeToLayerInput ? tapStep.inputIds : tapStep.outputIds;
+    const symbolic = attributeToLayerInput
+      ? tapStep.inputs
+      : tapStep.outputIds.map((_, i) => stepOutput(tapStep, i));
+    this.valueShapes = symbolic.map((t) => t.shape.slice(1).map((d) => d ?? -1));
 
     const index = all.indexOf(tapStep);
-    this.#toTap = pruneSteps(all.slice(0, attributeToLayerInput ? index : index + 1), tapped[0]);
+    this.#toTap = pruneSteps(
+      all.slice(0, attributeToLayerInput ? index : index + 1),
+      this.#tappedIds,
+    );
     // Output from a given tapped value: drop what only fed the tapped value.
-    this.#fromTap = pruneSteps(all, this.#outputId, tapStep);
+    this.#fromTap = pruneSteps(all, [this.#outputId], tapStep);
     // The tapped step itself is fed (its output, or its input when tapping the input).
     this.#fromTapReadsInputs = this.#fromTap.some((step) =>
-      step !== tapStep && step.inputIds.includes(this.#inputId)
+      step !== tapStep && step.inputIds.some((id) => this.#inputIds.includes(id))
     );
   }
 
   /** The layer's name. */
   get layerName(): string {
     return this.layer.name;
+  }
+
+  /** How many tensors are tapped: 1, or the layer's inputs (outputs) when it has several. */
+  get tensorCount(): number {
+    return this.#tappedIds.length;
+  }
+
+  /**
+   * The tapped value's shape without the batch axis, e.g. `[28, 28, 32]`.
+   *
+   * @throws {TypeError} when the tap has several tensors (read {@linkcode LayerTap.valueShapes}).
+   */
+  get valueShape(): number[] {
+    this.#assertSingle("valueShape", "valueShapes");
+    return this.valueShapes[0];
   }
 
   /**
@@ -189,51 +244,85 @@ export class LayerTap {
   }
 
   /**
-   * The tapped value for `inputs` (running only the layers it depends on). Tensors created on the
-   * way are left to the caller's `tf.tidy`.
+   * The tapped tensors for `inputs`, one per tapped tensor in the layer's order (running only the
+   * layers they depend on). Tensors created on the way are left to the caller's `tf.tidy`.
+   *
+   * @throws {TypeError} when `inputs` does not give one tensor per model input.
    */
-  layerValue(inputs: tf.Tensor): tf.Tensor {
-    const values = this.#run(this.#toTap, inputs, undefined);
-    return this.attributeToLayerInput
-      ? values.get(this.#tapStep.inputIds[0])!
-      : values.get(this.#tapStep.outputIds[0])!;
-  }
-
-  /** One forward pass returning both the tapped value and the model's output. */
-  forwardWithTap(inputs: tf.Tensor): TapResult {
-    const values = this.#run(this.#all, inputs, undefined);
-    const id = this.attributeToLayerInput ? this.#tapStep.inputIds[0] : this.#tapStep.outputIds[0];
-    return { layerValue: values.get(id)!, output: values.get(this.#outputId)! };
+  layerValues(inputs: ModelInputs): tf.Tensor[] {
+    const values = runGraph(this.#toTap, this.#feeds(inputs));
+    return this.#tappedIds.map((id) => values.get(id)!);
   }
 
   /**
-   * The model's output when the tapped value is replaced by `layerValue`. Layers on branches that
-   * bypass the tapped layer are computed from `inputs` (which must have `layerValue`'s batch size).
-   * `inputs` may be a function returning them: it is called only if such a branch exists (so a
-   * caller can skip tiling inputs that a Sequential model never reads past the tapped layer).
+   * The tapped value for `inputs`, when it is one tensor (see {@linkcode LayerTap.layerValues}).
+   *
+   * @throws {TypeError} when the tap has several tensors.
    */
-  forwardFrom(layerValue: tf.Tensor, inputs: tf.Tensor | (() => tf.Tensor)): tf.Tensor {
+  layerValue(inputs: ModelInputs): tf.Tensor {
+    this.#assertSingle("layerValue()", "layerValues()");
+    return this.layerValues(inputs)[0];
+  }
+
+  /**
+   * One forward pass returning both the tapped value and the model's output.
+   *
+   * @throws {TypeError} when the tap has several tensors (use {@linkcode LayerTap.layerValues}).
+   */
+  forwardWithTap(inputs: ModelInputs): TapResult {
+    this.#assertSingle("forwardWithTap()", "layerValues()");
+    const values = runGraph(this.#all, this.#feeds(inputs));
+    return { layerValue: values.get(this.#tappedIds[0])!, output: values.get(this.#outputId)! };
+  }
+
+  /**
+   * The model's output when the tapped value is replaced by `layerValue` (one tensor per tapped
+   * tensor when there are several). Layers on branches that bypass the tapped layer are computed
+   * from `inputs` (which must have `layerValue`'s batch size). `inputs` may be a function returning
+   * them: it is called only if such a branch exists (so a caller can skip tiling inputs that a
+   * Sequential model never reads past the tapped layer).
+   */
+  forwardFrom(
+    layerValue: tf.Tensor | readonly tf.Tensor[],
+    inputs: ModelInputs | (() => ModelInputs),
+  ): tf.Tensor {
+    const substituted = layerValue instanceof tf.Tensor ? [layerValue] : layerValue;
+    if (substituted.length !== this.tensorCount) {
+      throw new TypeError(
+        `Cannot compute ${this.caller} attributions: the value substituted for layer ${
+          JSON.stringify(this.layer.name)
+        } must be ${this.tensorCount} tensor(s), one per ${
+          this.attributeToLayerInput ? "input" : "output"
+        } of the layer, received ${substituted.length}. Pass one tensor per tapped tensor.`,
+      );
+    }
     const needed = typeof inputs !== "function"
       ? inputs
       : this.#fromTapReadsInputs
       ? inputs()
       : undefined;
-    const values = this.#run(this.#fromTap, needed, layerValue);
+    const values = runGraph(
+      this.#fromTap,
+      needed === undefined ? new Map() : this.#feeds(needed),
+      { step: this.#tapStep, values: substituted, atInput: this.attributeToLayerInput },
+    );
     return values.get(this.#outputId)!;
   }
 
-  #run(
-    steps: GraphStep[],
-    inputs: tf.Tensor | undefined,
-    substitute: tf.Tensor | undefined,
-  ): Map<number, tf.Tensor> {
-    return runSteps(
-      steps,
-      this.#inputId,
-      inputs,
-      substitute === undefined
-        ? undefined
-        : { step: this.#tapStep, value: substitute, atInput: this.attributeToLayerInput },
+  /** The model's inputs by id, after checking there is one tensor per model input. */
+  #feeds(inputs: ModelInputs): Map<number, tf.Tensor> {
+    const list = inputs instanceof tf.Tensor ? [inputs] : inputs;
+    assertInputCount(this.caller, this.#inputNames, list);
+    return inputFeeds(this.#inputIds, list);
+  }
+
+  #assertSingle(what: string, instead: string): void {
+    if (this.tensorCount === 1) return;
+    throw new TypeError(
+      `Cannot compute ${this.caller} attributions: ${what} needs a tap with one tensor, but the ${
+        this.attributeToLayerInput ? "input" : "output"
+      } of layer ${JSON.stringify(this.layer.name)} is ${this.tensorCount} tensors. ` +
+        `Use ${instead}, which returns one per tensor.`,
     );
   }
 }

@@ -62,6 +62,7 @@ import {
   type ParityFixture,
 } from "../../fixtures/load_fixture.ts";
 import { PARITY_NETWORKS, type ParityNetwork } from "../../fixtures/networks.ts";
+import { SEVERAL_TENSOR_METHODS } from "../../lib/attr/layer/layer_taps.ts";
 
 /** Max abs error allowed, relative to the reference's max abs value. */
 const TOLERANCE = 1e-4;
@@ -267,11 +268,10 @@ for (const backend of BACKEND_NAMES) {
       Deno.test(title(info, network, backend, variant), async () => {
         const fx = await fixtureOn(network, backend);
         const c = fx.parityCase(info.name);
-        if (c.references) {
-          // Captum attributes to each input tensor of a merge layer and returns a tuple. Layer
-          // methods here take one tensor per tap for now (several inputs and outputs are the
-          // issue "Captum's whole attribution API"), so they must refuse, naming the layer, and
-          // never answer for one input only. The references stay in the fixture for that issue.
+        if (c.references && !SEVERAL_TENSOR_METHODS.includes(info.method)) {
+          // Captum attributes to each input tensor of a merge layer and returns a tuple. The
+          // methods that do not (yet) must refuse, naming the layer, and never answer for one
+          // input only.
           await assert.rejects(
             () => attribute(fx, c),
             new RegExp(
@@ -286,9 +286,11 @@ for (const backend of BACKEND_NAMES) {
           // (PRINCIPLED_FIXES says why), and Captum's stock output must differ from ours.
           const expected = variant === undefined ? c : fx.parityCase(variant);
           const label = expected.name;
-          const actual = [result as tf.Tensor];
-          const references = [expected.reference!];
-          const stock = [c.reference!];
+          // A merge layer's inputs: one attribution per input tensor, as Captum's tuple.
+          const actual = c.references ? result as tf.Tensor[] : [result as tf.Tensor];
+          const references = expected.references ?? [expected.reference!];
+          const stock = c.references ?? [c.reference!];
+          assert.equal(actual.length, references.length, `${label}: one result per tensor`);
           references.forEach((ref, i) =>
             assertMatches(
               [network, references.length > 1 ? `${label}[${i}]` : label, backend],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { LayerTap } from "../../lib/models/layer_tap.ts";
+import { modelForwardFunction } from "../../lib/models/_model_graph.ts";
 import { tf } from "../../lib/mod.ts";
 import { assertAllClose } from "../_helpers/tensor_asserts.ts";
 
@@ -168,15 +169,157 @@ Deno.test("`LayerTap` rejects an unknown layer, listing the model's layer names"
   assert.throws(() => new LayerTap(model, stranger), /not part of this model/);
 });
 
-Deno.test("`LayerTap` accepts a layer object and rejects a multi-input tap and forward functions", () => {
+Deno.test("`LayerTap` accepts a layer object and rejects forward functions", () => {
   const tap = new LayerTap(model, model.getLayer("conv_b"));
   assert.equal(tap.layerName, "conv_b");
-  assert.throws(
-    () => new LayerTap(model, "add", { attributeToLayerInput: true }),
-    /input of layer "add" must be a single tensor, received 2 tensors/,
-  );
   assert.throws(
     () => new LayerTap(((t: tf.Tensor) => t) as unknown as tf.LayersModel, "x"),
     /model must be a tf.LayersModel/,
   );
+});
+
+// Two inputs: image → conv → flatten ─┐
+//             vector → dense ─────────┴ concatenate ("merge") → dense ("out"); vector also feeds
+// "skip", added to the output (a branch that bypasses the merge).
+function twoInputModel(): tf.LayersModel {
+  const image = tf.input({ shape: [4, 4, 1], name: "image" });
+  const vector = tf.input({ shape: [3], name: "vector" });
+  const seed = (s: number) => tf.initializers.glorotUniform({ seed: s });
+  const conv = tf.layers.conv2d({
+    name: "conv",
+    filters: 2,
+    kernelSize: 3,
+    activation: "relu",
+    kernelInitializer: seed(1),
+  }).apply(image) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: "flatten" }).apply(conv) as tf.SymbolicTensor;
+  const vec = tf.layers.dense({
+    name: "vec",
+    units: 4,
+    activation: "relu",
+    kernelInitializer: seed(2),
+  })
+    .apply(vector) as tf.SymbolicTensor;
+  const merged = tf.layers.concatenate({ name: "merge" }).apply([flat, vec]) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: "out", units: 3, kernelInitializer: seed(3) })
+    .apply(merged) as tf.SymbolicTensor;
+  const skip = tf.layers.dense({ name: "skip", units: 3, kernelInitializer: seed(4) })
+    .apply(vector) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: "sum" }).apply([out, skip]) as tf.SymbolicTensor;
+  return tf.model({ inputs: [image, vector], outputs: sum });
+}
+
+const two = twoInputModel();
+const xs = [
+  tf.randomUniform([2, 4, 4, 1], -1, 1, "float32", 21),
+  tf.randomUniform([2, 3], -1, 1, "float32", 22),
+];
+
+Deno.test("`modelForwardFunction()` runs a two-input model as model.predict, inputs in order", () => {
+  const forward = modelForwardFunction(two);
+  assertAllClose(forward(...xs), two.predict(xs) as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
+  assert.throws(
+    () => modelForwardFunction(two, "IntegratedGradients")(xs[0]),
+    (e: Error) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(
+        e.message,
+        /^Cannot compute IntegratedGradients attributions: the model's inputs must be 2 tensors \("image", "vector", in this order\), received 1\./,
+      );
+      return true;
+    },
+  );
+});
+
+Deno.test("`LayerTap` on a two-input model reads and substitutes a layer, the bypass branch kept", () => {
+  tf.tidy(() => {
+    const tap = new LayerTap(two, "out");
+    assert.equal(tap.tensorCount, 1);
+    const { layerValue, output } = tap.forwardWithTap(xs);
+    assertAllClose(output, two.predict(xs) as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
+    const sub = tf.model({ inputs: two.inputs, outputs: two.getLayer("out").output });
+    assertAllClose(layerValue, sub.predict(xs) as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
+    // Substituting zeros leaves the skip branch, read from the vector input.
+    const skip = two.getLayer("skip").apply(xs[1]) as tf.Tensor;
+    assertAllClose(tap.forwardFrom(tf.zerosLike(layerValue), xs), skip, { atol: 1e-6 });
+    assert.throws(() => tap.layerValue(xs[0]), /must be 2 tensors/);
+  });
+});
+
+Deno.test("`LayerTap` with attributeToLayerInput on a merge layer taps one tensor per input", () => {
+  tf.tidy(() => {
+    const tap = new LayerTap(two, "merge", { attributeToLayerInput: true, caller: "M" });
+    assert.equal(tap.tensorCount, 2);
+    assert.deepEqual(tap.valueShapes, [[8], [4]]);
+    const [flat, vec] = tap.layerValues(xs);
+    const byHand = tf.model({
+      inputs: two.inputs,
+      outputs: [two.getLayer("flatten").output, two.getLayer("vec").output] as tf.SymbolicTensor[],
+    }).predict(xs) as tf.Tensor[];
+    assertAllClose(flat, byHand[0], { rtol: 1e-5, atol: 1e-6 });
+    assertAllClose(vec, byHand[1], { rtol: 1e-5, atol: 1e-6 });
+    assertAllClose(tap.forwardFrom([flat, vec], xs), two.predict(xs) as tf.Tensor, {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
+    // The gradient with respect to both tapped tensors: the model is linear after the merge.
+    const f = (a: tf.Tensor, b: tf.Tensor) =>
+      tap.forwardFrom([a, b], xs).slice([0, 1], [-1, 1]).sum();
+    const [ga, gb] = tf.grads(f)([flat, vec]);
+    const [da, db] = [flat, vec].map((t, i) => tf.randomNormal(t.shape, 0, 0.1, "float32", 30 + i));
+    const diff = f(flat.add(da), vec.add(db)).sub(f(flat, vec));
+    assertAllClose(diff, ga.mul(da).sum().add(gb.mul(db).sum()), { rtol: 1e-4, atol: 1e-5 });
+    for (
+      const [call, name] of [
+        [() => tap.layerValue(xs), "layerValue\\(\\)"],
+        [() => tap.valueShape, "valueShape"],
+        [() => tap.forwardWithTap(xs), "forwardWithTap\\(\\)"],
+      ] as const
+    ) {
+      assert.throws(
+        call,
+        new RegExp(
+          `^TypeError: Cannot compute M attributions: ${name} needs a tap with one tensor, but the input of layer "merge" is 2 tensors`,
+        ),
+      );
+    }
+    assert.throws(
+      () => tap.forwardFrom(flat, xs),
+      /the value substituted for layer "merge" must be 2 tensor\(s\), one per input of the layer, received 1/,
+    );
+  });
+});
+
+Deno.test("`LayerTap` taps the several outputs of a layer (an LSTM returning its states)", () => {
+  const input = tf.input({ shape: [3, 2], name: "seq" });
+  const [seqOut, h, c] = tf.layers.lstm({
+    name: "lstm",
+    units: 2,
+    returnState: true,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+    recurrentInitializer: tf.initializers.glorotUniform({ seed: 6 }),
+  }).apply(input) as tf.SymbolicTensor[];
+  const sum = tf.layers.add({ name: "sum" }).apply([seqOut, h, c]) as tf.SymbolicTensor;
+  const lstmModel = tf.model({ inputs: input, outputs: sum });
+  const x3 = tf.randomUniform([2, 3, 2], -1, 1, "float32", 9);
+  tf.tidy(() => {
+    const tap = new LayerTap(lstmModel, "lstm");
+    assert.deepEqual(tap.valueShapes, [[2], [2], [2]]);
+    const values = tap.layerValues(x3);
+    assertAllClose(values[0].add(values[1]).add(values[2]), lstmModel.predict(x3) as tf.Tensor, {
+      atol: 1e-6,
+    });
+    const replaced = values.map((v) => v.mul(2));
+    assertAllClose(tap.forwardFrom(replaced, x3), (lstmModel.predict(x3) as tf.Tensor).mul(2), {
+      atol: 1e-5,
+    });
+  });
+});
+
+Deno.test("`LayerTap` rejects a model with several outputs", () => {
+  const a = tf.input({ shape: [2] });
+  const d1 = tf.layers.dense({ units: 1, name: "d1" }).apply(a) as tf.SymbolicTensor;
+  const d2 = tf.layers.dense({ units: 1, name: "d2" }).apply(a) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: a, outputs: [d1, d2] });
+  assert.throws(() => new LayerTap(m, "d1"), /model must have one output, received 2 outputs/);
 });

@@ -4,11 +4,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, Target } from "../types.ts";
+import type { ForwardFunction } from "../types.ts";
 import { withGradientOverrides } from "./gradient_override.ts";
 import { deepLiftOverrides } from "./relu_rules.ts";
 import { DeferredError, targetObjective } from "./gradients.ts";
-import { expandTarget } from "./target.ts";
+import { type CallTarget, expandTarget, runForward } from "./target.ts";
 
 /**
  * DeepLIFT multipliers (`multiplyByInputs` false) or attributions for `inputs` against
@@ -20,7 +20,7 @@ export function deepLiftMultipliers(
   forward: ForwardFunction,
   inputs: tf.Tensor,
   baselines: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
   eps: number,
 ): tf.Tensor {
   const deferred = new DeferredError();
@@ -31,7 +31,12 @@ export function deepLiftMultipliers(
     () =>
       tf.tidy(() => {
         const f = (x: tf.Tensor) =>
-          targetObjective(method, forward(tf.concat([x, baselines], 0)), both, deferred.fail);
+          targetObjective(
+            method,
+            runForward(forward, tf.concat([x, baselines], 0), both),
+            both,
+            deferred.fail,
+          );
         return tf.grad(f)(inputs);
       }),
   );

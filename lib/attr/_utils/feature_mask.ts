@@ -28,6 +28,46 @@ export interface ResolvedFeatureMask {
   members: Int32Array;
 }
 
+/**
+ * Check that `featureMask` is a live tensor broadcastable to `inputs` (same rank; each axis equal
+ * or 1, axis 0 being 1 or N).
+ *
+ * @throws {TypeError} naming `what` otherwise.
+ */
+export function assertMaskFits(
+  method: string,
+  inputs: tf.Tensor,
+  featureMask: unknown,
+  what = "featureMask",
+): asserts featureMask is tf.Tensor {
+  const rowShape = inputs.shape.slice(1);
+  const expected = `a tensor of integer group ids broadcastable to the inputs' shape ` +
+    `[${inputs.shape.join(", ")}] (same rank; each axis equal or 1, axis 0 being 1 or ` +
+    `${inputs.shape[0]})`;
+  if (!(featureMask instanceof tf.Tensor) || featureMask.isDisposed) {
+    throw attributionTypeError(
+      method,
+      what,
+      expected,
+      featureMask,
+      `Pass e.g. tf.tensor([[0, 0, 1]], undefined, 'int32') for inputs of shape [N, 3].`,
+    );
+  }
+  const ms = featureMask.shape as number[];
+  const fits = ms.length === inputs.rank &&
+    ms.every((d, i) => d === inputs.shape[i] || d === 1);
+  if (!fits) {
+    throw attributionTypeError(
+      method,
+      what,
+      expected,
+      featureMask,
+      `Give the mask shape [1, ${rowShape.join(", ")}] (one mask for all examples) or the ` +
+        "inputs' shape.",
+    );
+  }
+}
+
 function groupMembers(ids: Int32Array, numFeatures: number): [Int32Array, Int32Array] {
   const starts = new Int32Array(numFeatures + 1);
   for (let i = 0; i < ids.length; i++) starts[ids[i] + 1]++;
@@ -69,31 +109,8 @@ export function resolveFeatureMask(
       members,
     };
   }
-  const expected = `a tensor of integer group ids broadcastable to the inputs' shape ` +
-    `[${inputs.shape.join(", ")}] (same rank; each axis equal or 1, axis 0 being 1 or ` +
-    `${inputs.shape[0]})`;
-  if (!(featureMask instanceof tf.Tensor) || featureMask.isDisposed) {
-    throw attributionTypeError(
-      method,
-      "featureMask",
-      expected,
-      featureMask,
-      "Pass e.g. tf.tensor([[0, 0, 1]], undefined, 'int32') for inputs of shape [N, 3].",
-    );
-  }
+  assertMaskFits(method, inputs, featureMask);
   const ms = featureMask.shape as number[];
-  const fits = ms.length === inputs.rank &&
-    ms.every((d, i) => d === inputs.shape[i] || d === 1);
-  if (!fits) {
-    throw attributionTypeError(
-      method,
-      "featureMask",
-      expected,
-      featureMask,
-      `Give the mask shape [1, ${rowShape.join(", ")}] (one mask for all examples) or the ` +
-        "inputs' shape.",
-    );
-  }
   const maskBatch = ms[0];
   const full = tf.tidy(() =>
     tf.broadcastTo(featureMask.toFloat(), [maskBatch, ...rowShape]).dataSync()

@@ -16,23 +16,24 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
 /**
  * A differentiable forward function for `model`: a LayersModel runs layer by layer in inference
  * mode (`training: false`), its Conv2D and Dense layers as plain ops so that input gradients skip
- * the unused weight gradients; a GraphModel runs its graph with `execute` (its ops are recorded
- * for gradients like any others); a function is used as it is.
+ * the unused weight gradients (a model with several inputs takes one tensor per input, in the
+ * model's order); a GraphModel runs its graph with `execute` (its ops are recorded for gradients
+ * like any others); a function is used as it is.
  *
- * @throws {TypeError} naming `method` when `model` is neither.
+ * @throws {TypeError} naming `method` when `model` is neither, or has several outputs.
  */
 export function toForwardFunction(method: string, model: ModelLike): ForwardFunction {
   if (isLayersModel(model)) {
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    if (model.outputs.length !== 1) {
       throw attributionTypeError(
         method,
         "model",
-        "a tf.LayersModel with one input and one output",
-        `a model with ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+        "a tf.LayersModel with one output",
+        `a model with ${model.outputs.length} outputs`,
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return modelForwardFunction(model);
+    return modelForwardFunction(model, method) as ForwardFunction;
   }
   if (model instanceof tf.GraphModel) return graphModelForward(method, model);
   if (typeof model === "function") return model;
@@ -64,8 +65,9 @@ function graphModelForward(method: string, model: tf.GraphModel): ForwardFunctio
 }
 
 /**
- * Check that `inputs` fit the model's declared input shape (for a LayersModel; a forward function
- * declares none).
+ * Check that `inputs` fit the model's declared shape for input `index` (for a LayersModel or a
+ * GraphModel; a forward function declares none). With a LayersModel, the attributed inputs
+ * (`count` of them) and the tensors of `additionalForwardArgs` must make up its inputs.
  *
  * @throws {TypeError} naming the expected and received shapes.
  */
@@ -74,21 +76,41 @@ export function assertInputsFitModel(
   model: ModelLike,
   inputs: tf.Tensor,
   what = "inputs",
+  index = 0,
+  additionalForwardArgs?: readonly unknown[],
+  count = 1,
 ): void {
   let expected: readonly (number | null)[]; // [null or -1, ...]
-  if (isLayersModel(model)) expected = model.inputs[0].shape;
-  else if (model instanceof tf.GraphModel && model.inputs[0].shape) {
-    expected = model.inputs[0].shape.map((d) => d < 0 ? null : d);
+  if (isLayersModel(model)) {
+    const declared = model.inputs.length;
+    const given = count + (additionalForwardArgs?.length ?? 0);
+    if (index === 0 && given !== declared) {
+      throw attributionTypeError(
+        method,
+        count === 1 ? "inputs" : "inputs and additionalForwardArgs",
+        `${declared} tensors for the model's ${declared} inputs (the attributed inputs, then ` +
+          "the additionalForwardArgs)",
+        `${count} inputs and ${given - count} additionalForwardArgs`,
+        "Pass one tensor per model input: the ones to attribute as inputs (an array), the " +
+          "others as additionalForwardArgs.",
+      );
+    }
+    expected = model.inputs[index].shape;
+  } else if (model instanceof tf.GraphModel && model.inputs[index]?.shape) {
+    expected = model.inputs[index].shape!.map((d) => d < 0 ? null : d);
   } else return;
   const received = inputs.shape;
   const fits = expected.length === received.length &&
     expected.every((d, i) => i === 0 || d === null || d === received[i]);
   if (!fits) {
     const shown = `[${expected.map((d) => d ?? "N").join(", ")}]`;
+    const whose = index === 0 && count === 1
+      ? "the model's input shape"
+      : `model input ${index}'s shape`;
     throw attributionTypeError(
       method,
       what,
-      `a batch of the model's input shape ${shown}`,
+      `a batch of ${whose} ${shown}`,
       inputs,
       `Reshape ${what} to ${shown} (NHWC; add a batch axis with expandDims(0) for one example).`,
     );

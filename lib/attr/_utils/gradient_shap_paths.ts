@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { PathAttributions } from "../attribution.ts";
-import type { SamplingOptions, TargetOptions } from "../options.ts";
+import type { SamplingOptions } from "../options.ts";
 import type { ForwardFunction, Target } from "../types.ts";
 import { assertBaselineDistribution } from "./baselines.ts";
 import { rowChunks } from "./batching.ts";
@@ -14,13 +14,15 @@ import { assertInteger, assertNumber } from "./errors.ts";
 import { type RowCost, rowCost } from "./memory_budget.ts";
 import { SeededRandom } from "./seeded_random.ts";
 import { repeatInterleave, repeatTarget } from "./repeat.ts";
-import { sliceTarget } from "./target.ts";
+import { type CallTarget, sliceTarget } from "./target.ts";
 
 /** GradientShap's options with every default filled in. */
-export interface ResolvedSamplingOptions extends TargetOptions {
+export interface ResolvedSamplingOptions<T extends CallTarget = CallTarget> {
+  target?: T;
   baselines: tf.Tensor;
   nSamples: number;
-  stdevs: number;
+  /** One standard deviation, or one per column of packed inputs (see `multi_input.ts`). */
+  stdevs: number | Float32Array;
   seed: number;
   internalBatchSize?: number;
   /** What one row costs, for the default `internalBatchSize` and the heap check. */
@@ -32,16 +34,23 @@ export interface ResolvedSamplingOptions extends TargetOptions {
  * target are checked by the caller first) and fill in the defaults; with `forward`, measure what
  * one row costs (see `memory_budget.ts`).
  */
-export function resolveSamplingOptions(
+export function resolveSamplingOptions<T extends CallTarget = Target>(
   method: string,
   inputs: tf.Tensor,
-  options: SamplingOptions & TargetOptions & { baselines: tf.Tensor } | undefined,
+  options:
+    | Omit<SamplingOptions, "stdevs"> & {
+      target?: T;
+      baselines: tf.Tensor;
+      stdevs?: number | Float32Array;
+    }
+    | undefined,
   forward?: ForwardFunction,
-): ResolvedSamplingOptions {
+): ResolvedSamplingOptions<T> {
   const { target, nSamples = 5, stdevs = 0, seed = 0, internalBatchSize } = options ?? {};
   assertBaselineDistribution(method, inputs, options?.baselines);
   assertInteger(method, "nSamples", nSamples);
-  assertNumber(method, "stdevs", stdevs, 0);
+  // Per-column stdevs were checked per input when the inputs were packed.
+  if (!(stdevs instanceof Float32Array)) assertNumber(method, "stdevs", stdevs, 0);
   assertNumber(method, "seed", seed);
   const cost = forward ? rowCost(forward, inputs, "gradient") : undefined;
   return { baselines: options!.baselines, target, nSamples, stdevs, seed, internalBatchSize, cost };
@@ -53,11 +62,11 @@ export function resolveSamplingOptions(
  * `internalBatchSize` rows, `contribution(x̃, b, b + α(x̃ − b), target)`. Returns the
  * contributions `[N·nSamples, ...]` with the baselines and noisy inputs as the paths' ends.
  */
-export function gradientShapPaths(
+export function gradientShapPaths<T extends CallTarget = Target>(
   method: string,
   inputs: tf.Tensor,
-  options: ResolvedSamplingOptions,
-  contribution: (x: tf.Tensor, b: tf.Tensor, point: tf.Tensor, target?: Target) => tf.Tensor,
+  options: ResolvedSamplingOptions<T>,
+  contribution: (x: tf.Tensor, b: tf.Tensor, point: tf.Tensor, target?: T | number[]) => tf.Tensor,
 ): PathAttributions {
   const { target, nSamples, stdevs, seed, internalBatchSize, cost } = options;
   const rows = inputs.shape[0] * nSamples;
@@ -65,7 +74,9 @@ export function gradientShapPaths(
   const rowShape = inputs.shape.slice(1);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
   const random = new SeededRandom(seed);
-  const noise = random.normals(rows * rowSize, stdevs);
+  const noise = typeof stdevs === "number"
+    ? random.normals(rows * rowSize, stdevs)
+    : random.normals(rows * rowSize, 1).map((z, i) => z * stdevs[i % rowSize]);
   const numBaselines = options.baselines.shape[0];
   const picks = Int32Array.from({ length: rows }, () => random.int(numBaselines));
   const alphas = Float32Array.from({ length: rows }, () => random.next());

@@ -4,8 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, Target } from "../types.ts";
-import { selectTarget, targetMask } from "./target.ts";
+import type { ForwardFunction } from "../types.ts";
+import { type CallTarget, resolveTarget, runForward, selectTarget, targetMask } from "./target.ts";
 
 /**
  * ∂F(x)[target]/∂x for every example of the batch `inputs` (examples are independent, so the
@@ -16,11 +16,13 @@ export function gradientsOfTarget(
   method: string,
   forward: ForwardFunction,
   inputs: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): tf.Tensor {
   const deferred = new DeferredError();
   const grads = tf.tidy(() =>
-    tf.grad((x: tf.Tensor) => targetObjective(method, forward(x), target, deferred.fail))(inputs)
+    tf.grad((x: tf.Tensor) =>
+      targetObjective(method, runForward(forward, x, target), target, deferred.fail)
+    )(inputs)
   );
   deferred.rethrow(grads);
   return grads;
@@ -57,7 +59,7 @@ export class DeferredError {
 export function targetObjective(
   method: string,
   output: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
   fail: (error: unknown) => void,
 ): tf.Scalar {
   try {
@@ -76,8 +78,9 @@ export function targetObjective(
 export function targetSum(
   method: string,
   output: tf.Tensor,
-  target: Target | undefined,
+  callTarget: CallTarget | undefined,
 ): tf.Scalar {
+  const target = resolveTarget(callTarget);
   if (typeof target === "number" || Array.isArray(target)) {
     return sumOfMasked(output, targetMask(method, output, target));
   }
@@ -105,7 +108,7 @@ export function targetValues(
   method: string,
   forward: ForwardFunction,
   inputs: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): tf.Tensor1D {
-  return tf.tidy(() => selectTarget(method, forward(inputs), target));
+  return tf.tidy(() => selectTarget(method, runForward(forward, inputs, target), target));
 }

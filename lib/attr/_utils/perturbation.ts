@@ -9,13 +9,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, PerturbationBaseline, Target } from "../types.ts";
+import type { ForwardFunction, PerturbationBaseline } from "../types.ts";
 import { resolveBaselines } from "./baselines.ts";
 import { assertInteger, assertNumber } from "./errors.ts";
 import { type ResolvedFeatureMask, resolveFeatureMask } from "./feature_mask.ts";
 import { assertChunkFits, budgetRows, rowCost } from "./memory_budget.ts";
 import { callProgress } from "./progress.ts";
-import { expandTarget, selectTarget } from "./target.ts";
+import { type CallTarget, expandTarget, runForward, selectTarget } from "./target.ts";
 
 /**
  * The most rows per forward pass used when `perturbationsPerEval` is not given: perturbations are
@@ -88,7 +88,7 @@ export interface PerturbationPlan {
    * (e.g. permuted examples); used instead of `replacement` when given. Called inside `tf.tidy`.
    */
   replacementRows?: (start: number, end: number) => tf.Tensor;
-  target: Target | undefined;
+  target: CallTarget | undefined;
   numPerturbations: number;
   /** Perturbations per forward pass; undefined for the default of {@linkcode perturbationsPerPass}. */
   perturbationsPerEval: number | undefined;
@@ -130,7 +130,8 @@ export async function evaluatePerturbations(plan: PerturbationPlan): Promise<Flo
         perturbed = repl.add(diff.mul(keepT));
       }
       perturbed = perturbed.reshape([count * n, ...rowShape]);
-      return selectTarget(method, forward(perturbed), expandTarget(target, count));
+      const rowsTarget = expandTarget(target, count);
+      return selectTarget(method, runForward(forward, perturbed, rowsTarget), rowsTarget);
     });
     try {
       out.set(await values.data(), start * n);
@@ -148,9 +149,9 @@ export async function evaluateTarget(
   method: string,
   forward: ForwardFunction,
   x: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): Promise<Float32Array> {
-  const values = tf.tidy(() => selectTarget(method, forward(x), target));
+  const values = tf.tidy(() => selectTarget(method, runForward(forward, x, target), target));
   try {
     return (await values.data()) as Float32Array;
   } finally {

@@ -5,7 +5,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
 
 /** `[N, ...]` → `[N·k, ...]` with rows `x0, x0, …, x1, x1, …` (each example `k` times). */
 export function repeatInterleave(x: tf.Tensor, k: number): tf.Tensor {
@@ -20,12 +19,5 @@ export function tileBatch(x: tf.Tensor, k: number): tf.Tensor {
   return tf.tidy(() => x.tile([k, ...x.shape.slice(1).map(() => 1)]));
 }
 
-/** The target for a batch expanded with {@linkcode repeatInterleave}: index arrays repeated. */
-export function repeatTarget(target: Target | undefined, k: number): Target | undefined {
-  if (target === undefined || typeof target === "number" || typeof target === "function") {
-    return target;
-  }
-  const out: number[] = [];
-  for (const t of target) for (let r = 0; r < k; r++) out.push(t);
-  return out;
-}
+/** The target for a batch expanded with {@linkcode repeatInterleave} (kept with the other target expansions). */
+export { repeatTarget } from "./target.ts";

@@ -7,7 +7,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ForwardFunction, PerturbationBaseline, Target } from "../types.ts";
+import type { ForwardFunction, PerturbationBaseline } from "../types.ts";
+import type { CallTarget } from "./target.ts";
 import type { ResolvedFeatureMask } from "./feature_mask.ts";
 import type { LinearFit } from "./linear_regression.ts";
 import { evaluatePerturbations, withBaselines } from "./perturbation.ts";
@@ -19,7 +20,7 @@ export interface SurrogatePlan {
   inputs: tf.Tensor;
   /** The `baselines` option (resolved, and disposed afterwards, by `fitSurrogates`). */
   baselines: PerturbationBaseline | undefined;
-  target: Target | undefined;
+  target: CallTarget | undefined;
   mask: ResolvedFeatureMask;
   nSamples: number;
   /** Samples per forward pass; undefined for the memory-budgeted default. */

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { ForwardFunction, Target } from "../types.ts";
 import { attributionRangeError, attributionTypeError } from "./errors.ts";
 
 /**
@@ -62,30 +62,115 @@ export function validateTarget(
 }
 
 /**
- * The target for a batch made of `repeats` copies of the original batch, stacked copy after copy
- * (Captum's step-major expansion): an index array is tiled, anything else is unchanged.
+ * A target that also records which example each row of a batch comes from, so that the
+ * `additionalForwardArgs` of a call can be expanded exactly as the batch was (Captum expands them
+ * as it expands the target). Made once per call by the multi-input core (`multi_input.ts`), it
+ * flows through the same expansions as an index target ({@linkcode expandTarget},
+ * {@linkcode sliceTarget}, `repeatTarget`); {@linkcode runForward} hands its rows to the call's
+ * forward function, and {@linkcode selectTarget} reads the user's target through it.
  */
-export function expandTarget(target: Target | undefined, repeats: number): Target | undefined {
+export class RowTarget {
+  /**
+   * @param target the user's target, for the examples (not expanded).
+   * @param rows the example of every row of the batch.
+   */
+  constructor(readonly target: Target | undefined, readonly rows: Int32Array) {}
+
+  /** The user's target for this batch's rows (an index array expanded as the rows). */
+  resolve(): Target | undefined {
+    const t = this.target;
+    if (t === undefined || typeof t === "number" || typeof t === "function") return t;
+    return Array.from(this.rows, (r) => t[r]);
+  }
+
+  /** The same target for other rows. */
+  withRows(rows: Int32Array): RowTarget {
+    return new RowTarget(this.target, rows);
+  }
+}
+
+/** A target as the methods' bodies pass it on: the user's, or one that knows its rows. */
+export type CallTarget = Target | RowTarget;
+
+/** The user's target for the rows `target` stands for. */
+export function resolveTarget(target: CallTarget | undefined): Target | undefined {
+  return target instanceof RowTarget ? target.resolve() : target;
+}
+
+/**
+ * `forward(x)`, handing a {@linkcode RowTarget}'s rows to the forward function of the call that
+ * made it (which expands its extra arguments to them).
+ */
+export function runForward(
+  forward: ForwardFunction,
+  x: tf.Tensor,
+  target: CallTarget | undefined,
+): tf.Tensor {
+  if (target instanceof RowTarget) {
+    return (forward as (x: tf.Tensor, rows: Int32Array) => tf.Tensor)(x, target.rows);
+  }
+  return forward(x);
+}
+
+/** The target of rows picked from a batch: `pick(rows)` for a {@linkcode RowTarget}. */
+function mapRows<T extends CallTarget | undefined>(
+  target: T,
+  pickIndices: (values: readonly number[]) => number[],
+): T | number[] {
+  if (target instanceof RowTarget) {
+    return target.withRows(Int32Array.from(pickIndices(Array.from(target.rows)))) as T;
+  }
   if (target === undefined || typeof target === "number" || typeof target === "function") {
     return target;
   }
-  const tiled: number[] = [];
-  for (let r = 0; r < repeats; r++) tiled.push(...target);
-  return tiled;
+  return pickIndices(target as readonly number[]);
+}
+
+/**
+ * The target for a batch made of `repeats` copies of the original batch, stacked copy after copy
+ * (Captum's step-major expansion): an index array is tiled, anything else is unchanged.
+ */
+export function expandTarget<T extends CallTarget | undefined>(
+  target: T,
+  repeats: number,
+): T | number[] {
+  return mapRows(target, (values) => {
+    const tiled: number[] = [];
+    for (let r = 0; r < repeats; r++) tiled.push(...values);
+    return tiled;
+  });
+}
+
+/**
+ * The target for a batch expanded example by example, each example `k` times in a row (Captum's
+ * `repeat_interleave`): index arrays repeated.
+ */
+export function repeatTarget<T extends CallTarget | undefined>(target: T, k: number): T | number[] {
+  return mapRows(target, (values) => {
+    const out: number[] = [];
+    for (const t of values) for (let r = 0; r < k; r++) out.push(t);
+    return out;
+  });
 }
 
 /**
  * The target for rows `[start, start + size)` of a batch (an index array is sliced).
  */
-export function sliceTarget(
-  target: Target | undefined,
+export function sliceTarget<T extends CallTarget | undefined>(
+  target: T,
   start: number,
   size: number,
-): Target | undefined {
-  if (target === undefined || typeof target === "number" || typeof target === "function") {
-    return target;
-  }
-  return target.slice(start, start + size);
+): T | number[] {
+  return mapRows(target, (values) => values.slice(start, start + size));
+}
+
+/** The target for `count` rows that all come from example `e`. */
+export function exampleTarget<T extends CallTarget | undefined>(
+  target: T,
+  e: number,
+  count: number,
+): T | number[] {
+  return mapRows(target, (values) => new Array<number>(count).fill(values[e]));
 }
 
 /**
@@ -97,9 +182,10 @@ export function sliceTarget(
 export function selectTarget(
   method: string,
   output: tf.Tensor,
-  target: Target | undefined,
+  callTarget: CallTarget | undefined,
 ): tf.Tensor1D {
   const n = output.shape[0];
+  const target = resolveTarget(callTarget);
   if (typeof target === "function") {
     return onePerExample(
       method,

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Target } from "../types.ts";
 import { DeferredError, targetObjective } from "../_utils/gradients.ts";
-import type { LayerTap } from "../../models/layer_tap.ts";
+import type { BodyTap } from "./_call_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
 export interface LayerGradients {
@@ -21,7 +21,7 @@ export interface LayerGradients {
  */
 export function layerGradients(
   method: string,
-  tap: LayerTap,
+  tap: BodyTap,
   inputs: tf.Tensor,
   target: Target | undefined,
 ): LayerGradients {

@@ -14,6 +14,7 @@ import type { Baseline } from "../types.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
+import type { LayerAttributions } from "./_call_tap.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode InternalInfluence.attribute}. */
@@ -29,7 +30,8 @@ export interface InternalInfluenceOptions
 
 /**
  * Internal influence: the layer gradient ∂F/∂A integrated along the input path
- * x′ + α(x − x′), Σₖ wₖ ∂F/∂A(αₖ) (not multiplied by anything). Result: the layer's shape.
+ * x′ + α(x − x′), Σₖ wₖ ∂F/∂A(αₖ) (not multiplied by anything). Result: the layer's shape; for the
+ * input of a layer with several inputs (`attributeToLayerInput` on a merge), one tensor per input.
  *
  * @example
  * ```ts
@@ -43,19 +45,30 @@ export interface InternalInfluenceOptions
  * ```
  */
 export class InternalInfluence extends LayerAttribution {
-  /** Internal influence in the layer's shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: InternalInfluenceOptions = {}): Promise<tf.Tensor> {
+  /**
+   * Internal influence in the layer's shape; the caller owns the tensor(s).
+   *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors.
+   */
+  async attribute<R extends LayerAttributions = tf.Tensor>(
+    inputs: tf.Tensor,
+    options: InternalInfluenceOptions = {},
+  ): Promise<R> {
     const method = this.methodName;
     const { target, alphas, weights, n, chunks, baselines, tap, progress } = this.pathSetup(
       inputs,
       options,
+      undefined,
+      true,
     );
     try {
-      return await sumOverChunks(chunks, (s, e) => {
-        const points = pathPoints(baselines, inputs, alphas.slice(s, e));
-        const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
-        return weightedStepSum(grads, weights.slice(s, e), n);
-      }, progress);
+      return tap.finish(
+        await sumOverChunks(chunks, (s, e) => {
+          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+          const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
+          return weightedStepSum(grads, weights.slice(s, e), n);
+        }, progress),
+      ) as R;
     } finally {
       baselines.dispose();
     }

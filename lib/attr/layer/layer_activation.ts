@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Attribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
+import type { LayerAttributions } from "./_call_tap.ts";
 
 /** Options of {@linkcode LayerActivation.attribute}. */
 export interface LayerActivationOptions {
@@ -17,7 +18,8 @@ export interface LayerActivationOptions {
 }
 
 /**
- * The activations of a layer for the given inputs (no gradients), in the layer's shape.
+ * The activations of a layer for the given inputs (no gradients), in the layer's shape; for the
+ * input of a layer with several inputs (`attributeToLayerInput` on a merge), one tensor per input.
  *
  * @example
  * ```ts
@@ -31,10 +33,18 @@ export interface LayerActivationOptions {
  * ```
  */
 export class LayerActivation extends withLayerTaps(Attribution) {
-  /** The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns it. */
+  /**
+   * The layer's activations for `inputs`, `[N, ...layer shape]`; the caller owns the tensor(s).
+   *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors.
+   */
   // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerActivationOptions = {}): Promise<tf.Tensor> {
-    const tap = this.validatedTap(inputs, { attributeToLayerInput: options.attributeToLayerInput });
-    return tf.tidy(() => tap.layerValue(inputs).clone());
+  async attribute<R extends LayerAttributions = tf.Tensor>(
+    inputs: tf.Tensor,
+    options: LayerActivationOptions = {},
+  ): Promise<R> {
+    const { attributeToLayerInput } = options;
+    const tap = this.validatedTap(inputs, { attributeToLayerInput }, true);
+    return tap.finish(tf.tidy(() => tap.layerValue(inputs).clone())) as R;
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LayerTap } from "../../models/layer_tap.ts";
+import { CallTap } from "./_call_tap.ts";
 import type {
   BaselineOptions,
   IntegrationOptions,
@@ -42,7 +42,8 @@ export interface LayerPath {
   chunks: Array<[number, number]>;
   /** The resolved baselines, inputs' shape; the caller disposes them. */
   baselines: tf.Tensor;
-  tap: LayerTap;
+  /** The tap as the call sees it (a value of several tensors packed side by side). */
+  tap: CallTap;
   /** The call's progress over the points (`showProgress`). */
   progress: CallProgress;
 }
@@ -78,11 +79,14 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
   /**
    * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
    * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.
+   * A layer value of several tensors is refused unless `several` (the method then splits its
+   * result with {@linkcode CallTap.finish}).
    */
   protected pathSetup(
     inputs: tf.Tensor,
     options: LayerPathOptions,
     points: (nSteps: number) => number = (nSteps) => nSteps,
+    several = false,
   ): LayerPath {
     const method = this.methodName;
     const { target, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
@@ -92,7 +96,8 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     const cost = rowCost(this.forward, inputs, "gradient");
     const chunks = stepChunks(method, points(nSteps), n, internalBatchSize, cost);
     const baselines = resolveBaselines(method, inputs, options.baselines);
-    const tap = this.taps.tap(options.attributeToLayerInput ?? false);
+    const toInput = options.attributeToLayerInput ?? false;
+    const tap = new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
     const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
     return { target, alphas, weights, n, chunks, baselines, tap, progress };
   }

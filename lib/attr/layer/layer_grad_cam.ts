@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
+import type { LayerAttributions } from "./_call_tap.ts";
 
 /** Options of {@linkcode LayerGradCam.attribute}. */
 export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions {
@@ -39,19 +40,31 @@ export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions {
  * ```
  */
 export class LayerGradCam extends LayerAttribution {
-  /** The Grad-CAM map; the caller owns the tensor. */
+  /**
+   * The Grad-CAM map; the caller owns the tensor(s). For the input of a layer with several inputs
+   * (`attributeToLayerInput` on a merge), one map per input, as Captum's tuple.
+   *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors.
+   */
   // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: LayerGradCamOptions = {}): Promise<tf.Tensor> {
+  async attribute<R extends LayerAttributions = tf.Tensor>(
+    inputs: tf.Tensor,
+    options: LayerGradCamOptions = {},
+  ): Promise<R> {
     const { target, reluAttributions = false, attrDimSummation = true } = options;
-    const tap = this.validatedTap(inputs, options);
-    return tf.tidy(() => {
-      const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
-      const rank = values.rank;
-      const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 1);
-      const weights = rank > 2 ? grads.mean(spatial, true) : grads;
-      const scaled = weights.mul(values);
-      const cam = attrDimSummation ? scaled.sum(rank - 1, true) : scaled;
-      return reluAttributions ? tf.relu(cam) : cam;
+    const tap = this.validatedTap(inputs, options, true);
+    const maps = tf.tidy(() => {
+      const lg = layerGradients(this.methodName, tap, inputs, target);
+      const grads = tap.split(lg.grads);
+      return tap.split(lg.values).map((values, i) => {
+        const rank = values.rank;
+        const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 1);
+        const weights = rank > 2 ? grads[i].mean(spatial, true) : grads[i];
+        const scaled = weights.mul(values);
+        const cam = attrDimSummation ? scaled.sum(rank - 1, true) : scaled;
+        return reluAttributions ? tf.relu(cam) : cam;
+      });
     });
+    return (tap.packed ? maps : maps[0]) as R;
   }
 }

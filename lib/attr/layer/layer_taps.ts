@@ -11,12 +11,20 @@
 import * as tf from "@tensorflow/tfjs";
 import { tileRows } from "./_layer_gradients.ts";
 import { LayerTap } from "../../models/layer_tap.ts";
+import { CallTap } from "./_call_tap.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import type { ForwardFunction, ModelLike } from "../types.ts";
 import type { Attribution } from "../attribution.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
 import type { LayerInputOptions, NeuronOptions, TargetOptions } from "../options.ts";
+
+/** The layer methods that attribute to a layer value of several tensors, one result per tensor. */
+export const SEVERAL_TENSOR_METHODS: readonly string[] = [
+  "LayerActivation",
+  "LayerGradCam",
+  "InternalInfluence",
+];
 
 /**
  * A layer of a model, with its taps, for the explainer named `caller`.
@@ -41,7 +49,7 @@ export class LayerTaps {
   #input: LayerTap | undefined;
 
   /**
-   * @param model a `tf.LayersModel` (Sequential or functional) with one input and one output.
+   * @param model a `tf.LayersModel` (Sequential or functional) with one output.
    * @param layer one of its layers, or the layer's name.
    * @param caller the explainer's name, for error messages.
    * @throws {TypeError} when the model is a forward function or the layer is not in the model
@@ -53,8 +61,33 @@ export class LayerTaps {
     this.layer = this.#output.layer;
   }
 
-  /** The tap on the layer's output, or on its input with `toLayerInput`. */
-  tap(toLayerInput = false): LayerTap {
+  /**
+   * The tap on the layer's output, or on its input with `toLayerInput`, for a method that
+   * attributes to one tensor.
+   *
+   * @param flag the option that chose the tap, named in the error.
+   * @throws {TypeError} when the tapped value is several tensors (a merge layer's input), naming
+   *   the explainer, `flag` and the methods that take such a layer.
+   */
+  tap(toLayerInput = false, flag = "attributeToLayerInput"): LayerTap {
+    const tap = this.anyTap(toLayerInput);
+    if (tap.tensorCount === 1) return tap;
+    const side = toLayerInput ? "input" : "output";
+    throw new TypeError(
+      `Cannot compute ${this.#caller} attributions: the ${side} of layer ${
+        JSON.stringify(this.layer.name)
+      } must be a single tensor, received ${tap.tensorCount} tensors (${flag}: ${toLayerInput}; ` +
+        `${this.#caller} attributes to one tensor). ${
+          toLayerInput
+            ? "Attribute to the layer's output, or to the layers that feed it, or use a method " +
+              `that returns one attribution per tensor (${SEVERAL_TENSOR_METHODS.join(", ")}).`
+            : "Tap a layer with one output, or the layers that read each output."
+        }`,
+    );
+  }
+
+  /** The tap on the layer's output, or its input with `toLayerInput`: one tensor or several. */
+  anyTap(toLayerInput = false): LayerTap {
     if (!toLayerInput) return this.#output;
     this.#input ??= new LayerTap(this.#output.model, this.layer, {
       attributeToLayerInput: true,
@@ -66,14 +99,15 @@ export class LayerTaps {
   /**
    * Validate the neuron (`neuronSelector`, `attributeToNeuronInput`) against the layer's shape and
    * return the forward function `x ↦ neuron(x)` (`[N]`), which runs the model only up to the layer.
+   * For a model with several inputs it takes one tensor per input, in the model's order.
    */
   neuronForward(neuron: Partial<NeuronOptions> | undefined): ForwardFunction {
-    const tap = this.tap(neuron?.attributeToNeuronInput);
+    const tap = this.anyTap(neuron?.attributeToNeuronInput);
     const method = this.#caller;
     const neuronSelector = neuron?.neuronSelector;
-    validateNeuronSelector(method, neuronSelector, tap.valueShape, this.layer.name);
+    validateNeuronSelector(method, neuronSelector, tap.valueShapes, this.layer.name);
     const selector = neuronSelector as NeuronSelector;
-    return (x: tf.Tensor) => selectNeuron(method, tap.layerValue(x), selector);
+    return (...inputs: tf.Tensor[]) => selectNeuron(method, tap.layerValues(inputs), selector);
   }
 }
 
@@ -122,14 +156,18 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
 
     /**
      * Validate `inputs` and `options.target` at the public boundary, then return the tap on the
-     * layer's output (or its input with `options.attributeToLayerInput`).
+     * layer's output (or its input with `options.attributeToLayerInput`) as the call sees it. A
+     * value of several tensors is refused unless `several` (the method then splits its result
+     * with {@linkcode CallTap.finish}).
      */
     protected validatedTap(
       inputs: tf.Tensor,
       options: Partial<TargetOptions & LayerInputOptions>,
-    ): LayerTap {
+      several = false,
+    ): CallTap {
       this.validateInputsAndTarget(inputs, options.target);
-      return this.taps.tap(options.attributeToLayerInput ?? false);
+      const toInput = options.attributeToLayerInput ?? false;
+      return new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
     }
 
     /**

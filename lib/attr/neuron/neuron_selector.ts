@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { attributionRangeError, attributionTypeError } from "../_utils/errors.ts";
 import { onePerExample } from "../_utils/target.ts";
 
@@ -12,23 +12,43 @@ import { onePerExample } from "../_utils/target.ts";
  * - an index into the layer's value without the batch axis (NHWC: `[h, w, c]`; a dense layer:
  *   `[unit]` or just `unit`);
  * - a function of the layer's value `[N, ...]` returning one value per example (`[N]`), e.g.
- *   `(a) => a.slice([0, 0, 0, 3], [-1, -1, -1, 1]).reshape([a.shape[0], -1]).sum(1)`.
+ *   `(a) => a.slice([0, 0, 0, 3], [-1, -1, -1, 1]).reshape([a.shape[0], -1]).sum(1)`. When the
+ *   value is several tensors (the input of a layer with several inputs, such as `Add`), the
+ *   function gets one argument per tensor, in the layer's order: `(a, b) => ...` (Captum passes
+ *   the tuple); an index cannot select among several tensors.
  */
-export type NeuronSelector = number | readonly number[] | ((layerValue: tf.Tensor) => tf.Tensor);
+export type NeuronSelector =
+  | number
+  | readonly number[]
+  | ((layerValue: tf.Tensor, ...otherValues: tf.Tensor[]) => tf.Tensor);
 
 /**
- * Check an index selector against the layer's shape (without the batch axis), before computing.
+ * Check an index selector against the layer's shapes (one per tensor of the layer's value, without
+ * the batch axis), before computing.
  *
- * @throws {TypeError} for a selector of the wrong type or length.
+ * @throws {TypeError} for a selector of the wrong type or length, or an index into a value of
+ *   several tensors.
  * @throws {RangeError} for an index outside the layer's shape.
  */
 export function validateNeuronSelector(
   method: string,
   selector: unknown,
-  layerShape: readonly number[],
+  layerShapes: readonly (readonly number[])[],
   layerName: string,
 ): void {
   if (typeof selector === "function") return;
+  if (layerShapes.length !== 1) {
+    throw attributionTypeError(
+      method,
+      "neuronSelector",
+      `a function for layer "${layerName}", whose value is ${layerShapes.length} tensors (an ` +
+        "index selects a neuron of one tensor)",
+      selector,
+      `Pass a function of the ${layerShapes.length} tensors returning one value per example, ` +
+        "e.g. (a, b) => a.reshape([a.shape[0], -1]).slice([0, 0], [-1, 1]).reshape([-1]).",
+    );
+  }
+  const layerShape = layerShapes[0];
   const shown = `[${layerShape.join(", ")}]`;
   const index = typeof selector === "number" ? [selector] : selector;
   if (!Array.isArray(index)) {
@@ -65,25 +85,29 @@ export function validateNeuronSelector(
 }
 
 /**
- * The selected neuron's value for each example, `[N]`. Differentiable; call inside `tf.tidy`.
+ * The selected neuron's value for each example, `[N]`, from the layer's value (one tensor, or
+ * several for a layer input of several tensors: a function selector gets them as arguments).
+ * Differentiable; call inside `tf.tidy`.
  *
  * @throws {TypeError} when a function selector does not return one value per example.
  */
 export function selectNeuron(
   method: string,
-  layerValue: tf.Tensor,
+  layerValue: tf.Tensor | readonly tf.Tensor[],
   selector: NeuronSelector,
 ): tf.Tensor1D {
-  const n = layerValue.shape[0];
+  const values = layerValue instanceof tf.Tensor ? [layerValue] : layerValue;
+  const n = values[0].shape[0];
   if (typeof selector === "function") {
+    const [first, ...others] = values;
     return onePerExample(
       method,
       "neuronSelector",
-      selector(layerValue),
+      selector(first, ...others),
       n,
       "Reduce the layer's output to one value per example, e.g. with .reshape([n, -1]).sum(1).",
     );
   }
   const index = typeof selector === "number" ? [selector] : selector;
-  return layerValue.slice([0, ...index], [-1, ...index.map(() => 1)]).reshape([n]) as tf.Tensor1D;
+  return values[0].slice([0, ...index], [-1, ...index.map(() => 1)]).reshape([n]) as tf.Tensor1D;
 }

@@ -64,22 +64,22 @@ Deno.test("`selectNeuron()` picks one value per example by index or function", a
 
 Deno.test("`validateNeuronSelector()` checks an index against the layer's shape", () => {
   const shape = [28, 28, 32];
-  validateNeuronSelector("M", [27, 0, 31], shape, "conv1");
-  validateNeuronSelector("M", (a: tf.Tensor) => a, shape, "conv1");
-  validateNeuronSelector("M", 3, [4], "fc");
-  assert.throws(() => validateNeuronSelector("M", "0", shape, "conv1"), {
+  validateNeuronSelector("M", [27, 0, 31], [shape], "conv1");
+  validateNeuronSelector("M", (a: tf.Tensor) => a, [shape], "conv1");
+  validateNeuronSelector("M", 3, [[4]], "fc");
+  assert.throws(() => validateNeuronSelector("M", "0", [shape], "conv1"), {
     name: "TypeError",
     message:
       'Cannot compute M attributions: neuronSelector must be an index into layer "conv1"\'s output of shape [28, 28, 32] (without the batch axis) or a function of the layer\'s output, received "0". Pass e.g. [0, 0, 0].',
   });
   assert.throws(
-    () => validateNeuronSelector("M", 3, shape, "conv1"),
+    () => validateNeuronSelector("M", 3, [shape], "conv1"),
     /^TypeError: Cannot compute M attributions: neuronSelector must be an index of length 3 into layer "conv1"'s output of shape \[28, 28, 32\]/,
   );
   assert.throws(
-    () => validateNeuronSelector("M", [0, 0, 32], shape, "conv1"),
+    () => validateNeuronSelector("M", [0, 0, 32], [shape], "conv1"),
     /^RangeError: Cannot compute M attributions: neuronSelector\[2\] must be an integer in \[0, 31\] for layer "conv1"'s output of shape \[28, 28, 32\]/,
   );
-  assert.throws(() => validateNeuronSelector("M", [-1, 0, 0], shape, "conv1"), RangeError);
-  assert.throws(() => validateNeuronSelector("M", [4], [4], "fc"), RangeError);
+  assert.throws(() => validateNeuronSelector("M", [-1, 0, 0], [shape], "conv1"), RangeError);
+  assert.throws(() => validateNeuronSelector("M", [4], [[4]], "fc"), RangeError);
 });
