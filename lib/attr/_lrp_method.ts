@@ -12,8 +12,8 @@ import type { LayerInputOptions, TargetOptions } from "./options.ts";
 import type { AttributionWithDelta } from "./types.ts";
 import type { GradientClass } from "./_path_method.ts";
 import { checkedLrpDelta, type LrpPropagation } from "./_utils/lrp_propagation.ts";
+import { assertNoForwardArgs } from "./_utils/multi_input.ts";
 
-/** The options LRP's methods read (LayerLRP's include `attributeToLayerInput`). */
 /** Options of `LRP.attribute`. */
 export interface LrpOptions extends TargetOptions {
   /**
@@ -23,6 +23,7 @@ export interface LrpOptions extends TargetOptions {
   verbose?: boolean;
 }
 
+/** The options LRP's methods read (LayerLRP's include `attributeToLayerInput`). */
 type LrpMethodOptions = LrpOptions & LayerInputOptions;
 
 /**
@@ -72,6 +73,7 @@ export function withLrp<B extends GradientClass>(Base: B) {
       options: LrpMethodOptions,
       withDelta: boolean,
     ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
+      assertNoForwardArgs(this.methodName, options);
       const { target, verbose = false } = options;
       return this.propagation.relevance(inputs, target, {
         verbose,

@@ -13,6 +13,7 @@ import { LayerGradCam } from "./layer/layer_grad_cam.ts";
 import { IMAGE_INTERPOLATE_MODES, LayerAttribution } from "./layer/layer_attribution.ts";
 import type { InterpolateMode } from "./layer/layer_attribution.ts";
 import type { LayerRef } from "../models/layer_tap.ts";
+import { assertNoForwardArgs } from "./_utils/multi_input.ts";
 
 /** Options of {@linkcode GuidedGradCam.attribute}. */
 export interface GuidedGradCamOptions extends TargetOptions {
@@ -63,6 +64,7 @@ export class GuidedGradCam extends GradientAttribution {
 
   /** Guided Grad-CAM attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: GuidedGradCamOptions = {}): Promise<tf.Tensor> {
+    assertNoForwardArgs(this.methodName, options);
     const { target, interpolateMode = "nearest", attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
     assertOneOf(this.methodName, "interpolateMode", interpolateMode, IMAGE_INTERPOLATE_MODES);

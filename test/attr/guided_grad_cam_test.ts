@@ -60,3 +60,21 @@ Deno.test("`GuidedGradCam.attribute()` leaks nothing and restores the ReLU gradi
     } catch { /* expected */ }
   });
 });
+
+Deno.test("`GuidedGradCam.attribute()` refuses additionalForwardArgs instead of ignoring them", async () => {
+  const model = oneConvNet();
+  const x = oneConvInput();
+  await assertNoLeak(async () => {
+    await assert.rejects(
+      new GuidedGradCam(model, "conv1").attribute(x, {
+        target: 0,
+        additionalForwardArgs: [1],
+      } as never),
+      {
+        name: "TypeError",
+        message:
+          /^Cannot compute GuidedGradCam attributions: additionalForwardArgs must be undefined \(GuidedGradCam runs the model's layers itself/,
+      },
+    );
+  });
+});

@@ -228,3 +228,21 @@ Deno.test("`LRP.attribute()` and `attributeWithDelta()` leak no tensors, also wh
   x.dispose();
   fx.model.dispose();
 });
+
+Deno.test("`LRP` refuses additionalForwardArgs instead of ignoring them", async () => {
+  const model = seededModel([L.dense({ units: 2, inputShape: [3], useBias: false })]);
+  const x = tf.ones([1, 3]);
+  await assertNoLeak(async () => {
+    for (const call of ["attribute", "attributeWithDelta"] as const) {
+      await assert.rejects(
+        new LRP(model)[call](x, { target: 0, additionalForwardArgs: [1] } as never),
+        {
+          name: "TypeError",
+          message: /^Cannot compute LRP attributions: additionalForwardArgs must be undefined/,
+        },
+      );
+    }
+  });
+  x.dispose();
+  model.dispose();
+});

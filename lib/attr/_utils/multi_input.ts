@@ -431,3 +431,21 @@ function callForward(
     return model(...parts, ...args);
   }) as ForwardFunction;
 }
+
+/**
+ * Refuse `additionalForwardArgs` in a method that cannot pass them to the model (LRP, LayerLRP,
+ * GuidedGradCam), instead of ignoring them.
+ *
+ * @throws {TypeError} naming the method when `options.additionalForwardArgs` is set.
+ */
+export function assertNoForwardArgs(method: string, options: object | undefined): void {
+  const extra = (options as { additionalForwardArgs?: unknown } | undefined)?.additionalForwardArgs;
+  if (extra === undefined) return;
+  throw attributionTypeError(
+    method,
+    "additionalForwardArgs",
+    `undefined (${method} runs the model's layers itself and cannot pass extra arguments)`,
+    extra,
+    "Wrap the model so that it takes the attributed input alone, or use a method that takes additionalForwardArgs (see the README's method table).",
+  );
+}
