@@ -11,14 +11,9 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import {
-  Conv3DBackpropInputV2,
-  type Conv3DBackpropInputV2Attrs,
-  type Conv3DBackpropInputV2Inputs,
-} from "@tensorflow/tfjs-core";
+import { Conv3DBackpropInputV2 } from "@tensorflow/tfjs-core";
 import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
-import { loopOutput } from "./_output.ts";
-import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
 
 /**
  * dx of a 3-D NDHWC convolution. `dy`: `[batch, outD, outH, outW, CO]`; `filter`:
@@ -42,23 +37,10 @@ export function conv3dBackpropInputLoop(
   dx.set(acc);
 }
 
-function conv3DBackpropInputV2(
-  { inputs: { dy, filter }, attrs, backend }: WasmKernelArgs<
-    Conv3DBackpropInputV2Inputs,
-    Conv3DBackpropInputV2Attrs
-  >,
-): tf.TensorInfo {
-  const info = conv3DInfo(attrs.inputShape, filter.shape, attrs);
-  return loopOutput(
-    backend,
-    info.inShape,
-    [dy, filter],
-    ([dys, filters], dx) => conv3dBackpropInputLoop(dys, filters, dx, info),
-  );
-}
-
 /** `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
-export const conv3DBackpropInputV2Kernel = wasmKernel(
+export const conv3DBackpropInputV2Kernel = convGradientLoopKernel(
   Conv3DBackpropInputV2,
-  conv3DBackpropInputV2,
+  "input",
+  conv3DInfo,
+  conv3dBackpropInputLoop,
 );
