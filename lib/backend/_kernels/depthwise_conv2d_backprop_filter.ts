@@ -8,7 +8,6 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import { DepthwiseConv2dNativeBackpropFilter } from "@tensorflow/tfjs-core";
 import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
 import {
