@@ -9,21 +9,15 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import { Conv3DBackpropFilterV2 } from "@tensorflow/tfjs-core";
-import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
-import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
+import { type Conv3DInfo, conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 
 /**
  * dW of a 3-D NDHWC convolution. `x`: `[batch, inD, inH, inW, CI]`; `dy`:
  * `[batch, outD, outH, outW, CO]`; `dw`: `[fd, fh, fw, CI, CO]`, overwritten.
  */
-export function conv3dBackpropFilterLoop(
-  x: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dw: Float32Array,
-  info: tf.backend_util.Conv3DInfo,
-): void {
+export const conv3dBackpropFilterLoop: GradientLoop<Conv3DInfo> = (x, dy, dw, info) => {
   const { inChannels: CI, outChannels: CO } = info;
   const acc = new Float64Array(dw.length);
   forEachConv3dTap(info, (dyBase, xBase, wBase) => {
@@ -33,7 +27,7 @@ export function conv3dBackpropFilterLoop(
     }
   });
   dw.set(acc);
-}
+};
 
 /** `Conv3DBackpropFilterV2` on `wasm` (the stock kernel is wrong for strides > 1). */
 export const conv3DBackpropFilterV2Kernel = convGradientLoopKernel(

@@ -10,21 +10,15 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import { Conv3DBackpropInputV2 } from "@tensorflow/tfjs-core";
-import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
-import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
+import { type Conv3DInfo, conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 
 /**
  * dx of a 3-D NDHWC convolution. `dy`: `[batch, outD, outH, outW, CO]`; `filter`:
  * `[fd, fh, fw, CI, CO]`; `dx`: `[batch, inD, inH, inW, CI]`, overwritten.
  */
-export function conv3dBackpropInputLoop(
-  dy: ArrayLike<number>,
-  filter: ArrayLike<number>,
-  dx: Float32Array,
-  info: tf.backend_util.Conv3DInfo,
-): void {
+export const conv3dBackpropInputLoop: GradientLoop<Conv3DInfo> = (dy, filter, dx, info) => {
   const { inChannels: CI, outChannels: CO } = info;
   const acc = new Float64Array(dx.length);
   forEachConv3dTap(info, (dyBase, dxBase, wBase) => {
@@ -35,7 +29,7 @@ export function conv3dBackpropInputLoop(
     }
   });
   dx.set(acc);
-}
+};
 
 /** `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
 export const conv3DBackpropInputV2Kernel = convGradientLoopKernel(

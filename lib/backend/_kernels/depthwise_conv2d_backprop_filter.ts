@@ -9,7 +9,7 @@
  * @module
  */
 import { DepthwiseConv2dNativeBackpropFilter } from "@tensorflow/tfjs-core";
-import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 import {
   type DepthwiseInfo,
   depthwiseInfo,
@@ -20,12 +20,7 @@ import {
  * dW of a depthwise convolution. `x`: NHWC `[batch, inH, inW, C]`; `dy`:
  * `[batch, outH, outW, C·M]`; `dw`: `[fh, fw, C, M]`, overwritten.
  */
-export function depthwiseBackpropFilterLoop(
-  x: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dw: Float32Array,
-  info: DepthwiseInfo,
-): void {
+export const depthwiseBackpropFilterLoop: GradientLoop<DepthwiseInfo> = (x, dy, dw, info) => {
   const C = info.inChannels;
   const M = info.outChannels / C;
   const acc = new Float64Array(dw.length);
@@ -41,7 +36,7 @@ export function depthwiseBackpropFilterLoop(
     }
   });
   dw.set(acc);
-}
+};
 
 /** `DepthwiseConv2dNativeBackpropFilter` on `wasm` (missing from the backend). */
 export const depthwiseConv2dNativeBackpropFilterKernel = convGradientLoopKernel(

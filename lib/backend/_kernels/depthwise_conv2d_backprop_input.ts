@@ -29,7 +29,7 @@ import {
   type DepthwiseConv2dNativeBackpropInputAttrs,
 } from "@tensorflow/tfjs-core";
 import { inputGradientPads } from "./_conv_geometry.ts";
-import { convGradientLoopKernel } from "./_conv_gradient_loop.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 import { derivedBuffer } from "./_derived_cache.ts";
 import { dilateAndPad } from "./_patches.ts";
 import { disposeAll, heapView, runKernel, type WasmContext } from "./_wasm.ts";
@@ -94,12 +94,7 @@ export function forEachDepthwiseTap(
  * taps (float64 sums, stored as float32). `dy`, `filter`: NHWC `[batch, outH, outW, C·M]` and
  * `[fh, fw, C, M]`; `dx`: `[batch, inH, inW, C]`, overwritten.
  */
-export function depthwiseBackpropInputLoop(
-  dy: ArrayLike<number>,
-  filter: ArrayLike<number>,
-  dx: Float32Array,
-  info: DepthwiseInfo,
-): void {
+export const depthwiseBackpropInputLoop: GradientLoop<DepthwiseInfo> = (dy, filter, dx, info) => {
   const C = info.inChannels;
   const M = info.outChannels / C;
   const acc = new Float64Array(dx.length);
@@ -111,7 +106,7 @@ export function depthwiseBackpropInputLoop(
     }
   });
   dx.set(acc);
-}
+};
 
 /** `[fh, fw, C, M]` → `[fh, fw, C·M, 1]` rotated by 180° in the spatial axes. */
 function rotate180(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorInfo {
