@@ -16,14 +16,17 @@ import { type WasmContext, type WasmKernel, wasmKernel } from "./_wasm.ts";
  */
 export type ConvGradient = "filter" | "input";
 
-/** The inputs of both gradient kernels (tfjs-core's `*BackpropFilter*`/`*BackpropInput*Inputs`). */
+/**
+ * The inputs of both gradient kernels (tfjs-core's `*BackpropFilter*`/`*BackpropInput*Inputs`):
+ * a kernel has two of them, the two its {@linkcode ConvGradient} names, and reads only those.
+ */
 interface GradientInputs {
   x: tf.TensorInfo;
   dy: tf.TensorInfo;
   filter: tf.TensorInfo;
 }
 
-/** The shape attributes of both gradient kernels (`filterShape`, `inputShape`). */
+/** The shape attributes of both gradient kernels: each has the one its gradient reads. */
 interface GradientShapes {
   filterShape: number[];
   inputShape: number[];
