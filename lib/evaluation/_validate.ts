@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, ModelLike, Target } from "../attr/types.ts";
+import { type TensorArgumentCheck, tensorArgumentCheck } from "../attr/_utils/errors.ts";
 import { toForwardFunction } from "../attr/_utils/forward.ts";
 import { metricError } from "../attr/_utils/metric_errors.ts";
 import { validateTarget } from "../attr/_utils/target.ts";
@@ -27,26 +28,17 @@ export function assertMetricInputs(metric: string, inputs: unknown): asserts inp
 }
 
 /** Check `attributions`: a tensor of `inputs`' shape. */
-export function assertAttributions(
-  metric: string,
-  inputs: tf.Tensor,
-  attributions: unknown,
-  what = "attributions",
-): asserts attributions is tf.Tensor {
-  if (
-    !(attributions instanceof tf.Tensor) || attributions.isDisposed ||
-    attributions.shape.join() !== inputs.shape.join()
-  ) {
-    throw metricError(
-      metric,
-      what,
-      `a tensor of the inputs' shape [${inputs.shape.join(", ")}]`,
-      attributions,
-      "Pass the attributions computed for these inputs (upsample layer attributions first, e.g. " +
-        "with LayerAttribution.interpolate).",
-    );
-  }
-}
+export const assertAttributions: TensorArgumentCheck = tensorArgumentCheck(
+  metricError,
+  "attributions",
+  (inputs) => ({
+    expected: `a tensor of the inputs' shape [${inputs.shape.join(", ")}]`,
+    fits: (shape) => shape.join() === inputs.shape.join(),
+    fix: "Pass the attributions computed for these inputs (upsample layer attributions first, " +
+      "e.g. with LayerAttribution.interpolate).",
+    live: true,
+  }),
+);
 
 /** Check the model, inputs, attributions and target of a metric; its forward function. */
 export function metricSetup(

@@ -6,11 +6,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { argumentErrors } from "../attr/_utils/errors.ts";
+import { checkClassIndices, type ClassIndexWording } from "../attr/_utils/target.ts";
 import type { ModelLike } from "../attr/types.ts";
+
+/** Both builders of the robustness tools' argument errors (for checks shared with the explainers). */
+const PERTURBATION_ERRORS = argumentErrors("perturbations");
 
 /** The robustness tools' argument errors: "Cannot compute <Method> perturbations: …". */
 export const { typeError: perturbationTypeError, rangeError: perturbationRangeError } =
-  argumentErrors("perturbations");
+  PERTURBATION_ERRORS;
 
 /** Assert `value` is an integer ≥ `min` (a count: attempts, steps). */
 export function assertCount(
@@ -89,12 +93,32 @@ export function assertFiniteNumber(
   }
 }
 
+/** Assert `value` (argument `what`) is an options object; `fix` shows one. */
+export function assertOptionsObject(
+  method: string,
+  what: string,
+  value: unknown,
+  fix: string,
+): asserts value is object {
+  if (typeof value !== "object" || value === null) {
+    throw perturbationTypeError(method, what, "an options object", value, fix);
+  }
+}
+
 /** Assert `value` is a boolean or undefined. */
 export function assertOptionalBoolean(method: string, what: string, value: unknown): void {
   if (value !== undefined && typeof value !== "boolean") {
     throw perturbationTypeError(method, what, "a boolean", value, "Pass true or false.");
   }
 }
+
+/** How the robustness tools word their target checks. */
+const ATTACK_TARGETS: ClassIndexWording = {
+  errors: PERTURBATION_ERRORS,
+  kinds: "a class index or an array of one class index per example",
+  indexFix: "Pass the true class (untargeted) or the class to reach (targeted), e.g. target: 3.",
+  lengthReceived: (target) => target,
+};
 
 /**
  * The labels for `numExamples` examples: a class index for all of them, or one per example.
@@ -103,47 +127,7 @@ export function assertOptionalBoolean(method: string, what: string, value: unkno
  *   a wrong length.
  */
 export function labelsOf(method: string, target: unknown, numExamples: number): number[] {
-  if (typeof target === "number") {
-    if (!Number.isInteger(target) || target < 0) {
-      throw perturbationRangeError(
-        method,
-        "target",
-        "a non-negative integer class index",
-        target,
-        "Pass the true class (untargeted) or the class to reach (targeted), e.g. target: 3.",
-      );
-    }
-    return new Array(numExamples).fill(target);
-  }
-  if (!Array.isArray(target)) {
-    throw perturbationTypeError(
-      method,
-      "target",
-      "a class index or an array of one class index per example",
-      target,
-      "Pass e.g. target: 3 or target: [3, 7] (one per example).",
-    );
-  }
-  if (target.length !== numExamples) {
-    throw perturbationRangeError(
-      method,
-      "target",
-      `an array of one class index per example (length ${numExamples})`,
-      target,
-      `Pass ${numExamples} indices, or a single index for all examples.`,
-    );
-  }
-  const bad = target.findIndex((t) => !Number.isInteger(t) || t < 0);
-  if (bad >= 0) {
-    throw perturbationRangeError(
-      method,
-      `target[${bad}]`,
-      "a non-negative integer class index",
-      target[bad],
-      "Pass integer class indices.",
-    );
-  }
-  return [...target];
+  return checkClassIndices(method, target, numExamples, ATTACK_TARGETS);
 }
 
 /**

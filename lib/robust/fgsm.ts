@@ -15,6 +15,7 @@ import {
   assertMask,
   assertModel,
   assertOptionalBoolean,
+  assertOptionsObject,
   labelsOf,
   perturbationTypeError,
 } from "./_errors.ts";
@@ -67,15 +68,7 @@ export function resolveAttack(
   config: AttackConfig,
 ): ResolvedAttack {
   assertModel(method, model);
-  if (typeof config !== "object" || config === null) {
-    throw perturbationTypeError(
-      method,
-      "config",
-      "an options object",
-      config,
-      "Pass e.g. { lowerBound: 0, upperBound: 1 }.",
-    );
-  }
+  assertOptionsObject(method, "config", config, "Pass e.g. { lowerBound: 0, upperBound: 1 }.");
   const { lossFunc = negativeLogLoss, lowerBound = -Infinity, upperBound = Infinity } = config;
   if (typeof lossFunc !== "function") {
     throw perturbationTypeError(
@@ -98,15 +91,7 @@ export function resolveStep(
   options: { target: unknown; targeted?: unknown; mask?: unknown },
 ): AttackStep {
   assertInputs(method, inputs);
-  if (typeof options !== "object" || options === null) {
-    throw perturbationTypeError(
-      method,
-      "options",
-      "an options object",
-      options,
-      "Pass e.g. { epsilon: 0.1, target: 3 }.",
-    );
-  }
+  assertOptionsObject(method, "options", options, "Pass e.g. { epsilon: 0.1, target: 3 }.");
   const labels = labelsOf(method, options.target, inputs.shape[0]);
   assertOptionalBoolean(method, "targeted", options.targeted);
   assertMask(method, options.mask, inputs);

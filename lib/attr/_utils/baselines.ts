@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Baseline, BaselineFunction } from "../types.ts";
-import { attributionTypeError } from "./errors.ts";
+import { attributionTypeError, type TensorArgumentCheck, tensorArgumentCheck } from "./errors.ts";
 
 /**
  * A new tensor of `inputs`' shape holding the baselines; the caller disposes it. A
@@ -45,61 +45,36 @@ export function resolveBaselines(
   return tf.tidy(() => tf.broadcastTo(baselines.toFloat(), inputs.shape));
 }
 
-/**
- * Check that a baseline tensor has the inputs' shape, or the inputs' shape with batch size 1.
- */
-export function assertBroadcastableBaselines(
-  method: string,
-  inputs: tf.Tensor,
-  baselines: unknown,
-  what = "baselines",
-): asserts baselines is tf.Tensor {
-  const expected =
-    `a number, a tensor of the inputs' shape [${inputs.shape.join(", ")}], or one with ` +
-    `batch size 1 [1, ${inputs.shape.slice(1).join(", ")}]`;
-  if (!(baselines instanceof tf.Tensor)) {
-    throw attributionTypeError(
-      method,
-      what,
-      expected,
-      baselines,
-      "Pass e.g. 0 or tf.zerosLike(inputs).",
-    );
-  }
-  const same = baselines.rank === inputs.rank &&
-    (baselines.shape as number[]).every((d, i) => d === inputs.shape[i] || (i === 0 && d === 1));
-  if (!same) {
-    throw attributionTypeError(
-      method,
-      what,
-      expected,
-      baselines,
-      "Give the baselines the inputs' shape (or batch size 1 to share one baseline).",
-    );
-  }
-}
+/** Check that a baseline tensor has the inputs' shape, or the inputs' shape with batch size 1. */
+export const assertBroadcastableBaselines: TensorArgumentCheck = tensorArgumentCheck(
+  attributionTypeError,
+  "baselines",
+  (inputs) => ({
+    expected: `a number, a tensor of the inputs' shape [${inputs.shape.join(", ")}], or one with ` +
+      `batch size 1 [1, ${inputs.shape.slice(1).join(", ")}]`,
+    fits: (shape) =>
+      shape.length === inputs.rank &&
+      shape.every((d, i) => d === inputs.shape[i] || (i === 0 && d === 1)),
+    fix: "Pass e.g. 0 or tf.zerosLike(inputs).",
+    shapeFix: "Give the baselines the inputs' shape (or batch size 1 to share one baseline).",
+  }),
+);
 
 /**
  * Check a baseline *distribution* (GradientShap, DeepLiftShap): a tensor whose rows have the shape
  * of one input example, `[B, ...inputs.shape.slice(1)]` with B ≥ 1.
  */
-export function assertBaselineDistribution(
-  method: string,
-  inputs: tf.Tensor,
-  baselines: unknown,
-  what = "baselines",
-): asserts baselines is tf.Tensor {
-  const rowShape = inputs.shape.slice(1);
-  const ok = baselines instanceof tf.Tensor && baselines.rank === inputs.rank &&
-    (baselines.shape as number[]).slice(1).every((d, i) => d === rowShape[i]) &&
-    baselines.shape[0] >= 1;
-  if (!ok) {
-    throw attributionTypeError(
-      method,
-      what,
-      `a tensor of baseline rows [B, ${rowShape.join(", ")}] (B >= 1)`,
-      baselines,
-      "Pass a batch of reference inputs, e.g. tf.zeros([1, ...]) or a few training images.",
-    );
-  }
-}
+export const assertBaselineDistribution: TensorArgumentCheck = tensorArgumentCheck(
+  attributionTypeError,
+  "baselines",
+  (inputs) => {
+    const rowShape = inputs.shape.slice(1);
+    return {
+      expected: `a tensor of baseline rows [B, ${rowShape.join(", ")}] (B >= 1)`,
+      fits: (shape) =>
+        shape.length === inputs.rank && shape.slice(1).every((d, i) => d === rowShape[i]) &&
+        shape[0] >= 1,
+      fix: "Pass a batch of reference inputs, e.g. tf.zeros([1, ...]) or a few training images.",
+    };
+  },
+);

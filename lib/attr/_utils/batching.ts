@@ -24,20 +24,7 @@ export function stepChunks(
   internalBatchSize: number | undefined,
   cost?: RowCost,
 ): Array<[number, number]> {
-  if (internalBatchSize !== undefined) {
-    assertInteger(method, "internalBatchSize", internalBatchSize);
-  }
-  const rows = internalBatchSize ?? (cost ? budgetRows(cost) : undefined);
-  const perChunk = rows === undefined ? nSteps : Math.max(1, Math.floor(rows / numExamples));
-  if (cost) {
-    assertChunkFits(method, cost, {
-      option: "internalBatchSize",
-      received: internalBatchSize,
-      rows: Math.min(perChunk, nSteps) * numExamples,
-      rowsPerUnit: numExamples,
-    });
-  }
-  return ranges(nSteps, perChunk);
+  return unitChunks(method, nSteps, numExamples, internalBatchSize, cost);
 }
 
 /**
@@ -54,19 +41,36 @@ export function rowChunks(
   internalBatchSize: number | undefined,
   cost?: RowCost,
 ): Array<[number, number]> {
+  return unitChunks(method, numRows, 1, internalBatchSize, cost);
+}
+
+/**
+ * Consecutive ranges `[start, end)` of `numUnits` units of `rowsPerUnit` rows each (steps of a
+ * batch, or single rows), each range holding at most `max(1, floor(rows / rowsPerUnit))` units,
+ * where `rows` is `internalBatchSize`, else the rows that fit the memory budget at `cost`; all
+ * units in one range without either.
+ */
+function unitChunks(
+  method: string,
+  numUnits: number,
+  rowsPerUnit: number,
+  internalBatchSize: number | undefined,
+  cost: RowCost | undefined,
+): Array<[number, number]> {
   if (internalBatchSize !== undefined) {
     assertInteger(method, "internalBatchSize", internalBatchSize);
   }
-  const size = internalBatchSize ?? (cost ? budgetRows(cost) : numRows);
+  const rows = internalBatchSize ?? (cost ? budgetRows(cost) : undefined);
+  const perChunk = rows === undefined ? numUnits : Math.max(1, Math.floor(rows / rowsPerUnit));
   if (cost) {
     assertChunkFits(method, cost, {
       option: "internalBatchSize",
       received: internalBatchSize,
-      rows: Math.min(size, numRows),
-      rowsPerUnit: 1,
+      rows: Math.min(perChunk, numUnits) * rowsPerUnit,
+      rowsPerUnit,
     });
   }
-  return ranges(numRows, size);
+  return ranges(numUnits, perChunk);
 }
 
 /** `[start, end)` ranges of `size` consecutive indices (the last one shorter) covering `0..total-1`. */

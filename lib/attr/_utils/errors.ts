@@ -87,6 +87,57 @@ export function argumentErrors(noun: string): ArgumentErrors {
 export const { typeError: attributionTypeError, rangeError: attributionRangeError } =
   argumentErrors("attributions");
 
+/** Builds the error for argument `what` of `method` (an {@linkcode ArgumentErrors} builder). */
+export type ArgumentErrorBuilder = (
+  method: string,
+  what: string,
+  expected: string,
+  received: unknown,
+  fix: string,
+) => Error;
+
+/**
+ * A check of a tensor argument against the inputs it goes with (baselines, a feature mask,
+ * attributions): it throws, naming `what`, unless `value` is a tensor whose shape fits.
+ */
+export type TensorArgumentCheck = (
+  method: string,
+  inputs: tf.Tensor,
+  value: unknown,
+  what?: string,
+) => asserts value is tf.Tensor;
+
+/** What a {@linkcode TensorArgumentCheck} requires of a tensor argument, given the inputs. */
+export interface TensorArgumentRule {
+  /** What the argument must be, for the message. */
+  expected: string;
+  /** Whether a tensor of `shape` fits the inputs. */
+  fits(shape: readonly number[]): boolean;
+  /** The fix when the value is not a tensor (or a disposed one, with `live`). */
+  fix: string;
+  /** The fix when the tensor's shape does not fit. @default fix */
+  shapeFix?: string;
+  /** Whether a disposed tensor is refused. @default false */
+  live?: boolean;
+}
+
+/**
+ * The {@linkcode TensorArgumentCheck} of the `rule` (made from the inputs) for the argument named
+ * `defaultWhat`, throwing what `error` builds.
+ */
+export function tensorArgumentCheck(
+  error: ArgumentErrorBuilder,
+  defaultWhat: string,
+  rule: (inputs: tf.Tensor) => TensorArgumentRule,
+): TensorArgumentCheck {
+  return (method, inputs, value, what = defaultWhat) => {
+    const { expected, fits, fix, shapeFix = fix, live = false } = rule(inputs);
+    const tensor = value instanceof tf.Tensor && !(live && value.isDisposed);
+    if (tensor && fits(value.shape)) return;
+    throw error(method, what, expected, value, tensor ? shapeFix : fix);
+  };
+}
+
 /** Assert `value` is a `tf.Tensor`. */
 export function assertTensor(
   method: string,

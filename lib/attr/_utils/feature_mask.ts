@@ -5,7 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { attributionRangeError, attributionTypeError } from "./errors.ts";
+import {
+  attributionRangeError,
+  attributionTypeError,
+  type TensorArgumentCheck,
+  tensorArgumentCheck,
+} from "./errors.ts";
 
 /** A feature mask resolved on the host. */
 export interface ResolvedFeatureMask {
@@ -32,41 +37,23 @@ export interface ResolvedFeatureMask {
  * Check that `featureMask` is a live tensor broadcastable to `inputs` (same rank; each axis equal
  * or 1, axis 0 being 1 or N).
  *
- * @throws {TypeError} naming `what` otherwise.
+ * @throws {TypeError} naming `what` (default `featureMask`) otherwise.
  */
-export function assertMaskFits(
-  method: string,
-  inputs: tf.Tensor,
-  featureMask: unknown,
-  what = "featureMask",
-): asserts featureMask is tf.Tensor {
-  const rowShape = inputs.shape.slice(1);
-  const expected = `a tensor of integer group ids broadcastable to the inputs' shape ` +
-    `[${inputs.shape.join(", ")}] (same rank; each axis equal or 1, axis 0 being 1 or ` +
-    `${inputs.shape[0]})`;
-  if (!(featureMask instanceof tf.Tensor) || featureMask.isDisposed) {
-    throw attributionTypeError(
-      method,
-      what,
-      expected,
-      featureMask,
-      `Pass e.g. tf.tensor([[0, 0, 1]], undefined, 'int32') for inputs of shape [N, 3].`,
-    );
-  }
-  const ms = featureMask.shape as number[];
-  const fits = ms.length === inputs.rank &&
-    ms.every((d, i) => d === inputs.shape[i] || d === 1);
-  if (!fits) {
-    throw attributionTypeError(
-      method,
-      what,
-      expected,
-      featureMask,
-      `Give the mask shape [1, ${rowShape.join(", ")}] (one mask for all examples) or the ` +
-        "inputs' shape.",
-    );
-  }
-}
+export const assertMaskFits: TensorArgumentCheck = tensorArgumentCheck(
+  attributionTypeError,
+  "featureMask",
+  (inputs) => ({
+    expected: `a tensor of integer group ids broadcastable to the inputs' shape ` +
+      `[${inputs.shape.join(", ")}] (same rank; each axis equal or 1, axis 0 being 1 or ` +
+      `${inputs.shape[0]})`,
+    fits: (shape) =>
+      shape.length === inputs.rank && shape.every((d, i) => d === inputs.shape[i] || d === 1),
+    fix: `Pass e.g. tf.tensor([[0, 0, 1]], undefined, 'int32') for inputs of shape [N, 3].`,
+    shapeFix: `Give the mask shape [1, ${inputs.shape.slice(1).join(", ")}] (one mask for all ` +
+      "examples) or the inputs' shape.",
+    live: true,
+  }),
+);
 
 function groupMembers(ids: Int32Array, numFeatures: number): [Int32Array, Int32Array] {
   const starts = new Int32Array(numFeatures + 1);

@@ -6,7 +6,92 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, Target } from "../types.ts";
-import { attributionRangeError, attributionTypeError } from "./errors.ts";
+import {
+  type ArgumentErrors,
+  argumentErrors,
+  attributionRangeError,
+  attributionTypeError,
+} from "./errors.ts";
+
+/**
+ * How a family of tools words its check of class-index targets ({@linkcode checkClassIndices}):
+ * the errors it throws and what differs in their messages.
+ */
+export interface ClassIndexWording {
+  /** The family's argument errors. */
+  errors: ArgumentErrors;
+  /** What a target may be, for a value of another type. */
+  kinds: string;
+  /** The fix for a single class index that is not a non-negative integer. */
+  indexFix: string;
+  /** How an array of the wrong length is shown as the received value. */
+  lengthReceived(target: readonly unknown[]): unknown;
+}
+
+/**
+ * The class indices `target` gives `numExamples` examples: a non-negative integer for all of them,
+ * or an array of one per example (a copy).
+ *
+ * @throws {TypeError} for anything else; {@link RangeError} for a negative or fractional index or
+ *   a wrong length.
+ */
+export function checkClassIndices(
+  method: string,
+  target: unknown,
+  numExamples: number,
+  wording: ClassIndexWording,
+): number[] {
+  const { errors } = wording;
+  if (typeof target === "number") {
+    if (!Number.isInteger(target) || target < 0) {
+      throw errors.rangeError(
+        method,
+        "target",
+        "a non-negative integer class index",
+        target,
+        wording.indexFix,
+      );
+    }
+    return new Array(numExamples).fill(target);
+  }
+  if (!Array.isArray(target)) {
+    throw errors.typeError(
+      method,
+      "target",
+      wording.kinds,
+      target,
+      "Pass e.g. target: 3 or target: [3, 7] (one per example).",
+    );
+  }
+  if (target.length !== numExamples) {
+    throw errors.rangeError(
+      method,
+      "target",
+      `an array of one class index per example (length ${numExamples})`,
+      wording.lengthReceived(target),
+      `Pass ${numExamples} indices, or a single index for all examples.`,
+    );
+  }
+  const bad = target.findIndex((t) => !Number.isInteger(t) || t < 0);
+  if (bad >= 0) {
+    throw errors.rangeError(
+      method,
+      `target[${bad}]`,
+      "a non-negative integer class index",
+      target[bad],
+      "Pass integer class indices.",
+    );
+  }
+  return [...target];
+}
+
+/** How the explainers word their target checks. */
+const EXPLAINER_TARGETS: ClassIndexWording = {
+  errors: argumentErrors("attributions"),
+  kinds: "a class index, an array of one class index per example, or a function of the output",
+  indexFix: "Pass the index of the class to explain, e.g. target: 3.",
+  lengthReceived: (target) => `an array of length ${target.length}`,
+};
 
 /**
  * Check `target` against the number of examples, before any computation.
@@ -19,46 +104,7 @@ export function validateTarget(
   numExamples: number,
 ): void {
   if (target === undefined || typeof target === "function") return;
-  if (typeof target === "number") {
-    if (!Number.isInteger(target) || target < 0) {
-      throw attributionRangeError(
-        method,
-        "target",
-        "a non-negative integer class index",
-        target,
-        "Pass the index of the class to explain, e.g. target: 3.",
-      );
-    }
-    return;
-  }
-  if (!Array.isArray(target)) {
-    throw attributionTypeError(
-      method,
-      "target",
-      "a class index, an array of one class index per example, or a function of the output",
-      target,
-      "Pass e.g. target: 3 or target: [3, 7] (one per example).",
-    );
-  }
-  if (target.length !== numExamples) {
-    throw attributionRangeError(
-      method,
-      "target",
-      `an array of one class index per example (length ${numExamples})`,
-      `an array of length ${target.length}`,
-      `Pass ${numExamples} indices, or a single index for all examples.`,
-    );
-  }
-  const bad = target.findIndex((t) => !Number.isInteger(t) || t < 0);
-  if (bad >= 0) {
-    throw attributionRangeError(
-      method,
-      `target[${bad}]`,
-      "a non-negative integer class index",
-      target[bad],
-      "Pass integer class indices.",
-    );
-  }
+  checkClassIndices(method, target, numExamples, EXPLAINER_TARGETS);
 }
 
 /**

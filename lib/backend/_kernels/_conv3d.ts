@@ -6,12 +6,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Conv3DBackpropInputV2Attrs } from "@tensorflow/tfjs-core";
 
+/** Geometry of a 3-D convolution (from `backend_util.computeConv3DInfo`). */
+export type Conv3DInfo = tf.backend_util.Conv3DInfo;
+
 /** Geometry of a 3-D convolution (dilation 1, as tfjs's gradient requires) from its attributes. */
 export function conv3DInfo(
   xShape: number[],
   filterShape: number[],
   attrs: Pick<Conv3DBackpropInputV2Attrs, "strides" | "pad">,
-): tf.backend_util.Conv3DInfo {
+): Conv3DInfo {
   return tf.backend_util.computeConv3DInfo(
     xShape as [number, number, number, number, number],
     filterShape as [number, number, number, number, number],
@@ -28,7 +31,7 @@ export function conv3DInfo(
  * `[CI, CO]` filter block.
  */
 export function forEachConv3dTap(
-  info: tf.backend_util.Conv3DInfo,
+  info: Conv3DInfo,
   tap: (dyBase: number, xBase: number, wBase: number) => void,
 ): void {
   const { batchSize, inDepth: D, inHeight: H, inWidth: W, inChannels: CI } = info;

@@ -9,26 +9,15 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import {
-  Conv3DBackpropFilterV2,
-  type Conv3DBackpropFilterV2Attrs,
-  type Conv3DBackpropFilterV2Inputs,
-} from "@tensorflow/tfjs-core";
-import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
-import { loopOutput } from "./_output.ts";
-import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { Conv3DBackpropFilterV2 } from "@tensorflow/tfjs-core";
+import { type Conv3DInfo, conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 
 /**
  * dW of a 3-D NDHWC convolution. `x`: `[batch, inD, inH, inW, CI]`; `dy`:
  * `[batch, outD, outH, outW, CO]`; `dw`: `[fd, fh, fw, CI, CO]`, overwritten.
  */
-export function conv3dBackpropFilterLoop(
-  x: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dw: Float32Array,
-  info: tf.backend_util.Conv3DInfo,
-): void {
+export const conv3dBackpropFilterLoop: GradientLoop<Conv3DInfo> = (x, dy, dw, info) => {
   const { inChannels: CI, outChannels: CO } = info;
   const acc = new Float64Array(dw.length);
   forEachConv3dTap(info, (dyBase, xBase, wBase) => {
@@ -38,25 +27,12 @@ export function conv3dBackpropFilterLoop(
     }
   });
   dw.set(acc);
-}
-
-function conv3DBackpropFilterV2(
-  { inputs: { x, dy }, attrs, backend }: WasmKernelArgs<
-    Conv3DBackpropFilterV2Inputs,
-    Conv3DBackpropFilterV2Attrs
-  >,
-): tf.TensorInfo {
-  const info = conv3DInfo(x.shape, attrs.filterShape, attrs);
-  return loopOutput(
-    backend,
-    info.filterShape,
-    [x, dy],
-    ([xs, dys], dw) => conv3dBackpropFilterLoop(xs, dys, dw, info),
-  );
-}
+};
 
 /** `Conv3DBackpropFilterV2` on `wasm` (the stock kernel is wrong for strides > 1). */
-export const conv3DBackpropFilterV2Kernel = wasmKernel(
+export const conv3DBackpropFilterV2Kernel = convGradientLoopKernel(
   Conv3DBackpropFilterV2,
-  conv3DBackpropFilterV2,
+  "filter",
+  conv3DInfo,
+  conv3dBackpropFilterLoop,
 );

@@ -10,26 +10,15 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import {
-  Conv3DBackpropInputV2,
-  type Conv3DBackpropInputV2Attrs,
-  type Conv3DBackpropInputV2Inputs,
-} from "@tensorflow/tfjs-core";
-import { conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
-import { loopOutput } from "./_output.ts";
-import { wasmKernel, type WasmKernelArgs } from "./_wasm.ts";
+import { Conv3DBackpropInputV2 } from "@tensorflow/tfjs-core";
+import { type Conv3DInfo, conv3DInfo, forEachConv3dTap } from "./_conv3d.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 
 /**
  * dx of a 3-D NDHWC convolution. `dy`: `[batch, outD, outH, outW, CO]`; `filter`:
  * `[fd, fh, fw, CI, CO]`; `dx`: `[batch, inD, inH, inW, CI]`, overwritten.
  */
-export function conv3dBackpropInputLoop(
-  dy: ArrayLike<number>,
-  filter: ArrayLike<number>,
-  dx: Float32Array,
-  info: tf.backend_util.Conv3DInfo,
-): void {
+export const conv3dBackpropInputLoop: GradientLoop<Conv3DInfo> = (dy, filter, dx, info) => {
   const { inChannels: CI, outChannels: CO } = info;
   const acc = new Float64Array(dx.length);
   forEachConv3dTap(info, (dyBase, dxBase, wBase) => {
@@ -40,25 +29,12 @@ export function conv3dBackpropInputLoop(
     }
   });
   dx.set(acc);
-}
-
-function conv3DBackpropInputV2(
-  { inputs: { dy, filter }, attrs, backend }: WasmKernelArgs<
-    Conv3DBackpropInputV2Inputs,
-    Conv3DBackpropInputV2Attrs
-  >,
-): tf.TensorInfo {
-  const info = conv3DInfo(attrs.inputShape, filter.shape, attrs);
-  return loopOutput(
-    backend,
-    info.inShape,
-    [dy, filter],
-    ([dys, filters], dx) => conv3dBackpropInputLoop(dys, filters, dx, info),
-  );
-}
+};
 
 /** `Conv3DBackpropInputV2` on `wasm` (the stock kernel's result is wrong). */
-export const conv3DBackpropInputV2Kernel = wasmKernel(
+export const conv3DBackpropInputV2Kernel = convGradientLoopKernel(
   Conv3DBackpropInputV2,
-  conv3DBackpropInputV2,
+  "input",
+  conv3DInfo,
+  conv3dBackpropInputLoop,
 );

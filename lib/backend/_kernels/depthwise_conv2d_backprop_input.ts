@@ -27,20 +27,12 @@ import {
   type DepthwiseConv2dNativeAttrs,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
-  type DepthwiseConv2dNativeBackpropInputInputs,
 } from "@tensorflow/tfjs-core";
 import { inputGradientPads } from "./_conv_geometry.ts";
+import { convGradientLoopKernel, type GradientLoop } from "./_conv_gradient_loop.ts";
 import { derivedBuffer } from "./_derived_cache.ts";
-import { loopOutput } from "./_output.ts";
 import { dilateAndPad } from "./_patches.ts";
-import {
-  disposeAll,
-  heapView,
-  runKernel,
-  type WasmContext,
-  wasmKernel,
-  type WasmKernelArgs,
-} from "./_wasm.ts";
+import { disposeAll, heapView, runKernel, type WasmContext } from "./_wasm.ts";
 
 /** Geometry of a depthwise convolution (from `backend_util.computeConv2DInfo`, depthwise). */
 export type DepthwiseInfo = tf.backend_util.Conv2DInfo;
@@ -66,22 +58,19 @@ export function depthwiseInfo(
 }
 
 /**
- * dx of a depthwise convolution by a direct loop: each `dy` pixel scattered through the filter
- * taps (float64 sums, stored as float32). `dy`, `filter`: NHWC `[batch, outH, outW, C·M]` and
- * `[fh, fw, C, M]`; `dx`: `[batch, inH, inW, C]`, overwritten.
+ * Call `tap` for every output pixel and filter tap whose input pixel lies inside the image, in
+ * memory order of the output, with the offsets of the channel runs it pairs: `dyBase` of the output
+ * pixel's `C·M` values, `xBase` of the input pixel's `C` values and `wBase` of the tap's `[C, M]`
+ * filter block. Dilations are honoured.
  */
-export function depthwiseBackpropInputLoop(
-  dy: ArrayLike<number>,
-  filter: ArrayLike<number>,
-  dx: Float32Array,
+export function forEachDepthwiseTap(
   info: DepthwiseInfo,
+  tap: (dyBase: number, xBase: number, wBase: number) => void,
 ): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
-  const M = info.outChannels / C;
-  const CM = C * M;
-  const acc = new Float64Array(batchSize * H * W * C);
+  const CM = info.outChannels;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
@@ -92,20 +81,32 @@ export function depthwiseBackpropInputLoop(
           for (let kw = 0; kw < fw; kw++) {
             const iw = ow * sw + kw * dw - info.padInfo.left;
             if (iw < 0 || iw >= W) continue;
-            const dxBase = ((b * H + ih) * W + iw) * C;
-            const fBase = (kh * fw + kw) * CM;
-            for (let c = 0; c < C; c++) {
-              let s = 0;
-              for (let m = 0; m < M; m++) s += dy[dyBase + c * M + m] * filter[fBase + c * M + m];
-              acc[dxBase + c] += s;
-            }
+            tap(dyBase, ((b * H + ih) * W + iw) * C, (kh * fw + kw) * CM);
           }
         }
       }
     }
   }
-  dx.set(acc);
 }
+
+/**
+ * dx of a depthwise convolution by a direct loop: each `dy` pixel scattered through the filter
+ * taps (float64 sums, stored as float32). `dy`, `filter`: NHWC `[batch, outH, outW, C·M]` and
+ * `[fh, fw, C, M]`; `dx`: `[batch, inH, inW, C]`, overwritten.
+ */
+export const depthwiseBackpropInputLoop: GradientLoop<DepthwiseInfo> = (dy, filter, dx, info) => {
+  const C = info.inChannels;
+  const M = info.outChannels / C;
+  const acc = new Float64Array(dx.length);
+  forEachDepthwiseTap(info, (dyBase, dxBase, fBase) => {
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let m = 0; m < M; m++) s += dy[dyBase + c * M + m] * filter[fBase + c * M + m];
+      acc[dxBase + c] += s;
+    }
+  });
+  dx.set(acc);
+};
 
 /** `[fh, fw, C, M]` → `[fh, fw, C·M, 1]` rotated by 180° in the spatial axes. */
 function rotate180(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorInfo {
@@ -192,24 +193,11 @@ export function depthwiseBackpropInputXnn(
   }
 }
 
-function depthwiseConv2dNativeBackpropInput(
-  on: WasmKernelArgs<
-    DepthwiseConv2dNativeBackpropInputInputs,
-    DepthwiseConv2dNativeBackpropInputAttrs
-  >,
-): tf.TensorInfo {
-  const { inputs: { dy, filter }, attrs } = on;
-  const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs);
-  return depthwiseBackpropInputXnn(on, dy, filter, info) ?? loopOutput(
-    on.backend,
-    info.inShape,
-    [dy, filter],
-    ([dys, filters], dx) => depthwiseBackpropInputLoop(dys, filters, dx, info),
-  );
-}
-
 /** `DepthwiseConv2dNativeBackpropInput` on `wasm` (missing from the backend). */
-export const depthwiseConv2dNativeBackpropInputKernel = wasmKernel(
+export const depthwiseConv2dNativeBackpropInputKernel = convGradientLoopKernel(
   DepthwiseConv2dNativeBackpropInput,
-  depthwiseConv2dNativeBackpropInput,
+  "input",
+  depthwiseInfo,
+  depthwiseBackpropInputLoop,
+  depthwiseBackpropInputXnn,
 );
