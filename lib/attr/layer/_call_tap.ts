@@ -16,12 +16,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerTap, ModelInputs } from "../../models/layer_tap.ts";
+import type { CallTarget } from "../_utils/target.ts";
 
 /**
- * How a call turns the batch its body works on into the model's inputs. `rows` is what the body
- * passes along with the batch (the call's target, which knows which example each row is from).
+ * How a call turns the batch its body works on into the model's inputs. `rows` is the target the
+ * body passes along with the batch (a `RowTarget` knows which example each row is from, for the
+ * `additionalForwardArgs`).
  */
-export type ModelInputsOf = (x: tf.Tensor, rows?: unknown) => ModelInputs;
+export type ModelInputsOf = (x: tf.Tensor, rows?: CallTarget) => ModelInputs;
 
 /**
  * What a method's body reads from a tap, the batch in and the layer's value out: a
@@ -29,9 +31,13 @@ export type ModelInputsOf = (x: tf.Tensor, rows?: unknown) => ModelInputs;
  */
 export interface BodyTap {
   /** The layer's value for the batch `x`. */
-  layerValue(x: tf.Tensor, rows?: unknown): tf.Tensor;
+  layerValue(x: tf.Tensor, rows?: CallTarget): tf.Tensor;
   /** The model's output with the layer's value replaced by `layerValue`. */
-  forwardFrom(layerValue: tf.Tensor, x: tf.Tensor | (() => tf.Tensor), rows?: unknown): tf.Tensor;
+  forwardFrom(
+    layerValue: tf.Tensor,
+    x: tf.Tensor | (() => tf.Tensor),
+    rows?: CallTarget,
+  ): tf.Tensor;
 }
 
 /** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
@@ -89,7 +95,7 @@ export class CallTap implements BodyTap {
   }
 
   /** The layer's value for the batch `x` (packed when several tensors). Call inside `tf.tidy`. */
-  layerValue(x: tf.Tensor, rows?: unknown): tf.Tensor {
+  layerValue(x: tf.Tensor, rows?: CallTarget): tf.Tensor {
     const values = this.tap.layerValues(this.#modelInputs(x, rows));
     if (this.#layout === undefined) return values[0];
     const b = values[0].shape[0];
@@ -101,7 +107,11 @@ export class CallTap implements BodyTap {
    * tensors); branches bypassing the layer read the batch `x` (a function: called only when such a
    * branch exists). Call inside `tf.tidy`.
    */
-  forwardFrom(layerValue: tf.Tensor, x: tf.Tensor | (() => tf.Tensor), rows?: unknown): tf.Tensor {
+  forwardFrom(
+    layerValue: tf.Tensor,
+    x: tf.Tensor | (() => tf.Tensor),
+    rows?: CallTarget,
+  ): tf.Tensor {
     const inputs = typeof x === "function"
       ? () => this.#modelInputs(x(), rows)
       : this.#modelInputs(x, rows);

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { CallTarget } from "../_utils/target.ts";
 import { DeferredError, targetObjective } from "../_utils/gradients.ts";
 import type { BodyTap } from "./_call_tap.ts";
 
@@ -16,19 +16,20 @@ export interface LayerGradients {
 
 /**
  * The tapped value A for `inputs` and ∂F(inputs)[target]/∂A: one forward pass up to the layer,
- * then a forward and backward pass from it (branches bypassing the layer see `inputs`).
+ * then a forward and backward pass from it (branches bypassing the layer see `inputs`). The
+ * target also tells the tap which example each row is (for `additionalForwardArgs`).
  * Call inside `tf.tidy`.
  */
 export function layerGradients(
   method: string,
   tap: BodyTap,
   inputs: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): LayerGradients {
-  const values = tap.layerValue(inputs);
+  const values = tap.layerValue(inputs, target);
   const deferred = new DeferredError();
   const f = (a: tf.Tensor) =>
-    targetObjective(method, tap.forwardFrom(a, inputs), target, deferred.fail);
+    targetObjective(method, tap.forwardFrom(a, inputs, target), target, deferred.fail);
   const grads = tf.grad(f)(values);
   deferred.rethrow();
   return { values, grads };

@@ -8,11 +8,13 @@ import * as tf from "@tensorflow/tfjs";
 import { CallTap } from "./_call_tap.ts";
 import type {
   BaselineOptions,
+  ForwardArgsOptions,
+  InputBaselineOptions,
   IntegrationOptions,
   LayerInputOptions,
   TargetOptions,
 } from "../options.ts";
-import type { Target } from "../types.ts";
+import type { Baseline, Inputs, Target } from "../types.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -21,7 +23,7 @@ import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionRangeError, attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
 import { GradientAttribution } from "../attribution.ts";
-import { withLayerTaps } from "./layer_taps.ts";
+import { type LayerCall, withLayerTaps } from "./layer_taps.ts";
 
 /** The options of the layer methods that integrate along the input path. */
 export type LayerPathOptions =
@@ -29,6 +31,34 @@ export type LayerPathOptions =
   & BaselineOptions
   & IntegrationOptions
   & LayerInputOptions;
+
+/** The options of the layer methods that integrate along the input path, per input for arrays. */
+export type LayerPathCallOptions =
+  & TargetOptions
+  & InputBaselineOptions
+  & IntegrationOptions
+  & LayerInputOptions
+  & ForwardArgsOptions;
+
+/**
+ * What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathCall}:
+ * the call (inputs packed for an array) and the path's points, chunks and baselines.
+ */
+export interface LayerPathCall {
+  /** The call: `inputs` (packed for an array), the target (`options.target`) and the tap. */
+  call: LayerCall<LayerPathCallOptions>;
+  /** Points on [0, 1] and their weights. */
+  alphas: number[];
+  weights: number[];
+  /** Ranges of points evaluated per pass (`internalBatchSize`). */
+  chunks: Array<[number, number]>;
+  /** The resolved baselines, the (packed) inputs' shape. */
+  baselines: tf.Tensor;
+  /** The call's progress over the points (`showProgress`). */
+  progress: CallProgress;
+  /** Dispose the baselines and the call. */
+  dispose(): void;
+}
 
 /** What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathSetup}. */
 export interface LayerPath {
@@ -100,6 +130,49 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     const tap = new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
     const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
     return { target, alphas, weights, n, chunks, baselines, tap, progress };
+  }
+
+  /**
+   * Validate a call (see `layerCall()`: one tensor or an array of inputs, per-input baselines,
+   * `additionalForwardArgs`) and prepare a path integral over `points(nSteps)` points (defaults
+   * as {@linkcode IntegrationOptions}). A layer value of several tensors is refused unless
+   * `several`. The caller disposes the result.
+   */
+  protected pathCall(
+    inputs: Inputs,
+    options: LayerPathCallOptions,
+    points: (nSteps: number) => number = (nSteps) => nSteps,
+    several = false,
+  ): LayerPathCall {
+    const method = this.methodName;
+    const { nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
+    const call = this.layerCall(inputs, options, { baselines: "inputs" }, several);
+    try {
+      const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
+      const cost = rowCost(call.forward, call.inputs, "gradient");
+      const chunks = stepChunks(method, points(nSteps), call.n, internalBatchSize, cost);
+      const baselines = resolveBaselines(
+        method,
+        call.inputs,
+        call.options.baselines as Baseline | undefined,
+      );
+      const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
+      return {
+        call,
+        alphas,
+        weights,
+        chunks,
+        baselines,
+        progress,
+        dispose: () => {
+          baselines.dispose();
+          call.dispose();
+        },
+      };
+    } catch (error) {
+      call.dispose();
+      throw error;
+    }
   }
 
   /**
