@@ -111,14 +111,14 @@ export class Lime extends LimeBase {
    *   non-positive `kernelWidth`, or a bad mask.
    * @throws {TypeError} for an array of inputs with parts replacing Captum's defaults.
    */
-  override attribute<T extends Inputs>(
+  override async attribute<T extends Inputs>(
     inputs: T,
     options: LimeOptions = {},
   ): Promise<AttributionsOf<T>> {
     if (this.#custom) {
       assertOneTensor(this.methodName, inputs, "custom Lime parts take one example tensor");
     }
-    return this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#lime(call));
+    return await this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#lime(call));
   }
 
   async #lime(call: PreparedCall<LimeOptions>): Promise<tf.Tensor> {

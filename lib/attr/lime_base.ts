@@ -256,8 +256,8 @@ export class LimeBase extends PerturbationAttribution {
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1.
    * @throws {TypeError} when a function returns something of the wrong kind or size.
    */
-  override attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
-    return this.attributeCall(
+  override async attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
+    return await this.attributeCall(
       assertOneTensor(this.methodName, inputs, "LimeBase's functions take one example tensor"),
       options,
       { baselines: "inputs", featureMask: true },

@@ -16,23 +16,24 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
 /**
  * A differentiable forward function for `model`: a LayersModel runs layer by layer in inference
  * mode (`training: false`), its Conv2D and Dense layers as plain ops so that input gradients skip
- * the unused weight gradients; a GraphModel runs its graph with `execute` (its ops are recorded
- * for gradients like any others); a function is used as it is.
+ * the unused weight gradients (a model with several inputs takes one tensor per input, in the
+ * model's order); a GraphModel runs its graph with `execute` (its ops are recorded for gradients
+ * like any others); a function is used as it is.
  *
- * @throws {TypeError} naming `method` when `model` is neither.
+ * @throws {TypeError} naming `method` when `model` is neither, or has several outputs.
  */
 export function toForwardFunction(method: string, model: ModelLike): ForwardFunction {
   if (isLayersModel(model)) {
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    if (model.outputs.length !== 1) {
       throw attributionTypeError(
         method,
         "model",
-        "a tf.LayersModel with one input and one output",
-        `a model with ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+        "a tf.LayersModel with one output",
+        `a model with ${model.outputs.length} outputs`,
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return modelForwardFunction(model);
+    return modelForwardFunction(model, method) as ForwardFunction;
   }
   if (model instanceof tf.GraphModel) return graphModelForward(method, model);
   if (typeof model === "function") return model;
