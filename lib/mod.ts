@@ -52,7 +52,7 @@ export type { ClassifierLayerName, CreateClassifierOptions } from "./models/clas
 
 // --- training ---
 export { oneHotMask, softmaxCrossEntropy } from "./training/softmax_cross_entropy.ts";
-export { trainClassifier } from "./training/train_classifier.ts";
+export { epochCheckpointName, trainClassifier } from "./training/train_classifier.ts";
 export type {
   BatchLog,
   EpochLog,
@@ -63,10 +63,13 @@ export {
   CHECKPOINT_MODEL_FILE,
   CHECKPOINT_WEIGHTS_FILE,
   directoryIOHandler,
+  listCheckpoints,
   loadCheckpoint,
+  loadCheckpointWeights,
   PRETRAINED_CLASSIFIER_DIR,
   saveCheckpoint,
 } from "./training/checkpoint.ts";
+export type { CheckpointInfo, SaveCheckpointOptions } from "./training/checkpoint.ts";
 export { predictClasses } from "./training/predict_classes.ts";
 export type { PredictClassesOptions } from "./training/predict_classes.ts";
 export { ParallelGradients } from "./training/parallel_gradients.ts";
@@ -211,6 +214,43 @@ export type {
   ProductBaselinesOptions,
   ProductBaselineValues,
 } from "./attr/product_baselines.ts";
+export { DataLoaderAttribution, InputRole } from "./attr/dataloader_attribution.ts";
+export type {
+  DataLoader,
+  DataLoaderAttributionOptions,
+  DataLoaderBatch,
+  DataLoaderReduce,
+  InputRoleValue,
+} from "./attr/dataloader_attribution.ts";
+
+// --- attribution: summaries over a dataset ---
+export {
+  CommonStats,
+  Count,
+  GeneralAccumFn,
+  Max,
+  Mean,
+  Min,
+  MSE,
+  Stat,
+  StdDev,
+  Sum,
+  Var,
+} from "./attr/stat.ts";
+export type {
+  AccumulateFunction,
+  MaxOptions,
+  MinOptions,
+  OrderOptions,
+  StatLookup,
+  StatOptions,
+  StatValue,
+  SumOptions,
+} from "./attr/stat.ts";
+export { Summarizer } from "./attr/summarizer.ts";
+export type { SummarizerInput, Summary, SummaryOf } from "./attr/summarizer.ts";
+export { ClassSummarizer } from "./attr/class_summarizer.ts";
+export type { ClassLabel, ClassSummarizerInput, Labels } from "./attr/class_summarizer.ts";
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
@@ -308,6 +348,20 @@ export type {
   VisualizeImageAttrOptions,
 } from "./viz/visualize_image_attr.ts";
 export { visualizeImageAttrMultiple } from "./viz/visualize_image_attr_multiple.ts";
+export {
+  TIMESERIES_VISUALIZATION_METHODS,
+  visualizeTimeseriesAttr,
+} from "./viz/visualize_timeseries_attr.ts";
+export type {
+  TimeseriesVisualizationMethod,
+  VisualizeTimeseriesAttrOptions,
+} from "./viz/visualize_timeseries_attr.ts";
+export { VisualizationDataRecord, visualizeText, wordColor } from "./viz/visualize_text.ts";
+export type {
+  TextClass,
+  VisualizationDataRecordInit,
+  VisualizeTextOptions,
+} from "./viz/visualize_text.ts";
 export { makeSubplots } from "./viz/make_subplots.ts";
 export type {
   MakeSubplotsOptions,
@@ -335,6 +389,8 @@ export type { FigureMimeBundleOptions, MimeBundle } from "./display/mime_bundle.
 export { figureHtml, writeFigureHtml } from "./display/figure_html.ts";
 export type { FigureHtmlOptions } from "./display/figure_html.ts";
 export { encodePng } from "./display/png.ts";
+export { HtmlOutput } from "./display/html_output.ts";
+export type { HtmlMimeBundle } from "./display/html_output.ts";
 export { plotlyPath, plotlyVersion } from "./display/plotly_source.ts";
 
 // --- evaluation: which explanation can we trust? ---
@@ -417,5 +473,83 @@ export type {
   MinParamPerturbationResult,
 } from "./robust/min_param_perturbation.ts";
 export type { Attack, AttackFunction } from "./robust/_attack_call.ts";
+export { accuracyUnderAttack } from "./robust/accuracy_under_attack.ts";
+export type {
+  AccuracyUnderAttackOptions,
+  EpsilonAttack,
+  RobustnessCurve,
+} from "./robust/accuracy_under_attack.ts";
+export { robustnessCurvesFigure } from "./viz/robustness_curves_figure.ts";
+export type { RobustnessCurvesFigureOptions } from "./viz/robustness_curves_figure.ts";
+
+// Concept-based interpretability: TCAV (Captum's captum.concept).
+export { Concept } from "./concept/concept.ts";
+export type { ConceptData } from "./concept/concept.ts";
+export { CAV, DEFAULT_CAV_PATH, DEFAULT_MODEL_ID } from "./concept/cav.ts";
+export type { CavStats } from "./concept/cav.ts";
+export { DefaultClassifier } from "./concept/classifier.ts";
+export type {
+  Classifier,
+  ClassifierStats,
+  ConceptActivations,
+  DefaultClassifierConfig,
+  DefaultClassifierOptions,
+} from "./concept/classifier.ts";
+export { TCAV } from "./concept/tcav.ts";
+export type {
+  CAVs,
+  ComputeCavsOptions,
+  LayerAttributor,
+  LayerAttrMethod,
+  TCAVConfig,
+  TCAVInterpretOptions,
+  TCAVLayerScores,
+  TCAVScores,
+} from "./concept/tcav.ts";
+export {
+  significanceSets,
+  TCAV_SCORE_TYPES,
+  tcavSignificance,
+} from "./concept/tcav_significance.ts";
+export type {
+  SignificanceSets,
+  TCAVScoreType,
+  TCAVSignificance,
+  TCAVSignificanceOptions,
+} from "./concept/tcav_significance.ts";
+export { tcavFigure } from "./viz/tcav_figure.ts";
+export type { TCAVFigureOptions } from "./viz/tcav_figure.ts";
+
+// Data influence: which training examples drove a prediction (Captum's captum.influence).
+export { TracInCP } from "./influence/tracincp.ts";
+export type {
+  SelfInfluenceOptions,
+  TracInCPBaseOptions,
+  TracInCPOptions,
+  TracInInfluenceOptions,
+} from "./influence/tracincp.ts";
+export { TracInCPFast } from "./influence/tracincp_fast.ts";
+export type { TracInCPFastOptions } from "./influence/tracincp_fast.ts";
+export {
+  cosineSimilarity,
+  euclideanDistance,
+  SimilarityInfluence,
+} from "./influence/similarity_influence.ts";
+export type {
+  SimilarityInfluenceOptions,
+  SimilarityInfluenceResult,
+  SimilarityMetric,
+} from "./influence/similarity_influence.ts";
+export { crossEntropyLossFn } from "./influence/cross_entropy_loss_fn.ts";
+export type { CrossEntropyLossFnOptions } from "./influence/cross_entropy_loss_fn.ts";
+export { loadTracInCheckpoint } from "./influence/load_tracin_checkpoint.ts";
+export type {
+  CheckpointsLoadFunc,
+  InfluenceBatch,
+  InfluenceDataset,
+  InfluenceLossFn,
+  KMostInfluentialResults,
+  LossReduction,
+} from "./influence/types.ts";
 
 await setBackend("wasm");

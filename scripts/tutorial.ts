@@ -1,5 +1,5 @@
 /**
- * `deno task tutorial`: run the Fashion-MNIST tutorial's notebooks (`notebooks/01_…` to `07_…`)
+ * `deno task tutorial`: run the Fashion-MNIST tutorial's notebooks (`notebooks/01_…` to `09_…`)
  * headless through the Deno Jupyter kernel, in order, and write the executed notebooks and their
  * HTML exports to `out/notebooks/`.
  *

@@ -5,12 +5,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, TargetOptions } from "./options.ts";
-import { GradientAttribution } from "./attribution.ts";
+import { PathAttribution } from "./_path_method.ts";
+import type { MethodArguments } from "./_gradient_method.ts";
 import { type DeepLiftConfig, resolveDeepLiftConfig } from "./_utils/deep_lift_config.ts";
 import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
 import { isLayersModel } from "./_utils/forward.ts";
 import { modelGraph } from "../models/_model_graph.ts";
-import type { AttributionWithDelta, ModelLike } from "./types.ts";
+import type { ModelLike } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
 
@@ -36,8 +37,26 @@ export interface DeepLiftOptions extends TargetOptions, BaselineOptions {}
  * attr.print(); // [[2, 1]]
  * attr.dispose();
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta per example,
+ * `Σ attributions − (F(x)[t] − F(x′)[t])` (≈ 0 for ReLU networks). Both methods throw a
+ * `TypeError` for non-float inputs, inputs that do not fit the model, baselines that do not
+ * broadcast, or a model output a class index cannot select, and a `RangeError` for a target out
+ * of range. The caller owns the tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { DeepLift, tf } from "../mod.ts";
+ * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
+ * const { attributions, delta } = await new DeepLift(model).attributeWithDelta(tf.tensor2d([[1, -2]]));
+ * delta.print(); // [0]
+ * tf.dispose([attributions, delta]);
+ * ```
+ *
+ * @typeParam Args what `attribute()` takes after the inputs (DeepLiftShap's own options there).
  */
-export class DeepLift extends GradientAttribution {
+export class DeepLift<Args extends MethodArguments = [options?: DeepLiftOptions]>
+  extends PathAttribution<Args> {
   /** Whether attributions are multiplied by `(inputs − baselines)`. */
   readonly multiplyByInputs: boolean;
   /** Threshold on |Δinput| below which the plain gradient is used. */
@@ -58,38 +77,8 @@ export class DeepLift extends GradientAttribution {
     ));
   }
 
-  /**
-   * DeepLift attributions of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, baselines that do
-   *   not broadcast, or a model output a class index cannot select.
-   * @throws {RangeError} for a target out of range.
-   */
-  attribute(inputs: tf.Tensor, options: DeepLiftOptions = {}): Promise<tf.Tensor> {
-    return this.settle(() => this.compute(inputs, options));
-  }
-
-  /**
-   * Attributions and Captum's convergence delta per example,
-   * `Σ attributions − (F(x)[t] − F(x′)[t])` (≈ 0 for ReLU networks). The caller owns both.
-   *
-   * @example
-   * ```ts
-   * import { DeepLift, tf } from "../mod.ts";
-   * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
-   * const { attributions, delta } = await new DeepLift(model).attributeWithDelta(tf.tensor2d([[1, -2]]));
-   * delta.print(); // [0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: DeepLiftOptions = {},
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options?.target);
-  }
-
-  private compute(
+  /** One path per example, from its baseline: `[N, ...]` attributions. */
+  protected paths(
     inputs: tf.Tensor,
     options: DeepLiftOptions,
   ): { attributions: tf.Tensor; baselines: tf.Tensor } {

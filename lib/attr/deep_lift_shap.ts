@@ -7,7 +7,6 @@ import * as tf from "@tensorflow/tfjs";
 import type { TargetOptions } from "./options.ts";
 import type { PathAttributions } from "./attribution.ts";
 import { DeepLift } from "./deep_lift.ts";
-import type { AttributionWithDelta } from "./types.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
 import { rowChunks } from "./_utils/batching.ts";
 import { rowCost } from "./_utils/memory_budget.ts";
@@ -45,44 +44,28 @@ export interface DeepLiftShapOptions extends TargetOptions {
  * attr.print(); // [[0, 1]]: mean of DeepLift vs [0, 0] ([1, 1]) and vs [2, 0] ([-1, 1])
  * attr.dispose();
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta, one per (example, baseline row) pair as
+ * Captum returns it: shape `[N · B]`, example-major. Both methods throw a `TypeError` for
+ * non-float inputs, inputs that do not fit the model, missing baselines or baseline rows of
+ * another shape, or a model output a class index cannot select, and a `RangeError` for a target
+ * out of range. The caller owns the tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { DeepLiftShap, tf } from "../mod.ts";
+ * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
+ * const { attributions, delta } = await new DeepLiftShap(model).attributeWithDelta(
+ *   tf.tensor2d([[1, 1]]),
+ *   { baselines: tf.tensor2d([[0, 0], [2, 0]]) },
+ * );
+ * delta.print(); // [0, 0]
+ * tf.dispose([attributions, delta]);
+ * ```
  */
-export class DeepLiftShap extends DeepLift {
-  /**
-   * DeepLiftShap attributions of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, missing baselines
-   *   or baseline rows of another shape, or a model output a class index cannot select.
-   * @throws {RangeError} for a target out of range.
-   */
-  override attribute(inputs: tf.Tensor, options: DeepLiftShapOptions): Promise<tf.Tensor> {
-    return this.settle(() => this.pairs(inputs, options));
-  }
-
-  /**
-   * Attributions and Captum's convergence delta, one per (example, baseline row) pair as Captum
-   * returns it: shape `[N · B]`, example-major. The caller owns both tensors.
-   *
-   * @example
-   * ```ts
-   * import { DeepLiftShap, tf } from "../mod.ts";
-   * const model = (x: tf.Tensor) => tf.relu(x).sum(1, true);
-   * const { attributions, delta } = await new DeepLiftShap(model).attributeWithDelta(
-   *   tf.tensor2d([[1, 1]]),
-   *   { baselines: tf.tensor2d([[0, 0], [2, 0]]) },
-   * );
-   * delta.print(); // [0, 0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  override attributeWithDelta(
-    inputs: tf.Tensor,
-    options: DeepLiftShapOptions,
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.pairs(inputs, options), inputs, options?.target);
-  }
-
+export class DeepLiftShap extends DeepLift<[options: DeepLiftShapOptions]> {
   /** Per-pair attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  private pairs(inputs: tf.Tensor, options: DeepLiftShapOptions): PathAttributions {
+  protected override paths(inputs: tf.Tensor, options: DeepLiftShapOptions): PathAttributions {
     const name = this.methodName;
     const { target, internalBatchSize } = options ?? {};
     this.validateInputsAndTarget(inputs, target);

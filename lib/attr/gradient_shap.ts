@@ -5,8 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SamplingOptions, TargetOptions } from "./options.ts";
-import { GradientAttribution, type PathAttributions } from "./attribution.ts";
-import type { AttributionWithDelta, ModelLike } from "./types.ts";
+import type { PathAttributions } from "./attribution.ts";
+import { PathAttribution } from "./_path_method.ts";
+import type { ModelLike } from "./types.ts";
 import { gradientShapPaths, resolveSamplingOptions } from "./_utils/gradient_shap_paths.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
@@ -44,8 +45,27 @@ export interface GradientShapOptions extends TargetOptions, SamplingOptions {
  * attr.print(); // [[2, -1]] (a linear model: w ⊙ (x − b))
  * attr.dispose();
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta, one per sample as Captum returns it:
+ * shape `[N · nSamples]`, example-major, `Σ contribution − (F(x̃)[t] − F(b)[t])`. Both methods
+ * throw a `TypeError` for non-float inputs, inputs that do not fit the model, missing baselines
+ * or baseline rows of another shape, or a model output a class index cannot select, and a
+ * `RangeError` for `nSamples < 1`, negative `stdevs` or a target out of range. The caller owns the
+ * tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { GradientShap, tf } from "../mod.ts";
+ * const gs = new GradientShap((x: tf.Tensor) => x.sum(1, true));
+ * const { attributions, delta } = await gs.attributeWithDelta(tf.tensor2d([[1, 2]]), {
+ *   baselines: tf.zeros([1, 2]),
+ *   nSamples: 2,
+ * });
+ * delta.print(); // [0, 0]
+ * tf.dispose([attributions, delta]);
+ * ```
  */
-export class GradientShap extends GradientAttribution {
+export class GradientShap extends PathAttribution<[options: GradientShapOptions]> {
   /** Whether attributions are multiplied by `(inputs − baselines)`. */
   readonly multiplyByInputs: boolean;
 
@@ -58,42 +78,8 @@ export class GradientShap extends GradientAttribution {
     this.multiplyByInputs = config.multiplyByInputs ?? true;
   }
 
-  /**
-   * GradientSHAP attributions of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, missing baselines
-   *   or baseline rows of another shape, or a model output a class index cannot select.
-   * @throws {RangeError} for `nSamples < 1`, negative `stdevs` or a target out of range.
-   */
-  attribute(inputs: tf.Tensor, options: GradientShapOptions): Promise<tf.Tensor> {
-    return this.settle(() => this.samples(inputs, options));
-  }
-
-  /**
-   * Attributions and Captum's convergence delta, one per sample as Captum returns it: shape
-   * `[N · nSamples]`, example-major, `Σ contribution − (F(x̃)[t] − F(b)[t])`. The caller owns both.
-   *
-   * @example
-   * ```ts
-   * import { GradientShap, tf } from "../mod.ts";
-   * const gs = new GradientShap((x: tf.Tensor) => x.sum(1, true));
-   * const { attributions, delta } = await gs.attributeWithDelta(tf.tensor2d([[1, 2]]), {
-   *   baselines: tf.zeros([1, 2]),
-   *   nSamples: 2,
-   * });
-   * delta.print(); // [0, 0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: GradientShapOptions,
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.samples(inputs, options), inputs, options?.target);
-  }
-
   /** Per-sample contributions `[N·nSamples, ...]`, the noisy inputs and the drawn baselines. */
-  private samples(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
+  protected paths(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
     const name = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
     const resolved = resolveSamplingOptions(name, inputs, options, this.forward);

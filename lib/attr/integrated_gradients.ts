@@ -5,8 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, IntegrationOptions, TargetOptions } from "./options.ts";
-import { GradientAttribution } from "./attribution.ts";
-import type { AttributionWithDelta, ForwardFunction, ModelLike, Target } from "./types.ts";
+import { PathAttribution } from "./_path_method.ts";
+import type { ForwardFunction, ModelLike, Target } from "./types.ts";
 import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
@@ -67,8 +67,22 @@ function integrateGradientsChunk(
  * attr.print(); // ≈ [[1, 4]]
  * attr.dispose();
  * ```
+ *
+ * Both methods throw a `TypeError` for non-float inputs, inputs that do not fit the model,
+ * baselines that do not broadcast, or a model output a class index cannot select, and a
+ * `RangeError` for `nSteps < 1`, an unknown `method`, or a target out of range. The caller owns
+ * the tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { IntegratedGradients, tf } from "../mod.ts";
+ * const ig = new IntegratedGradients((x: tf.Tensor) => x.square().sum(1, true));
+ * const { attributions, delta } = await ig.attributeWithDelta(tf.tensor2d([[1, 2]]));
+ * delta.print(); // ≈ [0]
+ * tf.dispose([attributions, delta]);
+ * ```
  */
-export class IntegratedGradients extends GradientAttribution {
+export class IntegratedGradients extends PathAttribution<[options?: IntegratedGradientsOptions]> {
   /** Whether attributions are multiplied by `(inputs − baselines)`. */
   readonly multiplyByInputs: boolean;
 
@@ -81,39 +95,8 @@ export class IntegratedGradients extends GradientAttribution {
     this.multiplyByInputs = config.multiplyByInputs ?? true;
   }
 
-  /**
-   * Integrated Gradients of `target` for every example of `inputs` (the inputs' shape).
-   * The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, baselines that do
-   *   not broadcast, or a model output a class index cannot select.
-   * @throws {RangeError} for `nSteps < 1`, an unknown `method`, or a target out of range.
-   */
-  attribute(inputs: tf.Tensor, options: IntegratedGradientsOptions = {}): Promise<tf.Tensor> {
-    return this.settle(() => this.compute(inputs, options));
-  }
-
-  /**
-   * Attributions and Captum's convergence delta per example,
-   * `Σ attributions − (F(x)[t] − F(x′)[t])`. The caller owns both tensors.
-   *
-   * @example
-   * ```ts
-   * import { IntegratedGradients, tf } from "../mod.ts";
-   * const ig = new IntegratedGradients((x: tf.Tensor) => x.square().sum(1, true));
-   * const { attributions, delta } = await ig.attributeWithDelta(tf.tensor2d([[1, 2]]));
-   * delta.print(); // ≈ [0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: IntegratedGradientsOptions = {},
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.compute(inputs, options), inputs, options?.target);
-  }
-
-  private async compute(
+  /** One path per example, from its baseline: `[N, ...]` attributions. */
+  protected async paths(
     inputs: tf.Tensor,
     options: IntegratedGradientsOptions,
   ): Promise<{ attributions: tf.Tensor; baselines: tf.Tensor }> {

@@ -7,16 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import { GradientAttribution } from "./attribution.ts";
 import type { LrpRules } from "./lrp_rules.ts";
 import type { TargetOptions } from "./options.ts";
-import type { AttributionWithDelta } from "./types.ts";
-import {
-  assertLrpCovers,
-  checkedLrpDelta,
-  type LayerPlan,
-  lrpBackward,
-  lrpSetup,
-  settleLrp,
-} from "./_utils/lrp_propagation.ts";
-import type { ModelGraph } from "../models/_model_graph.ts";
+import type { GradientMethod } from "./_gradient_method.ts";
+import { withLrp } from "./_lrp_method.ts";
+import { LrpPropagation } from "./_utils/lrp_propagation.ts";
 
 /** Constructor options of {@linkcode LRP} and {@linkcode LayerLRP}. */
 export interface LrpConfig {
@@ -37,6 +30,16 @@ export interface LrpOptions extends TargetOptions {
    */
   verbose?: boolean;
 }
+
+/** LRP's public methods with its options, and LRP's own convergence delta. */
+interface LrpMethods extends GradientMethod<[options?: LrpOptions]> {
+  computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D;
+}
+
+/** {@linkcode withLrp} on `GradientAttribution`, typed with LRP's options. */
+const LrpBase = withLrp(GradientAttribution) as unknown as abstract new (
+  model: tf.LayersModel,
+) => LrpMethods;
 
 /**
  * Layer-wise relevance propagation: the target's value is handed back from the output to the
@@ -62,12 +65,28 @@ export interface LrpOptions extends TargetOptions {
  * attr.print(); // [[1, 3]]
  * attr.dispose();
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta per example, the target's value minus
+ * the sum of the attributions (0 when relevance is conserved; biases and ε absorb some). Both
+ * methods throw a `TypeError` for non-float inputs, inputs that do not fit the model, or a model
+ * output a class index cannot select, and a `RangeError` for a target out of range. The caller
+ * owns the tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { LRP, tf } from "../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 1, inputShape: [2], useBias: false, kernelInitializer: "ones" }),
+ * ] });
+ * const { attributions, delta } = await new LRP(model).attributeWithDelta(tf.tensor2d([[1, 3]]));
+ * delta.print(); // ≈ [0]
+ * tf.dispose([attributions, delta]);
+ * ```
  */
-export class LRP extends GradientAttribution {
+export class LRP extends LrpBase {
   /** The rules set at construction (`undefined`: Captum's defaults everywhere). */
   readonly rules: LrpRules | undefined;
-  readonly #graph: ModelGraph;
-  readonly #plans: Map<tf.layers.Layer, LayerPlan | string>;
+  protected readonly propagation: LrpPropagation;
 
   /**
    * @param model a `tf.LayersModel` with one input and one output.
@@ -77,74 +96,7 @@ export class LRP extends GradientAttribution {
    */
   constructor(model: tf.LayersModel, config: LrpConfig = {}) {
     super(model);
-    const { graph, plans } = lrpSetup(this.methodName, model, config?.rules);
-    assertLrpCovers(this.methodName, graph.steps, plans);
+    this.propagation = new LrpPropagation(this.methodName, model, config?.rules);
     this.rules = config?.rules;
-    this.#graph = graph;
-    this.#plans = plans;
-  }
-
-  /**
-   * LRP attributions of `target`, in the inputs' shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, or a model
-   *   output a class index cannot select.
-   * @throws {RangeError} for a target out of range.
-   */
-  async attribute(inputs: tf.Tensor, options: LrpOptions = {}): Promise<tf.Tensor> {
-    return (await this.#compute(inputs, options, false)).attributions;
-  }
-
-  /**
-   * Attributions and Captum's convergence delta per example, the target's value minus the sum of
-   * the attributions (0 when relevance is conserved; biases and ε absorb some). The caller owns
-   * both tensors.
-   *
-   * @example
-   * ```ts
-   * import { LRP, tf } from "../mod.ts";
-   * const model = tf.sequential({ layers: [
-   *   tf.layers.dense({ units: 1, inputShape: [2], useBias: false, kernelInitializer: "ones" }),
-   * ] });
-   * const { attributions, delta } = await new LRP(model).attributeWithDelta(tf.tensor2d([[1, 3]]));
-   * delta.print(); // ≈ [0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  async attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LrpOptions = {},
-  ): Promise<AttributionWithDelta> {
-    const { attributions, delta } = await this.#compute(inputs, options, true);
-    return { attributions, delta: delta! };
-  }
-
-  /**
-   * Captum's LRP convergence delta: per example, `output − Σ attributions`, shape `[N]`, where
-   * `output` is the target's value `[N]` (LRP conserves relevance, so this is ≈ 0 when no bias
-   * or ε absorbs any). The caller owns the result.
-   *
-   * @param attributions attributions of shape `[N, ...]`.
-   * @param output the explained output value per example, `[N]`.
-   */
-  override computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
-    return checkedLrpDelta(this.methodName, attributions, output);
-  }
-
-  #compute(
-    inputs: tf.Tensor,
-    options: LrpOptions,
-    withDelta: boolean,
-  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
-    const { target, verbose = false } = options ?? {};
-    const method = this.methodName;
-    return settleLrp(
-      () => {
-        this.validateInputsAndTarget(inputs, target);
-        return lrpBackward(method, this.#graph, this.#plans, inputs, target, { verbose });
-      },
-      (pass) => pass.relevance.get(this.#graph.inputId)!,
-      withDelta,
-    );
   }
 }

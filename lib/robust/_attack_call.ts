@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { FGSM } from "./fgsm.ts";
 import { PGD } from "./pgd.ts";
 import { perturbationTypeError } from "./_errors.ts";
+import { describeValue } from "../attr/_utils/errors.ts";
 
 /**
  * A function attack: the inputs and its arguments to the perturbed inputs. It runs inside a
@@ -43,7 +44,14 @@ export function runAttack(
   if (attack instanceof FGSM) return attack.perturb(inputs, args as never);
   if (attack instanceof PGD) return attack.perturb(inputs, args as never);
   return Promise.resolve(tf.tidy(() => {
-    const attacked = attack(inputs, args);
+    const attacked: unknown = attack(inputs, args);
+    if (!(attacked instanceof tf.Tensor)) {
+      throw new TypeError(
+        `Cannot run the attack: an attack function must return a tensor synchronously, received ${
+          attacked instanceof Promise ? "a Promise" : describeValue(attacked)
+        }. Pass an FGSM or PGD instance itself (its arguments in attackKwargs), or a function that returns a tensor.`,
+      );
+    }
     return attacked === inputs ? attacked.clone() : attacked;
   }));
 }

@@ -167,8 +167,120 @@ export function directoryIOHandler(dir: string): tf.io.IOHandler {
 export async function saveCheckpoint(
   model: tf.LayersModel,
   dir: string,
+  options: SaveCheckpointOptions = {},
 ): Promise<tf.io.SaveResult> {
-  return await model.save(directoryIOHandler(dir));
+  const { userDefinedMetadata } = options;
+  if (userDefinedMetadata === undefined) return await model.save(directoryIOHandler(dir));
+  const handler = directoryIOHandler(dir);
+  return await model.save({
+    save: (artifacts) =>
+      handler.save!({
+        ...artifacts,
+        userDefinedMetadata: {
+          ...artifacts.userDefinedMetadata,
+          ...userDefinedMetadata,
+        } as tf.io.ModelArtifacts["userDefinedMetadata"],
+      }),
+  });
+}
+
+/** Options of {@linkcode saveCheckpoint}. */
+export interface SaveCheckpointOptions {
+  /**
+   * JSON data stored in `model.json`'s `userDefinedMetadata` next to the model's own (the trainer
+   * stores `epoch` and `learningRate`, which TracIn's default checkpoint loader reads).
+   * @default undefined (only the model's own metadata)
+   */
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** What {@linkcode loadCheckpointWeights} read besides the weights. */
+export interface CheckpointInfo {
+  /** The checkpoint's `userDefinedMetadata` (`{}` when it has none). */
+  userDefinedMetadata: Record<string, unknown>;
+}
+
+/**
+ * Copy the weights of the checkpoint in `dir` into `model` (which must have the same weights, in
+ * the same order and shapes) without building a second model; resolves with the checkpoint's
+ * metadata. This is how TracIn moves one model through a list of training checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { createClassifier, loadCheckpointWeights, PRETRAINED_CLASSIFIER_DIR } from "../mod.ts";
+ * const model = createClassifier();
+ * await loadCheckpointWeights(model, PRETRAINED_CLASSIFIER_DIR);
+ * ```
+ *
+ * @throws {Deno.errors.NotFound} if `dir`, `model.json` or a weight file is missing.
+ * @throws {TypeError} if the checkpoint's weights do not match the model's.
+ */
+export async function loadCheckpointWeights(
+  model: tf.LayersModel,
+  dir: string,
+): Promise<CheckpointInfo> {
+  const artifacts = await directoryIOHandler(dir).load!();
+  const specs = artifacts.weightSpecs ?? [];
+  const weights = model.weights;
+  const mismatch = specs.length !== weights.length
+    ? `${specs.length} weights, the model has ${weights.length}`
+    : specs.map((s, i) =>
+      s.shape.join(",") === weights[i].shape.join(",")
+        ? ""
+        : `weight ${i} (${s.name}) has shape [${s.shape}], the model's (${weights[i].name}) [${
+          weights[i].shape
+        }]`
+    ).find((m) => m !== "");
+  if (mismatch) {
+    throw new TypeError(
+      `Cannot load the checkpoint weights from ${dir}: the checkpoint must match the model, received ${mismatch}. Pass a checkpoint saved from the same architecture.`,
+    );
+  }
+  const named = tf.io.decodeWeights(artifacts.weightData!, specs);
+  try {
+    model.setWeights(specs.map((s) => named[s.name]));
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+  return {
+    userDefinedMetadata: (artifacts.userDefinedMetadata ?? {}) as Record<string, unknown>,
+  };
+}
+
+/**
+ * The checkpoint directories inside `dir` (subdirectories holding a `model.json`), in natural
+ * order (`epoch_2` before `epoch_10`), as Captum's TracIn sorts a checkpoint directory.
+ *
+ * @example
+ * ```ts
+ * import { listCheckpoints } from "../mod.ts";
+ * const dirs = await listCheckpoints("/tmp/checkpoints"); // e.g. [".../epoch_001", ...]
+ * ```
+ *
+ * @throws {Deno.errors.NotFound} if `dir` does not exist.
+ */
+export async function listCheckpoints(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isDirectory) continue;
+      try {
+        await Deno.stat(join(dir, entry.name, CHECKPOINT_MODEL_FILE));
+        found.push(entry.name);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `Cannot list checkpoints: directory ${dir} does not exist. Pass the checkpointDir given to trainClassifier().`,
+      );
+    }
+    throw error;
+  }
+  const collator = new Intl.Collator("en", { numeric: true });
+  return found.sort(collator.compare).map((name) => join(dir, name));
 }
 
 /**

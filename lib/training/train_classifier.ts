@@ -5,10 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
 import { ProgressBar } from "../display/progress_bar.ts";
 import { batches, numBatches } from "../data/batches.ts";
 import type { FashionMnistSplit } from "../data/load_fashion_mnist.ts";
 import { sliceSplit } from "../data/slice_split.ts";
+import { saveCheckpoint } from "./checkpoint.ts";
 import { evaluateClassifier } from "./evaluate_classifier.ts";
 import { ParallelGradients } from "./parallel_gradients.ts";
 import { softmaxCrossEntropy } from "./softmax_cross_entropy.ts";
@@ -27,6 +29,8 @@ export interface EpochLog {
   seconds: number;
   /** Training throughput: batches per second. */
   batchesPerSecond: number;
+  /** Directory of the checkpoint saved after this epoch (with `checkpointDir`), else undefined. */
+  checkpoint?: string;
 }
 
 /** What one training step measured; passed to `onBatch`. */
@@ -127,6 +131,29 @@ export interface TrainClassifierOptions {
    * @default Math.min(2, navigator.hardwareConcurrency) - 1 (one worker on a 2-core machine)
    */
   workers?: number;
+  /**
+   * Save a checkpoint after every epoch into this directory (created if needed), one
+   * subdirectory per epoch named by {@linkcode epochCheckpointName} (`epoch_001`, `epoch_002`, …),
+   * each a `saveCheckpoint()` directory whose metadata records `epoch` and `learningRate`. These
+   * are the checkpoints TracIn (`TracInCP`, `TracInCPFast`) reads; `listCheckpoints(dir)` lists
+   * them in order.
+   * @default undefined (no checkpoints)
+   */
+  checkpointDir?: string;
+}
+
+/**
+ * Name of the subdirectory of `checkpointDir` that {@linkcode trainClassifier} saves epoch
+ * `epoch` (1-based) to: `epoch_001`, `epoch_002`, …
+ *
+ * @example
+ * ```ts
+ * import { epochCheckpointName } from "../mod.ts";
+ * console.log(epochCheckpointName(3)); // "epoch_003"
+ * ```
+ */
+export function epochCheckpointName(epoch: number): string {
+  return `epoch_${String(epoch).padStart(3, "0")}`;
 }
 
 function positiveInteger(name: string, value: number): void {
@@ -140,8 +167,9 @@ function positiveInteger(name: string, value: number): void {
 /**
  * Train `model` (logits out, e.g. `createClassifier()`) on `train` with Adam and softmax
  * cross-entropy, the tutorial's recipe: 8 epochs of batches of 64 at learning rate 1e-3.
- * After each epoch it measures the validation loss and accuracy, calls `onEpochEnd` and prints
- * a summary through the progress bar. Resolves with the history.
+ * After each epoch it measures the validation loss and accuracy, saves a checkpoint when
+ * `checkpointDir` is given, calls `onEpochEnd` and prints a summary through the progress bar.
+ * Resolves with the history.
  *
  * Every tensor it creates is disposed (the optimizer's too): `tf.memory().numTensors` is the same
  * before and after. A non-finite loss stops training with an error naming the epoch and batch.
@@ -269,6 +297,12 @@ export async function trainClassifier(
         seconds,
         batchesPerSecond: total / seconds,
       };
+      if (options.checkpointDir !== undefined) {
+        log.checkpoint = join(options.checkpointDir, epochCheckpointName(epoch));
+        await saveCheckpoint(model, log.checkpoint, {
+          userDefinedMetadata: { epoch, learningRate },
+        });
+      }
       history.epochs.push(log);
       history.trainLoss.push(log.trainLoss);
       history.valLoss.push(log.valLoss);

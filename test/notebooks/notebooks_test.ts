@@ -39,6 +39,7 @@ Deno.test("the notebooks are built from notebooks/src and committed without outp
     "06_layer_attribution.ipynb",
     "07_neuron_attribution.ipynb",
     "08_which_explanation_to_trust.ipynb",
+    "09_beyond_attribution.ipynb",
   ]);
   for (const path of notebooks) {
     const nb = JSON.parse(await Deno.readTextFile(path));

@@ -104,3 +104,24 @@ Deno.test("`MinParamPerturbation` takes a correctFn and validates its options", 
   );
   x.dispose();
 });
+
+Deno.test("`MinParamPerturbation` rejects an attack function that returns a Promise, naming the fix", async () => {
+  const fgsm = new FGSM(linear, { lossFunc: crossEntropyLoss });
+  const asyncAttack = (x: tf.Tensor, { eps }: Record<string, unknown>) =>
+    fgsm.perturb(x, { epsilon: eps as number, target: 0 }) as unknown as tf.Tensor;
+  const search = new MinParamPerturbation(linear, asyncAttack, {
+    argName: "eps",
+    argMin: 0,
+    argMax: 1,
+    argStep: 0.1,
+  });
+  const x = tf.tensor2d([[0.5, 0.5, 0.5]]);
+  const before = tf.memory().numTensors;
+  await assert.rejects(search.evaluate(x, { target: 0 }), {
+    name: "TypeError",
+    message:
+      /^Cannot run the attack: an attack function must return a tensor synchronously, received a Promise\. Pass an FGSM or PGD instance itself/,
+  });
+  assert.equal(tf.memory().numTensors, before);
+  x.dispose();
+});

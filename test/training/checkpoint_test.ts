@@ -4,7 +4,9 @@ import {
   CLASSIFIER_LAYER_NAMES,
   createClassifier,
   evaluateClassifier,
+  listCheckpoints,
   loadCheckpoint,
+  loadCheckpointWeights,
   loadFashionMnist,
   PRETRAINED_CLASSIFIER_DIR,
   saveCheckpoint,
@@ -126,4 +128,43 @@ Deno.test("the committed checkpoint `PRETRAINED_CLASSIFIER_DIR` reaches >= 0.89 
   assert.ok(accuracy >= 0.89, `test accuracy ${accuracy}`);
   assert.ok(Math.abs(accuracy - 0.9077) < 0.002, `test accuracy ${accuracy}, recorded 0.9077`);
   model.dispose();
+});
+
+Deno.test("`loadCheckpointWeights()` copies weights into a model and rejects another architecture", async () => {
+  await withTempDir("checkpoint_test_", async (dir) => {
+    const source = createClassifier({ seed: 3 });
+    await saveCheckpoint(source, join(dir, "a"), { userDefinedMetadata: { learningRate: 0.1 } });
+    const target = createClassifier({ seed: 4 });
+    const before = tf.memory().numTensors;
+    const info = await loadCheckpointWeights(target, join(dir, "a"));
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(info.userDefinedMetadata, { learningRate: 0.1 });
+    assert.deepEqual(weightBytes(target), weightBytes(source));
+    const other = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+    await assert.rejects(
+      () => loadCheckpointWeights(other, join(dir, "a")),
+      (e: Error) =>
+        e instanceof TypeError &&
+        /must match the model, received 6 weights, the model has 2\. Pass a checkpoint saved from the same architecture/
+          .test(e.message),
+    );
+    [source, target, other].forEach((m) => m.dispose());
+  });
+});
+
+Deno.test("`listCheckpoints()` lists checkpoint subdirectories in natural order", async () => {
+  await withTempDir("checkpoint_test_", async (dir) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+    for (const name of ["epoch_10", "epoch_2", "epoch_1"]) {
+      await saveCheckpoint(model, join(dir, name));
+    }
+    await Deno.mkdir(join(dir, "notes"));
+    await Deno.writeTextFile(join(dir, "README.md"), "");
+    assert.deepEqual(
+      await listCheckpoints(dir),
+      ["epoch_1", "epoch_2", "epoch_10"].map((n) => join(dir, n)),
+    );
+    await assert.rejects(() => listCheckpoints(join(dir, "missing")), Deno.errors.NotFound);
+    model.dispose();
+  });
 });

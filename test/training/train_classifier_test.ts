@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
   type BatchLog,
   createClassifier,
+  epochCheckpointName,
   type EpochLog,
+  listCheckpoints,
+  loadCheckpointWeights,
   loadFashionMnist,
   tf,
   trainClassifier,
 } from "../../lib/mod.ts";
+import { withTempDir } from "../_helpers/temp_dir.ts";
 import { separableSplit, tinyDenseModel } from "./_synthetic.ts";
 
 Deno.test("`trainClassifier()` lowers the loss, reports every epoch and leaks no tensors", async () => {
@@ -136,4 +141,32 @@ Deno.test("`trainClassifier()` trains the tutorial CNN on the default backend", 
   assert.ok(history.trainLoss[0] > 0 && history.trainLoss[0] < Math.log(10) + 0.5);
   assert.ok(Number.isFinite(history.valLoss[0]));
   model.dispose();
+});
+
+Deno.test("`trainClassifier({ checkpointDir })` saves each epoch's weights and learning rate for TracIn", async () => {
+  await withTempDir("train_checkpoints_", async (dir) => {
+    const data = separableSplit(200);
+    const model = tinyDenseModel();
+    const weights: number[][][] = [];
+    const history = await trainClassifier(model, data, {
+      epochs: 3,
+      batchSize: 50,
+      learningRate: 0.02,
+      progress: false,
+      workers: 0,
+      checkpointDir: dir,
+      onEpochEnd: () => void weights.push(model.getWeights().map((w) => Array.from(w.dataSync()))),
+    });
+    const listed = await listCheckpoints(dir);
+    assert.deepEqual(listed, [1, 2, 3].map((e) => join(dir, epochCheckpointName(e))));
+    assert.deepEqual(history.epochs.map((e) => e.checkpoint), listed);
+    const copy = tinyDenseModel(7);
+    for (const [e, path] of listed.entries()) {
+      const { userDefinedMetadata } = await loadCheckpointWeights(copy, path);
+      assert.deepEqual(userDefinedMetadata, { epoch: e + 1, learningRate: 0.02 });
+      assert.deepEqual(copy.getWeights().map((w) => Array.from(w.dataSync())), weights[e]);
+    }
+    model.dispose();
+    copy.dispose();
+  });
 });

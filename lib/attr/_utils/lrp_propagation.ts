@@ -451,3 +451,70 @@ export function settleLrp(
     return Promise.reject(error);
   }
 }
+
+/**
+ * The rules of every layer of a model, resolved and checked once at construction, and the
+ * backward pass of LRP (to the inputs) or LayerLRP (to a layer): the part both explainers hold.
+ */
+export class LrpPropagation {
+  readonly #method: string;
+  readonly #graph: ModelGraph;
+  readonly #plans: Map<tf.layers.Layer, LayerPlan | string>;
+  readonly #stop: GraphStep | undefined;
+
+  /**
+   * @param method the explainer's name, for error messages.
+   * @param model the model (a `tf.LayersModel`).
+   * @param rules the caller's rules for some layers.
+   * @param stopLayer the attributed layer: relevance stops there and only the layers after it
+   *   need a rule. `undefined`: relevance goes back to the inputs and every layer needs one.
+   * @throws {TypeError} when the model is a forward function, a rule is not a
+   *   `PropagationRule`, a key of `rules` is not a layer of the model, or a layer that needs a
+   *   rule has none.
+   */
+  constructor(
+    method: string,
+    model: unknown,
+    rules: LrpRules | undefined,
+    stopLayer?: tf.layers.Layer,
+  ) {
+    const { graph, plans } = lrpSetup(method, model, rules);
+    const stop = graph.steps.find((step) => step.layer === stopLayer);
+    assertLrpCovers(method, graph.steps.slice(stop ? graph.steps.indexOf(stop) + 1 : 0), plans);
+    this.#method = method;
+    this.#graph = graph;
+    this.#plans = plans;
+    this.#stop = stop;
+  }
+
+  /**
+   * One backward pass settled by {@linkcode settleLrp}: `validate` runs first (its errors reject
+   * the promise) and says whether relevance goes on through the stop layer to its input, which
+   * then needs a rule too. Returns the relevance at the inputs, at the stop layer's output or at
+   * its input, and with `withDelta` Captum's delta.
+   */
+  relevance(
+    inputs: tf.Tensor,
+    target: Target | undefined,
+    options: { verbose: boolean; withDelta: boolean; validate: () => boolean },
+  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
+    const stop = this.#stop;
+    let throughStop = false;
+    return settleLrp(
+      () => {
+        throughStop = options.validate();
+        if (throughStop) assertLrpCovers(this.#method, [stop!], this.#plans);
+        return lrpBackward(this.#method, this.#graph, this.#plans, inputs, target, {
+          stop,
+          throughStop,
+          verbose: options.verbose,
+        });
+      },
+      (pass) => {
+        if (stop === undefined) return pass.relevance.get(this.#graph.inputId)!;
+        return throughStop ? pass.stepInputRelevance![0] : pass.relevance.get(stop.outputIds[0])!;
+      },
+      options.withDelta,
+    );
+  }
+}

@@ -11,9 +11,9 @@ import type {
   TargetOptions,
 } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { ApproximationMethod, AttributionWithDelta, Baseline } from "../types.ts";
+import type { ApproximationMethod, Baseline } from "../types.ts";
 import { expandTarget } from "../_utils/target.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
+import { LayerPathAttribution } from "../_path_method.ts";
 import { layerGradients, pathPoints } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode LayerConductance.attribute}. */
@@ -51,25 +51,16 @@ export interface LayerConductanceOptions
  * const attr = await new LayerConductance(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
  * attr.print(); // ≈ [[3, 3]]
  * ```
+ *
+ * `attributeWithDelta()` adds the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per
+ * example. The caller owns the tensors returned.
  */
-export class LayerConductance extends LayerAttribution {
-  /** Conductance in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerConductanceOptions = {}): Promise<tf.Tensor> {
-    return this.settle(() => this.#compute(inputs, options));
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  attributeWithDelta(
+export class LayerConductance extends LayerPathAttribution<[options?: LayerConductanceOptions]> {
+  /** Conductance of every example along its input path, in the layer's shape. */
+  protected async paths(
     inputs: tf.Tensor,
-    options: LayerConductanceOptions = {},
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
-  }
-
-  async #compute(inputs: tf.Tensor, options: LayerConductanceOptions): Promise<PathAttributions> {
+    options: LayerConductanceOptions,
+  ): Promise<PathAttributions> {
     const method = this.methodName;
     const { target, alphas, n, chunks, baselines, tap, progress } = this.pathSetup(
       inputs,

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, LayerInputOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta, Target } from "../types.ts";
+import type { Target } from "../types.ts";
 import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -14,7 +14,8 @@ import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
 import { DeferredError, targetObjective } from "../_utils/gradients.ts";
 import { expandTarget } from "../_utils/target.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
+import { LayerPathAttribution } from "../_path_method.ts";
+import type { MethodArguments } from "../_gradient_method.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
@@ -73,8 +74,14 @@ export function layerDeepLiftParts(
  * const attr = await new LayerDeepLift(model, "hidden").attribute(tf.tensor2d([[1, 2]]));
  * attr.print(); // [[3, 3]]
  * ```
+ *
+ * `attributeWithDelta()` adds the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per
+ * example. The caller owns the tensors returned.
+ *
+ * @typeParam Args what `attribute()` takes after the inputs (LayerDeepLiftShap's own options).
  */
-export class LayerDeepLift extends LayerAttribution {
+export class LayerDeepLift<Args extends MethodArguments = [options?: LayerDeepLiftOptions]>
+  extends LayerPathAttribution<Args> {
   /** Whether multipliers are multiplied by A(inputs) − A(baselines). */
   readonly multiplyByInputs: boolean;
   /** Below this |Δin| a nonlinearity passes its plain gradient. */
@@ -93,23 +100,8 @@ export class LayerDeepLift extends LayerAttribution {
     ));
   }
 
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerDeepLiftOptions = {}): Promise<tf.Tensor> {
-    return this.settle(() => this.#compute(inputs, options));
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerDeepLiftOptions = {},
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
-  }
-
-  #compute(inputs: tf.Tensor, options: LayerDeepLiftOptions): PathAttributions {
+  /** One path per example, from its baseline, in the layer's shape. */
+  protected paths(inputs: tf.Tensor, options: LayerDeepLiftOptions): PathAttributions {
     const { target, attributeToLayerInput = false } = options;
     this.validateInputsAndTarget(inputs, target);
     const baselines = resolveBaselines(this.methodName, inputs, options.baselines);

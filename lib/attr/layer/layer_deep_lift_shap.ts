@@ -13,7 +13,6 @@ import { sliceTarget } from "../_utils/target.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 import { LayerDeepLift, layerDeepLiftParts } from "./layer_deep_lift.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta } from "../types.ts";
 
 /** Options of {@linkcode LayerDeepLiftShap.attribute}. */
 export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptions {
@@ -39,42 +38,29 @@ export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptio
  * });
  * attr.print(); // [[3, 3]]
  * ```
+ *
+ * `attributeWithDelta()` adds the convergence delta, one per (example, baseline row) pair as
+ * Captum returns it: shape `[N · B]`, example-major. The caller owns the tensors returned.
+ *
+ * @example
+ * ```ts
+ * import { LayerDeepLiftShap, tf } from "../../mod.ts";
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
+ *   tf.layers.reLU(),
+ *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
+ * ] });
+ * const { attributions, delta } = await new LayerDeepLiftShap(model, "hidden").attributeWithDelta(
+ *   tf.tensor2d([[1, 2]]),
+ *   { baselines: tf.tensor2d([[0, 0], [1, 0]]) },
+ * );
+ * delta.print(); // [0, 0]
+ * tf.dispose([attributions, delta]);
+ * ```
  */
-export class LayerDeepLiftShap extends LayerDeepLift {
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  override attribute(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): Promise<tf.Tensor> {
-    return this.settle(() => this.#pairs(inputs, options));
-  }
-
-  /**
-   * Attributions and the convergence delta, one per (example, baseline row) pair as Captum
-   * returns it: shape `[N · B]`, example-major. The caller owns both tensors.
-   *
-   * @example
-   * ```ts
-   * import { LayerDeepLiftShap, tf } from "../../mod.ts";
-   * const model = tf.sequential({ layers: [
-   *   tf.layers.dense({ units: 2, inputShape: [2], name: "hidden", kernelInitializer: "ones" }),
-   *   tf.layers.reLU(),
-   *   tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
-   * ] });
-   * const { attributions, delta } = await new LayerDeepLiftShap(model, "hidden").attributeWithDelta(
-   *   tf.tensor2d([[1, 2]]),
-   *   { baselines: tf.tensor2d([[0, 0], [1, 0]]) },
-   * );
-   * delta.print(); // [0, 0]
-   * tf.dispose([attributions, delta]);
-   * ```
-   */
-  override attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerDeepLiftShapOptions,
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.#pairs(inputs, options), inputs, options?.target);
-  }
-
+export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShapOptions]> {
   /** Per-pair layer attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  #pairs(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): PathAttributions {
+  protected override paths(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): PathAttributions {
     const method = this.methodName;
     const { target, internalBatchSize, attributeToLayerInput = false } = options ?? {};
     this.validateInputsAndTarget(inputs, target);

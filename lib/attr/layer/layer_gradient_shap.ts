@@ -6,10 +6,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { gradientShapPaths, resolveSamplingOptions } from "../_utils/gradient_shap_paths.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
+import { LayerPathAttribution } from "../_path_method.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
 /** Constructor options of {@linkcode LayerGradientShap}. */
@@ -42,8 +41,11 @@ export interface LayerGradientShapOptions
  * });
  * attr.print(); // [[3, 3]]
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta, one per sample (`[N · nSamples]`,
+ * example-major): Σ contribution − (F(x̃)[t] − F(b)[t]). The caller owns the tensors returned.
  */
-export class LayerGradientShap extends LayerAttribution {
+export class LayerGradientShap extends LayerPathAttribution<[options: LayerGradientShapOptions]> {
   /** Whether gradients are multiplied by A(noisy inputs) − A(baselines). */
   readonly multiplyByInputs: boolean;
 
@@ -57,23 +59,8 @@ export class LayerGradientShap extends LayerAttribution {
     this.multiplyByInputs = config.multiplyByInputs ?? true;
   }
 
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerGradientShapOptions): Promise<tf.Tensor> {
-    return this.settle(() => this.#samples(inputs, options));
-  }
-
-  /**
-   * Attributions and Captum's convergence delta, one per sample (`[N · nSamples]`, example-major):
-   * Σ contribution − (F(x̃)[t] − F(b)[t]). The caller owns both tensors.
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerGradientShapOptions,
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.#samples(inputs, options), inputs, options?.target);
-  }
-
-  #samples(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
+  /** Per-sample contributions `[N·nSamples, ...layer shape]` and the paths' ends. */
+  protected paths(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
     const resolved = resolveSamplingOptions(method, inputs, options, this.forward);

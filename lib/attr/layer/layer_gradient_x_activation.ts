@@ -5,8 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
+import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
 /** Constructor options of {@linkcode LayerGradientXActivation}. */
@@ -35,24 +35,10 @@ export interface LayerGradientXActivationOptions extends TargetOptions, LayerInp
  * attr.print(); // [[3, 3]]
  * ```
  */
-export class LayerGradientXActivation extends LayerAttribution {
-  /** Whether the gradient is multiplied by the activation. */
-  readonly multiplyByInputs: boolean;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config see {@linkcode LayerGradientXActivationConfig}.
-   */
-  constructor(
-    model: tf.LayersModel,
-    layer: LayerRef,
-    config: LayerGradientXActivationConfig = {},
-  ) {
-    super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-  }
-
+export class LayerGradientXActivation extends withLayerConfig(
+  LayerAttribution,
+  resolveMultiplyByInputs<LayerGradientXActivationConfig>,
+) {
   /** Attributions in the layer's shape; the caller owns the tensor. */
   // deno-lint-ignore require-await
   async attribute(

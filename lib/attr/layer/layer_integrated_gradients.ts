@@ -11,12 +11,12 @@ import type {
   TargetOptions,
 } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
-import type { AttributionWithDelta, Baseline } from "../types.ts";
+import type { Baseline } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { targetSum } from "../_utils/gradients.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
+import { LayerPathAttribution } from "../_path_method.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
 
 /** Constructor options of {@linkcode LayerIntegratedGradients}. */
@@ -56,8 +56,12 @@ export interface LayerIntegratedGradientsOptions
  * const attr = await lig.attribute(tf.tensor2d([[1, 2]]));
  * attr.print(); // [[3, 3]] (the model is linear after the layer)
  * ```
+ *
+ * `attributeWithDelta()` adds the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per
+ * example. The caller owns the tensors returned.
  */
-export class LayerIntegratedGradients extends LayerAttribution {
+export class LayerIntegratedGradients
+  extends LayerPathAttribution<[options?: LayerIntegratedGradientsOptions]> {
   /** Whether attributions are multiplied by A(inputs) − A(baselines). */
   readonly multiplyByInputs: boolean;
 
@@ -75,23 +79,8 @@ export class LayerIntegratedGradients extends LayerAttribution {
     this.multiplyByInputs = config.multiplyByInputs ?? true;
   }
 
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: LayerIntegratedGradientsOptions = {}): Promise<tf.Tensor> {
-    return this.settle(() => this.#compute(inputs, options));
-  }
-
-  /**
-   * Attributions and the convergence delta Σ attributions − (F(x)[t] − F(x′)[t]) per example.
-   * The caller owns both tensors.
-   */
-  attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerIntegratedGradientsOptions = {},
-  ): Promise<AttributionWithDelta> {
-    return this.settleWithDelta(() => this.#compute(inputs, options), inputs, options?.target);
-  }
-
-  async #compute(
+  /** Integrated gradients along each example's activation path, in the layer's shape. */
+  protected async paths(
     inputs: tf.Tensor,
     options: LayerIntegratedGradientsOptions,
   ): Promise<PathAttributions> {

@@ -3,24 +3,27 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { LayerRef } from "../../models/layer_tap.ts";
-import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
 import type { LrpConfig, LrpOptions } from "../lrp.ts";
 import type { LayerInputOptions } from "../options.ts";
-import type { AttributionWithDelta } from "../types.ts";
-import {
-  assertLrpCovers,
-  checkedLrpDelta,
-  type LayerPlan,
-  lrpBackward,
-  lrpSetup,
-  settleLrp,
-} from "../_utils/lrp_propagation.ts";
+import type { LayerGradientMethod } from "../_gradient_method.ts";
+import { withLrp } from "../_lrp_method.ts";
+import { LrpPropagation } from "../_utils/lrp_propagation.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerLRP.attribute}. */
 export interface LayerLrpOptions extends LrpOptions, LayerInputOptions {}
+
+/** LayerLRP's public methods with its options, and LRP's own convergence delta. */
+interface LayerLrpMethods extends LayerGradientMethod<[options?: LayerLrpOptions]> {
+  computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D;
+}
+
+/** {@linkcode withLrp} on `LayerAttribution`, typed with LayerLRP's options. */
+const LayerLrpBase = withLrp(LayerAttribution) as unknown as
+  & Omit<typeof LayerAttribution, "prototype">
+  & (abstract new (model: tf.LayersModel, layer: LayerRef) => LayerLrpMethods);
 
 /**
  * LRP's relevance at a layer: the target's value handed back from the output, layer by layer
@@ -42,11 +45,15 @@ export interface LayerLrpOptions extends LrpOptions, LayerInputOptions {}
  * attr.print(); // [[3, 3]]
  * attr.dispose();
  * ```
+ *
+ * `attributeWithDelta()` adds Captum's convergence delta per example, the target's value minus
+ * the sum of the layer's relevance. Both methods throw a `TypeError` for non-float inputs, inputs
+ * that do not fit the model, a model output a class index cannot select, or
+ * `attributeToLayerInput` at a layer with no rule or several inputs, and a `RangeError` for a
+ * target out of range. The caller owns the tensors returned.
  */
-export class LayerLRP extends LayerAttribution {
-  readonly #graph: ModelGraph;
-  readonly #plans: Map<tf.layers.Layer, LayerPlan | string>;
-  readonly #step: GraphStep;
+export class LayerLRP extends LayerLrpBase {
+  protected readonly propagation: LrpPropagation;
 
   /**
    * @param model a `tf.LayersModel` with one input and one output.
@@ -58,74 +65,14 @@ export class LayerLRP extends LayerAttribution {
    */
   constructor(model: tf.LayersModel, layer: LayerRef, config: LrpConfig = {}) {
     super(model, layer);
-    const { graph, plans } = lrpSetup(this.methodName, model, config?.rules);
-    this.#graph = graph;
-    this.#plans = plans;
-    this.#step = graph.steps.find((step) => step.layer === this.layer)!;
-    const index = graph.steps.indexOf(this.#step);
-    assertLrpCovers(this.methodName, graph.steps.slice(index + 1), plans);
+    this.propagation = new LrpPropagation(this.methodName, model, config?.rules, this.layer);
   }
 
-  /**
-   * Relevance at the layer's output (or input), in its shape. The caller owns the result.
-   *
-   * @throws {TypeError} for non-float inputs, inputs that do not fit the model, a model output a
-   *   class index cannot select, or `attributeToLayerInput` at a layer with no rule or several
-   *   inputs.
-   * @throws {RangeError} for a target out of range.
-   */
-  async attribute(inputs: tf.Tensor, options: LayerLrpOptions = {}): Promise<tf.Tensor> {
-    return (await this.#compute(inputs, options, false)).attributions;
-  }
-
-  /**
-   * The relevance and Captum's convergence delta per example, the target's value minus the sum
-   * of the layer's relevance. The caller owns both tensors.
-   */
-  async attributeWithDelta(
-    inputs: tf.Tensor,
-    options: LayerLrpOptions = {},
-  ): Promise<AttributionWithDelta> {
-    const { attributions, delta } = await this.#compute(inputs, options, true);
-    return { attributions, delta: delta! };
-  }
-
-  /**
-   * Captum's LRP convergence delta: per example, `output − Σ attributions`, shape `[N]`, with
-   * `output` the target's value `[N]`. The caller owns the result.
-   *
-   * @param attributions the layer's relevance, `[N, ...]`.
-   * @param output the explained output value per example, `[N]`.
-   */
-  override computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
-    return checkedLrpDelta(this.methodName, attributions, output);
-  }
-
-  #compute(
-    inputs: tf.Tensor,
-    options: LayerLrpOptions,
-    withDelta: boolean,
-  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
-    const { target, verbose = false, attributeToLayerInput = false } = options ?? {};
-    const method = this.methodName;
-    const step = this.#step;
-    return settleLrp(
-      () => {
-        this.validateInputsAndTarget(inputs, target);
-        // Validates a single input when attributing to the layer's input.
-        this.taps.tap(attributeToLayerInput);
-        if (attributeToLayerInput) assertLrpCovers(method, [step], this.#plans);
-        return lrpBackward(method, this.#graph, this.#plans, inputs, target, {
-          stop: step,
-          throughStop: attributeToLayerInput,
-          verbose,
-        });
-      },
-      (pass) =>
-        attributeToLayerInput
-          ? pass.stepInputRelevance![0]
-          : pass.relevance.get(step.outputIds[0])!,
-      withDelta,
-    );
+  /** With `attributeToLayerInput`, on through the layer (which then needs a rule and one input). */
+  protected throughLayer(options: LayerLrpOptions): boolean {
+    const { attributeToLayerInput = false } = options;
+    // Validates a single input when attributing to the layer's input.
+    this.taps.tap(attributeToLayerInput);
+    return attributeToLayerInput;
   }
 }

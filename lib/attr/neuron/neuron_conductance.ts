@@ -11,7 +11,6 @@ import type {
   TargetOptions,
 } from "../options.ts";
 import type { ApproximationMethod, Target } from "../types.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -21,6 +20,7 @@ import { callProgress } from "../_utils/progress.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 import { selectNeuron } from "./neuron_selector.ts";
 
 /** Constructor options of {@linkcode NeuronConductance}. */
@@ -55,20 +55,10 @@ export interface NeuronConductanceOptions
  * attr.print(); // ≈ [[0.98, 1.96]] (trapezoid weights sum to 49/50)
  * ```
  */
-export class NeuronConductance extends NeuronAttribution {
-  /** Whether attributions are multiplied by (inputs − baselines). */
-  readonly multiplyByInputs: boolean;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config see {@linkcode NeuronConductanceConfig}.
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef, config: NeuronConductanceConfig = {}) {
-    super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-  }
-
+export class NeuronConductance extends withLayerConfig(
+  NeuronAttribution,
+  resolveMultiplyByInputs<NeuronConductanceConfig>,
+) {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronConductanceOptions): Promise<tf.Tensor> {
     const method = this.methodName;

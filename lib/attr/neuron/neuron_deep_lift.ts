@@ -5,12 +5,12 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, NeuronOptions } from "../options.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import type { ForwardFunction } from "../types.ts";
 import { DeepLift } from "../deep_lift.ts";
-import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
+import { resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { withLayerConfig } from "../_layer_config.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode NeuronDeepLift.attribute}. */
@@ -35,25 +35,10 @@ export interface NeuronDeepLiftOptions extends NeuronOptions, BaselineOptions {}
  * attr.print(); // [[1, 2]]
  * ```
  */
-export class NeuronDeepLift extends NeuronAttribution {
-  /** Whether multipliers are multiplied by (inputs − baselines). */
-  readonly multiplyByInputs: boolean;
-  /** Below this |Δin| a nonlinearity passes its plain gradient. */
-  readonly eps: number;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config `multiplyByInputs` (default true) and `eps` (default 1e-10), as DeepLift's.
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef, config: DeepLiftConfig = {}) {
-    super(model, layer);
-    ({ multiplyByInputs: this.multiplyByInputs, eps: this.eps } = resolveDeepLiftConfig(
-      this.methodName,
-      config,
-    ));
-  }
-
+export class NeuronDeepLift extends withLayerConfig(
+  NeuronAttribution,
+  resolveDeepLiftConfig,
+) {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronDeepLiftOptions): Promise<tf.Tensor> {
     const forward = this.deepLiftForward(inputs, options);

@@ -5,10 +5,10 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { NeuronOptions, SamplingOptions } from "../options.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { GradientShap } from "../gradient_shap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 
 /** Constructor options of {@linkcode NeuronGradientShap}. */
 export interface NeuronGradientShapConfig {
@@ -41,20 +41,10 @@ export interface NeuronGradientShapOptions extends NeuronOptions, SamplingOption
  * attr.print(); // [[1, 2]] (the neuron is linear)
  * ```
  */
-export class NeuronGradientShap extends NeuronAttribution {
-  /** Whether gradients are multiplied by (noisy inputs − baselines). */
-  readonly multiplyByInputs: boolean;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config see {@linkcode NeuronGradientShapConfig}.
-   */
-  constructor(model: tf.LayersModel, layer: LayerRef, config: NeuronGradientShapConfig = {}) {
-    super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-  }
-
+export class NeuronGradientShap extends withLayerConfig(
+  NeuronAttribution,
+  resolveMultiplyByInputs<NeuronGradientShapConfig>,
+) {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(inputs: tf.Tensor, options: NeuronGradientShapOptions): Promise<tf.Tensor> {
     this.validateInputsAndTarget(inputs, undefined);

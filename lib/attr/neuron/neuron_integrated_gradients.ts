@@ -5,11 +5,11 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BaselineOptions, IntegrationOptions, NeuronOptions } from "../options.ts";
-import type { LayerRef } from "../../models/layer_tap.ts";
 import { IntegratedGradients } from "../integrated_gradients.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
+import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 
 /** Constructor options of {@linkcode NeuronIntegratedGradients}. */
 export interface NeuronIntegratedGradientsConfig {
@@ -37,24 +37,10 @@ export interface NeuronIntegratedGradientsOptions
  * attr.print(); // ≈ [[1, 2]]
  * ```
  */
-export class NeuronIntegratedGradients extends NeuronAttribution {
-  /** Whether attributions are multiplied by (inputs − baselines). */
-  readonly multiplyByInputs: boolean;
-
-  /**
-   * @param model a `tf.LayersModel` with one input and one output.
-   * @param layer one of its layers or the layer's name.
-   * @param config see {@linkcode NeuronIntegratedGradientsConfig}.
-   */
-  constructor(
-    model: tf.LayersModel,
-    layer: LayerRef,
-    config: NeuronIntegratedGradientsConfig = {},
-  ) {
-    super(model, layer);
-    this.multiplyByInputs = config.multiplyByInputs ?? true;
-  }
-
+export class NeuronIntegratedGradients extends withLayerConfig(
+  NeuronAttribution,
+  resolveMultiplyByInputs<NeuronIntegratedGradientsConfig>,
+) {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
   async attribute(
     inputs: tf.Tensor,
