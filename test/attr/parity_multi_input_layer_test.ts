@@ -11,8 +11,11 @@ import assert from "node:assert/strict";
 import {
   InternalInfluence,
   LayerActivation,
+  LayerConductance,
   LayerFeatureAblation,
   LayerGradCam,
+  LayerGradientXActivation,
+  LayerIntegratedGradients,
   NeuronFeatureAblation,
   NeuronGradient,
   type NeuronSelector,
@@ -59,6 +62,28 @@ const RUNNERS: Record<string, Runner> = {
       ...data,
       target: fx.targets,
       nSteps: fx.nSteps,
+      attributeToLayerInput: c.attributeToLayerInput,
+    }),
+  LayerIntegratedGradients: (c, data) =>
+    new LayerIntegratedGradients(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(
+      data.inputs,
+      {
+        ...data,
+        target: fx.targets,
+        nSteps: fx.nSteps,
+        attributeToLayerInput: c.attributeToLayerInput,
+      },
+    ),
+  LayerConductance: (c, data) =>
+    new LayerConductance(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(data.inputs, {
+      ...data,
+      target: fx.targets,
+      nSteps: fx.nSteps,
+      attributeToLayerInput: c.attributeToLayerInput,
+    }),
+  LayerGradientXActivation: (c, { inputs }) =>
+    new LayerGradientXActivation(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
+      target: fx.targets,
       attributeToLayerInput: c.attributeToLayerInput,
     }),
   LayerGradCam: (c, { inputs }) =>

@@ -14,7 +14,8 @@ import type {
   LayerInputOptions,
   TargetOptions,
 } from "../options.ts";
-import type { Baseline, Inputs, Target } from "../types.ts";
+import type { AttributionWithDelta, Baseline, ForwardFunction, Inputs, Target } from "../types.ts";
+import type { CallTarget } from "../_utils/target.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -22,7 +23,7 @@ import { type CallProgress, callProgress } from "../_utils/progress.ts";
 import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionRangeError, attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
-import { GradientAttribution } from "../attribution.ts";
+import { GradientAttribution, type PathAttributions } from "../attribution.ts";
 import { type LayerCall, withLayerTaps } from "./layer_taps.ts";
 
 /** The options of the layer methods that integrate along the input path. */
@@ -58,6 +59,29 @@ export interface LayerPathCall {
   progress: CallProgress;
   /** Dispose the baselines and the call. */
   dispose(): void;
+}
+
+/**
+ * What a layer path method's `paths()` computes on its {@linkcode LayerPathCall}: the paths on the
+ * call's (packed) tensors, and the call, which {@linkcode LayerAttribution.settle} splits the
+ * result with and disposes.
+ */
+export interface LayerPathAttributions extends PathAttributions {
+  /** The call the paths were computed on. */
+  path?: LayerPathCall;
+}
+
+/**
+ * The paths' ends of a {@linkcode LayerPathCall} for {@linkcode LayerPathAttributions}: the
+ * baselines, the packed inputs as the end points when `inputs` is an array (the convergence delta
+ * runs on them), and the call.
+ */
+export function pathEnds(
+  path: LayerPathCall,
+  inputs: Inputs,
+): Pick<LayerPathAttributions, "baselines" | "endPoints" | "path"> {
+  const endPoints = Array.isArray(inputs) ? path.call.inputs : undefined;
+  return { baselines: path.baselines, endPoints, path };
 }
 
 /** What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathSetup}. */
@@ -130,6 +154,56 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     const tap = new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
     const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
     return { target, alphas, weights, n, chunks, baselines, tap, progress };
+  }
+
+  /**
+   * As `GradientAttribution.settle`, then the result split per layer tensor and the call disposed
+   * when `compute` ran on a {@linkcode LayerPathCall} (see {@linkcode LayerPathAttributions}).
+   */
+  protected override async settle(
+    compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
+  ): Promise<tf.Tensor> {
+    let path: LayerPathCall | undefined;
+    try {
+      const result = await super.settle(async () => {
+        const parts = await compute();
+        path = parts.path;
+        return parts;
+      });
+      return (path === undefined ? result : path.call.tap.finish(result)) as tf.Tensor;
+    } finally {
+      (path as LayerPathCall | undefined)?.dispose();
+    }
+  }
+
+  /**
+   * As `GradientAttribution.settleWithDelta`, the delta through the call's forward function when
+   * `compute` ran on a {@linkcode LayerPathCall}, then the attributions split per layer tensor and
+   * the call disposed.
+   */
+  protected override async settleWithDelta(
+    compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
+    inputs: tf.Tensor,
+    target: CallTarget | undefined,
+    forward: ForwardFunction = this.forward,
+  ): Promise<AttributionWithDelta> {
+    let path: LayerPathCall | undefined;
+    try {
+      const { attributions, delta } = await super.settleWithDelta(
+        async () => {
+          const parts = await compute();
+          path = parts.path;
+          return parts;
+        },
+        inputs,
+        target,
+        (x: tf.Tensor) => (path?.call.forward ?? forward)(x),
+      );
+      if (path === undefined) return { attributions, delta };
+      return { attributions: path.call.tap.finish(attributions) as tf.Tensor, delta };
+    } finally {
+      (path as LayerPathCall | undefined)?.dispose();
+    }
   }
 
   /**

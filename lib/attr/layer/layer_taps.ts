@@ -34,6 +34,9 @@ export const SEVERAL_TENSOR_METHODS: readonly string[] = [
   "LayerActivation",
   "LayerGradCam",
   "InternalInfluence",
+  "LayerIntegratedGradients",
+  "LayerConductance",
+  "LayerGradientXActivation",
 ];
 
 /**
@@ -207,22 +210,6 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
       super(model);
       this.taps = new LayerTaps(model, layer, this.methodName);
       this.layer = this.taps.layer;
-    }
-
-    /**
-     * Validate `inputs` and `options.target` at the public boundary, then return the tap on the
-     * layer's output (or its input with `options.attributeToLayerInput`) as the call sees it. A
-     * value of several tensors is refused unless `several` (the method then splits its result
-     * with {@linkcode CallTap.finish}).
-     */
-    protected validatedTap(
-      inputs: tf.Tensor,
-      options: Partial<TargetOptions & LayerInputOptions>,
-      several = false,
-    ): CallTap {
-      this.validateInputsAndTarget(inputs, options.target);
-      const toInput = options.attributeToLayerInput ?? false;
-      return new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
     }
 
     /**
