@@ -27,7 +27,7 @@ import { assertInputsFitModel } from "../_utils/forward.ts";
 import { type CallTarget, expandTarget, runForward } from "../_utils/target.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
-import type { LayerInputOptions, NeuronOptions, TargetOptions } from "../options.ts";
+import type { LayerInputOptions, NeuronOptions } from "../options.ts";
 
 /** The layer methods that attribute to a layer value of several tensors, one result per tensor. */
 export const SEVERAL_TENSOR_METHODS: readonly string[] = [
