@@ -25,21 +25,6 @@ import type { CallTarget } from "../_utils/target.ts";
  */
 export type ModelInputsOf = (x: tf.Tensor, rows?: CallTarget) => ModelInputs;
 
-/**
- * What a method's body reads from a tap, the batch in and the layer's value out: a
- * {@linkcode CallTap}, or a {@linkcode LayerTap} of one tensor on a single-input model.
- */
-export interface BodyTap {
-  /** The layer's value for the batch `x`. */
-  layerValue(x: tf.Tensor, rows?: CallTarget): tf.Tensor;
-  /** The model's output with the layer's value replaced by `layerValue`. */
-  forwardFrom(
-    layerValue: tf.Tensor,
-    x: tf.Tensor | (() => tf.Tensor),
-    rows?: CallTarget,
-  ): tf.Tensor;
-}
-
 /** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
 export type LayerAttributions = tf.Tensor | tf.Tensor[];
 
@@ -50,7 +35,7 @@ interface LayerLayout {
 }
 
 /** See the module note. */
-export class CallTap implements BodyTap {
+export class CallTap {
   /** The tap on the model's layer. */
   readonly tap: LayerTap;
   readonly #modelInputs: ModelInputsOf;
@@ -112,10 +97,37 @@ export class CallTap implements BodyTap {
     x: tf.Tensor | (() => tf.Tensor),
     rows?: CallTarget,
   ): tf.Tensor {
-    const inputs = typeof x === "function"
+    return this.tap.forwardFrom(this.split(layerValue), this.#inputsOf(x, rows));
+  }
+
+  /**
+   * ∂objective(F)/∂A at the layer's (packed) value `layerValue` for the batch `x`, as Captum's layer
+   * gradients: each tapped tensor is replaced for every layer that reads it, the others following
+   * from it (see {@linkcode LayerTap.forwardFromTensor}); one backward pass per tapped tensor.
+   * Call inside `tf.tidy`.
+   */
+  gradient(
+    layerValue: tf.Tensor,
+    x: tf.Tensor,
+    rows: CallTarget | undefined,
+    objective: (output: tf.Tensor) => tf.Scalar,
+  ): tf.Tensor {
+    const inputs = this.#inputsOf(x, rows);
+    const grads = this.split(layerValue).map((value, i) =>
+      tf.grad((v: tf.Tensor) => objective(this.tap.forwardFromTensor(i, v, inputs)))(value)
+    );
+    if (this.#layout === undefined) return grads[0];
+    const b = layerValue.shape[0];
+    return tf.concat(grads.map((g) => g.reshape([b, -1])), 1);
+  }
+
+  #inputsOf(
+    x: tf.Tensor | (() => tf.Tensor),
+    rows?: CallTarget,
+  ): ModelInputs | (() => ModelInputs) {
+    return typeof x === "function"
       ? () => this.#modelInputs(x(), rows)
       : this.#modelInputs(x, rows);
-    return this.tap.forwardFrom(this.split(layerValue), inputs);
   }
 
   /**

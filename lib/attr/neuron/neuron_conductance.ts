@@ -22,6 +22,7 @@ import { layerGradients, pathPoints, weightedStepSum } from "../layer/_layer_gra
 import { NeuronAttribution } from "./neuron_attribution.ts";
 import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 import { selectNeuron } from "./neuron_selector.ts";
+import { CallTap } from "../layer/_call_tap.ts";
 
 /** Constructor options of {@linkcode NeuronConductance}. */
 export interface NeuronConductanceConfig {
@@ -72,7 +73,7 @@ export class NeuronConductance extends withLayerConfig(
     this.validateInputsAndTarget(inputs, target);
     const neuron = this.taps.neuronForward(options);
     const selector = options.neuronSelector;
-    const tap = this.taps.tap(attributeToNeuronInput);
+    const tap = new CallTap(this.taps.tap(attributeToNeuronInput, "attributeToNeuronInput"));
     const { alphas, weights } = approximationParameters(method, approx, nSteps);
     const n = inputs.shape[0];
     const cost = rowCost(this.forward, inputs, "gradient");
