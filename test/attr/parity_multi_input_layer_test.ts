@@ -16,6 +16,7 @@ import {
   LayerGradCam,
   LayerGradientXActivation,
   LayerIntegratedGradients,
+  NeuronConductance,
   NeuronFeatureAblation,
   NeuronGradient,
   type NeuronSelector,
@@ -97,6 +98,14 @@ const RUNNERS: Record<string, Runner> = {
     new NeuronFeatureAblation(fx.model, c.layer).attribute(inputs, {
       neuronSelector: selectorOf(c),
       baselines,
+    }),
+  NeuronConductance: (c, data) =>
+    new NeuronConductance(fx.model, c.layer).attribute(data.inputs, {
+      neuronSelector: selectorOf(c),
+      baselines: data.baselines,
+      additionalForwardArgs: data.additionalForwardArgs,
+      target: fx.targets,
+      nSteps: fx.nSteps,
     }),
   NeuronGradient: (c, { inputs, additionalForwardArgs }) =>
     new NeuronGradient(fx.model, c.layer).attribute(inputs, {

@@ -121,6 +121,11 @@ export class CallTap {
     return tf.concat(grads.map((g) => g.reshape([b, -1])), 1);
   }
 
+  /** The model's inputs for the batch `x` (the call's: split back, extra arguments added). */
+  modelInputs(x: tf.Tensor, rows?: CallTarget): ModelInputs {
+    return this.#modelInputs(x, rows);
+  }
+
   #inputsOf(
     x: tf.Tensor | (() => tf.Tensor),
     rows?: CallTarget,

@@ -55,6 +55,11 @@ export interface LayerCall<O> {
   n: number;
   /** The model's output for a batch of the call's (packed) rows, e.g. to measure a row's cost. */
   forward: ForwardFunction;
+  /**
+   * A result in the (packed) inputs' shape as the caller gets it: one tensor, or one per input
+   * for an array of inputs (neuron methods). `result` is consumed.
+   */
+  splitInputs(result: tf.Tensor): tf.Tensor | tf.Tensor[];
   /** Dispose what the call made. */
   dispose(): void;
 }
@@ -248,6 +253,7 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
           tap: new CallTap(layerTap, modelInputs),
           n: call.inputs.shape[0],
           forward: modelInputs === undefined ? this.forward : (x) => model(...modelInputs(x)),
+          splitInputs: (result) => call.finish(result),
           dispose: () => call.dispose(),
         };
       } catch (error) {
