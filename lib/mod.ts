@@ -117,16 +117,21 @@ export { Attribution, GradientAttribution, PerturbationAttribution } from "./att
 export { APPROXIMATION_METHODS } from "./attr/types.ts";
 export type {
   ApproximationMethod,
+  AttributionsOf,
   AttributionWithDelta,
   Baseline,
   BaselineFunction,
   ForwardFunction,
+  Inputs,
   ModelLike,
+  PerInput,
   PerturbationBaseline,
   Target,
 } from "./attr/types.ts";
 export type {
   BaselineOptions,
+  ForwardArgsOptions,
+  InputBaselineOptions,
   IntegrationOptions,
   LayerInputOptions,
   NeuronOptions,

@@ -20,13 +20,10 @@ with DIR holding Captum's `captum` package (see `captum_multi_input_layer_fixtur
 Captum is never vendored: only its outputs are committed.
 """
 
-import json
-import shutil
-import subprocess
 import sys
-import warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 
 import captum
@@ -45,7 +42,13 @@ from captum.attr import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from captum_multi_input_layer_fixtures import TwoInput, packed, packed_all, to_nhwc  # noqa: E402
+from captum_multi_input_layer_fixtures import (  # noqa: E402
+    packed,
+    packed_all,
+    seeded_setup,
+    to_nhwc,
+    write_fixture,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "captum" / "multi_input.json"
@@ -54,18 +57,9 @@ GRADIENT_SHAP_SAMPLES = 2000
 
 
 def main():
-    warnings.filterwarnings("ignore", category=UserWarning)  # Captum's notes on hooks
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
     # The same draws, in the same order, as the layer fixture: the same network and data.
-    model = TwoInput().eval()
-    image = torch.rand(2, 1, 5, 5)
-    vector = torch.rand(2, 3) * 2 - 1
-    inputs = (image, vector)
-    baselines = (torch.rand(1, 1, 5, 5) * 0.2, torch.full((1, 3), -0.25))
-    with torch.no_grad():
-        outputs = model(*inputs)
-    targets = [int(outputs[0].argmax()), int(outputs[1].argmin())]
+    model, inputs, baselines, _, targets = seeded_setup()
+    image, vector = inputs
     # Two baseline rows per input for DeepLiftShap.
     torch.manual_seed(1)
     distribution = (torch.rand(2, 1, 5, 5) * 0.3, torch.rand(2, 3) - 0.5)
@@ -101,6 +95,7 @@ def main():
     )
     record("DeepLiftShap", "DeepLiftShap", attr, delta)
     torch.manual_seed(2)
+    np.random.seed(2)  # Captum draws GradientShap's α with numpy
     attr = GradientShap(model).attribute(
         inputs, baselines=baselines, target=targets, n_samples=GRADIENT_SHAP_SAMPLES, stdevs=0.0
     )
@@ -152,13 +147,7 @@ def main():
         "targets": targets,
         "cases": cases,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
-    deno = shutil.which("deno")
-    if deno:
-        subprocess.run([deno, "fmt", "--quiet", str(OUT)], cwd=ROOT, check=True)
-    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e3:.0f} kB)")
-
+    write_fixture(OUT, fixture)
 
 if __name__ == "__main__":
     main()

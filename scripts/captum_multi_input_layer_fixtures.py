@@ -115,7 +115,9 @@ class TwoInput(nn.Module):
         }
 
 
-def main():
+def seeded_setup():
+    """The seeded network, inputs (image, vector), per-input baselines, outputs and targets,
+    shared with `captum_multi_input_fixtures.py` (the primary methods' fixture)."""
     warnings.filterwarnings("ignore", category=UserWarning)  # Captum's notes on hooks
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -127,6 +129,22 @@ def main():
     with torch.no_grad():
         outputs = model(*inputs)
     targets = [int(outputs[0].argmax()), int(outputs[1].argmin())]
+    return model, inputs, baselines, outputs, targets
+
+
+def write_fixture(path, fixture):
+    """Write `fixture` as compact JSON, formatted by `deno fmt` when deno is installed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
+    deno = shutil.which("deno")
+    if deno:
+        subprocess.run([deno, "fmt", "--quiet", str(path)], cwd=ROOT, check=True)
+    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1e3:.0f} kB)")
+
+
+def main():
+    model, inputs, baselines, outputs, targets = seeded_setup()
+    image, vector = inputs
 
     cases = {}
 
@@ -257,12 +275,7 @@ def main():
         "outputs": packed(outputs),
         "cases": cases,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
-    deno = shutil.which("deno")
-    if deno:
-        subprocess.run([deno, "fmt", "--quiet", str(OUT)], cwd=ROOT, check=True)
-    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e3:.0f} kB)")
+    write_fixture(OUT, fixture)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { GradientAttribution } from "./attribution.ts";
 import type { LayerAttribution } from "./layer/layer_attribution.ts";
 import type { TargetOptions } from "./options.ts";
-import type { AttributionWithDelta, Inputs } from "./types.ts";
+import type { AttributionsOf, AttributionWithDelta, Inputs } from "./types.ts";
 import type { LayerAttributions } from "./layer/_call_tap.ts";
 
 /**
@@ -24,6 +24,20 @@ export interface GradientMethod<Args extends MethodArguments> extends GradientAt
   attribute(inputs: tf.Tensor, ...args: Args): Promise<tf.Tensor>;
   /** Attributions and Captum's convergence delta. The caller owns both tensors. */
   attributeWithDelta(inputs: tf.Tensor, ...args: Args): Promise<AttributionWithDelta>;
+}
+
+/**
+ * A primary gradient explainer whose `attribute()` and `attributeWithDelta()` take `Args` and one
+ * tensor or an array of inputs (one attribution per input; the delta stays one per example).
+ */
+export interface InputsGradientMethod<Args extends MethodArguments> extends GradientAttribution {
+  /** Attributions in the inputs' shape, one per input for an array. The caller owns the result. */
+  attribute<T extends Inputs>(inputs: T, ...args: Args): Promise<AttributionsOf<T>>;
+  /** Attributions and Captum's convergence delta. The caller owns every tensor. */
+  attributeWithDelta<T extends Inputs>(
+    inputs: T,
+    ...args: Args
+  ): Promise<AttributionWithDelta<AttributionsOf<T>>>;
 }
 
 /**

@@ -8,13 +8,21 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { LrpOptions } from "./lrp.ts";
-import type { LayerInputOptions } from "./options.ts";
+import type { LayerInputOptions, TargetOptions } from "./options.ts";
 import type { AttributionWithDelta } from "./types.ts";
 import type { GradientClass } from "./_path_method.ts";
 import { checkedLrpDelta, type LrpPropagation } from "./_utils/lrp_propagation.ts";
 
 /** The options LRP's methods read (LayerLRP's include `attributeToLayerInput`). */
+/** Options of `LRP.attribute`. */
+export interface LrpOptions extends TargetOptions {
+  /**
+   * Print which rule is applied on which layer while propagating (Captum's `verbose`).
+   * @default false
+   */
+  verbose?: boolean;
+}
+
 type LrpMethodOptions = LrpOptions & LayerInputOptions;
 
 /**

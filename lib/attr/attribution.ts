@@ -92,6 +92,15 @@ export abstract class Attribution {
    * boundary, before any computation.
    */
   protected validateInputsAndTarget(inputs: unknown, target?: Target, what = "inputs"): tf.Tensor {
+    if (Array.isArray(inputs)) {
+      throw attributionTypeError(
+        this.methodName,
+        what,
+        `a single tensor (${this.methodName} does not take an array of inputs)`,
+        inputs,
+        "Pass one tensor, or a method that takes several inputs (see the README's method table).",
+      );
+    }
     assertFloatInputs(this.methodName, inputs, what);
     assertInputsFitModel(this.methodName, this.model, inputs, what);
     validateTarget(this.methodName, target, inputs.shape[0]);

@@ -4,21 +4,22 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BaselineOptions, TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, InputBaselineOptions, TargetOptions } from "./options.ts";
 import { PathAttribution } from "./_path_method.ts";
 import type { MethodArguments } from "./_gradient_method.ts";
 import { type DeepLiftConfig, resolveDeepLiftConfig } from "./_utils/deep_lift_config.ts";
 import { assertDeepLiftCovers } from "./_utils/deep_lift_coverage.ts";
 import { isLayersModel } from "./_utils/forward.ts";
 import { modelGraph } from "../models/_model_graph.ts";
-import type { ModelLike } from "./types.ts";
+import type { ForwardFunction, ModelLike } from "./types.ts";
+import type { CallSpec, PackedOptions } from "./_utils/multi_input.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { deepLiftMultipliers } from "./_utils/deep_lift_multipliers.ts";
 
 export type { DeepLiftConfig };
 
 /** Options of {@linkcode DeepLift.attribute}. */
-export interface DeepLiftOptions extends TargetOptions, BaselineOptions {}
+export interface DeepLiftOptions extends TargetOptions, InputBaselineOptions, ForwardArgsOptions {}
 
 /**
  * DeepLift (Rescale rule): gradients in which every nonlinearity (ReLU, ReLU6, Sigmoid, Tanh, ELU,
@@ -78,18 +79,22 @@ export class DeepLift<Args extends MethodArguments = [options?: DeepLiftOptions]
   }
 
   /** One path per example, from its baseline: `[N, ...]` attributions. */
+  protected get callSpec(): CallSpec {
+    return { baselines: "inputs" };
+  }
+
   protected paths(
     inputs: tf.Tensor,
-    options: DeepLiftOptions,
+    options: PackedOptions<DeepLiftOptions>,
+    forward: ForwardFunction,
   ): { attributions: tf.Tensor; baselines: tf.Tensor } {
     const { target } = options;
-    this.validateInputsAndTarget(inputs, target);
     const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
     try {
       const attributions = tf.tidy(() => {
         const m = deepLiftMultipliers(
           this.methodName,
-          this.forward,
+          forward,
           inputs,
           baselines,
           target,

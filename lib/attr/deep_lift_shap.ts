@@ -4,7 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, TargetOptions } from "./options.ts";
+import type { ForwardFunction, PerInput } from "./types.ts";
+import type { CallSpec, PackedOptions } from "./_utils/multi_input.ts";
 import type { PathAttributions } from "./attribution.ts";
 import { DeepLift } from "./deep_lift.ts";
 import { assertBaselineDistribution } from "./_utils/baselines.ts";
@@ -15,12 +17,13 @@ import { repeatInterleave, repeatTarget, tileBatch } from "./_utils/repeat.ts";
 import { sliceTarget } from "./_utils/target.ts";
 
 /** Options of {@linkcode DeepLiftShap.attribute}. */
-export interface DeepLiftShapOptions extends TargetOptions {
+export interface DeepLiftShapOptions extends TargetOptions, ForwardArgsOptions {
   /**
    * Required. The baseline distribution: a tensor of reference rows `[B, ...]` with the shape of
-   * one example (B ≥ 1). Every example is explained against every row.
+   * one example (B ≥ 1). Every example is explained against every row. For an array of inputs,
+   * one distribution per input, all with B rows (row b of every input is one baseline).
    */
-  baselines: tf.Tensor;
+  baselines: PerInput<tf.Tensor>;
   /**
    * At most this many (example, baseline) pairs per forward/backward pass (each pass runs twice
    * as many rows: inputs and baselines). Results do not depend on it. A pass that would not fit
@@ -65,10 +68,17 @@ export interface DeepLiftShapOptions extends TargetOptions {
  */
 export class DeepLiftShap extends DeepLift<[options: DeepLiftShapOptions]> {
   /** Per-pair attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  protected override paths(inputs: tf.Tensor, options: DeepLiftShapOptions): PathAttributions {
+  protected override get callSpec(): CallSpec {
+    return { baselines: "distribution" };
+  }
+
+  protected override paths(
+    inputs: tf.Tensor,
+    options: PackedOptions<DeepLiftShapOptions>,
+    forward: ForwardFunction,
+  ): PathAttributions {
     const name = this.methodName;
     const { target, internalBatchSize } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
     assertBaselineDistribution(name, inputs, options?.baselines);
     const numBaselines = options.baselines.shape[0];
     const rows = inputs.shape[0] * numBaselines;
@@ -76,7 +86,7 @@ export class DeepLiftShap extends DeepLift<[options: DeepLiftShapOptions]> {
       name,
       rows,
       internalBatchSize,
-      rowCost(this.forward, inputs, "gradient", 2),
+      rowCost(forward, inputs, "gradient", 2),
     );
     const rowShape = inputs.shape.slice(1);
     return tf.tidy(() => {
@@ -91,7 +101,7 @@ export class DeepLiftShap extends DeepLift<[options: DeepLiftShapOptions]> {
           const bs = b.slice(begin, shape);
           const m = deepLiftMultipliers(
             name,
-            this.forward,
+            forward,
             xs,
             bs,
             sliceTarget(expandedTarget, start, end - start),

@@ -4,10 +4,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { SamplingOptions, TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, SamplingOptions, TargetOptions } from "./options.ts";
 import type { PathAttributions } from "./attribution.ts";
 import { PathAttribution } from "./_path_method.ts";
-import type { ModelLike } from "./types.ts";
+import type { ForwardFunction, ModelLike, PerInput } from "./types.ts";
+import type { CallSpec, PackedOptions } from "./_utils/multi_input.ts";
 import { gradientShapPaths, resolveSamplingOptions } from "./_utils/gradient_shap_paths.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
 
@@ -22,12 +23,19 @@ export interface GradientShapConfig {
 }
 
 /** Options of {@linkcode GradientShap.attribute}. */
-export interface GradientShapOptions extends TargetOptions, SamplingOptions {
+export interface GradientShapOptions
+  extends TargetOptions, Omit<SamplingOptions, "stdevs">, ForwardArgsOptions {
   /**
    * Required. The baseline distribution: a tensor of reference rows `[B, ...]` with the shape of
-   * one example (B ≥ 1); each sample draws one row uniformly, with replacement.
+   * one example (B ≥ 1); each sample draws one row uniformly, with replacement. For an array of
+   * inputs, one distribution per input, all with B rows (a draw picks the same row of each).
    */
-  baselines: tf.Tensor;
+  baselines: PerInput<tf.Tensor>;
+  /**
+   * Standard deviation of the Gaussian noise added to the inputs (absolute units); for an array
+   * of inputs, a number for all or one per input. @default 0
+   */
+  stdevs?: PerInput<number>;
 }
 
 /**
@@ -79,12 +87,19 @@ export class GradientShap extends PathAttribution<[options: GradientShapOptions]
   }
 
   /** Per-sample contributions `[N·nSamples, ...]`, the noisy inputs and the drawn baselines. */
-  protected paths(inputs: tf.Tensor, options: GradientShapOptions): PathAttributions {
+  protected get callSpec(): CallSpec {
+    return { baselines: "distribution", stdevs: true };
+  }
+
+  protected paths(
+    inputs: tf.Tensor,
+    options: PackedOptions<GradientShapOptions>,
+    forward: ForwardFunction,
+  ): PathAttributions {
     const name = this.methodName;
-    this.validateInputsAndTarget(inputs, options?.target);
-    const resolved = resolveSamplingOptions(name, inputs, options, this.forward);
+    const resolved = resolveSamplingOptions(name, inputs, options, forward);
     return gradientShapPaths(name, inputs, resolved, (x, b, point, target) => {
-      const grads = gradientsOfTarget(name, this.forward, point, target);
+      const grads = gradientsOfTarget(name, forward, point, target);
       return this.multiplyByInputs ? grads.mul(x.sub(b)) : grads;
     });
   }

@@ -4,9 +4,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BaselineOptions, IntegrationOptions, TargetOptions } from "./options.ts";
+import type {
+  ForwardArgsOptions,
+  InputBaselineOptions,
+  IntegrationOptions,
+  TargetOptions,
+} from "./options.ts";
 import { PathAttribution } from "./_path_method.ts";
-import type { ForwardFunction, ModelLike, Target } from "./types.ts";
+import type { ForwardFunction, ModelLike } from "./types.ts";
+import type { CallSpec, PackedOptions } from "./_utils/multi_input.ts";
 import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
@@ -14,7 +20,7 @@ import { rowCost } from "./_utils/memory_budget.ts";
 import { sumOverChunks } from "./_utils/chunk_sum.ts";
 import { callProgress } from "./_utils/progress.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
-import { expandTarget } from "./_utils/target.ts";
+import { type CallTarget, expandTarget } from "./_utils/target.ts";
 
 /** Constructor options of {@linkcode IntegratedGradients}. */
 export interface IntegratedGradientsConfig {
@@ -28,7 +34,7 @@ export interface IntegratedGradientsConfig {
 
 /** Options of {@linkcode IntegratedGradients.attribute}. */
 export interface IntegratedGradientsOptions
-  extends TargetOptions, BaselineOptions, IntegrationOptions {}
+  extends TargetOptions, InputBaselineOptions, IntegrationOptions, ForwardArgsOptions {}
 
 /**
  * Σₖ wₖ ∂F/∂x at baselines + αₖ·(inputs − baselines), for the given steps, in one batched pass
@@ -41,7 +47,7 @@ function integrateGradientsChunk(
   diff: tf.Tensor,
   alphas: readonly number[],
   weights: readonly number[],
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): tf.Tensor {
   return tf.tidy(() => {
     const k = alphas.length;
@@ -68,10 +74,27 @@ function integrateGradientsChunk(
  * attr.dispose();
  * ```
  *
- * Both methods throw a `TypeError` for non-float inputs, inputs that do not fit the model,
- * baselines that do not broadcast, or a model output a class index cannot select, and a
- * `RangeError` for `nSteps < 1`, an unknown `method`, or a target out of range. The caller owns
- * the tensors returned.
+ * @example Several inputs (Captum's tuple): an array in, one attribution per input out
+ * ```ts
+ * import { IntegratedGradients, tf } from "../mod.ts";
+ * // F(image, features, scale) = scale · (Σ image² + Σ features); scale is passed, not attributed.
+ * const model = (image: tf.Tensor, features: tf.Tensor, scale: tf.Tensor) =>
+ *   image.square().sum([1, 2, 3]).add(features.sum(1)).mul(scale);
+ * const image = tf.ones([2, 2, 2, 1]);
+ * const features = tf.tensor2d([[1, 2], [3, 4]]);
+ * const [attrImage, attrFeatures] = await new IntegratedGradients(model).attribute(
+ *   [image, features],
+ *   { baselines: [0, tf.zeros([1, 2])], additionalForwardArgs: [tf.tensor1d([1, 10])] },
+ * );
+ * console.log(attrImage.shape); // [2, 2, 2, 1]: ≈ 1 per pixel for example 0, ≈ 10 for example 1
+ * attrFeatures.print(); // ≈ [[1, 2], [30, 40]]
+ * ```
+ *
+ * Both methods take one tensor or an array of inputs (per-input `baselines`;
+ * `additionalForwardArgs` passed to the model, expanded along the steps) and throw a `TypeError`
+ * for non-float inputs, inputs that do not fit the model, baselines that do not broadcast, or a
+ * model output a class index cannot select, and a `RangeError` for `nSteps < 1`, an unknown
+ * `method`, or a target out of range. The caller owns the tensors returned.
  *
  * @example
  * ```ts
@@ -96,15 +119,19 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
   }
 
   /** One path per example, from its baseline: `[N, ...]` attributions. */
+  protected get callSpec(): CallSpec {
+    return { baselines: "inputs" };
+  }
+
   protected async paths(
     inputs: tf.Tensor,
-    options: IntegratedGradientsOptions,
+    options: PackedOptions<IntegratedGradientsOptions>,
+    forward: ForwardFunction,
   ): Promise<{ attributions: tf.Tensor; baselines: tf.Tensor }> {
     const name = this.methodName;
     const { target, nSteps = 50, method = "gausslegendre", internalBatchSize } = options;
-    this.validateInputsAndTarget(inputs, target);
     const { alphas, weights } = approximationParameters(name, method, nSteps);
-    const cost = rowCost(this.forward, inputs, "gradient");
+    const cost = rowCost(forward, inputs, "gradient");
     const chunks = stepChunks(name, nSteps, inputs.shape[0], internalBatchSize, cost);
     const baselines = resolveBaselines(name, inputs, options.baselines);
     const diff = tf.tidy(() => inputs.sub(baselines));
@@ -115,7 +142,7 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
         (start, end) =>
           integrateGradientsChunk(
             name,
-            this.forward,
+            forward,
             baselines,
             diff,
             alphas.slice(start, end),

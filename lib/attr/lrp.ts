@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { GradientAttribution } from "./attribution.ts";
 import type { LrpRules } from "./lrp_rules.ts";
-import type { TargetOptions } from "./options.ts";
+import type { LrpOptions } from "./_lrp_method.ts";
 import type { GradientMethod } from "./_gradient_method.ts";
 import { withLrp } from "./_lrp_method.ts";
 import { LrpPropagation } from "./_utils/lrp_propagation.ts";
@@ -22,14 +22,7 @@ export interface LrpConfig {
   rules?: LrpRules;
 }
 
-/** Options of {@linkcode LRP.attribute}. */
-export interface LrpOptions extends TargetOptions {
-  /**
-   * Print which rule is applied on which layer while propagating (Captum's `verbose`).
-   * @default false
-   */
-  verbose?: boolean;
-}
+export type { LrpOptions } from "./_lrp_method.ts";
 
 /** LRP's public methods with its options, and LRP's own convergence delta. */
 interface LrpMethods extends GradientMethod<[options?: LrpOptions]> {

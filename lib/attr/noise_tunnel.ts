@@ -13,6 +13,7 @@ import { assertChunkFits, budgetRows, rowCost } from "./_utils/memory_budget.ts"
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { callProgress } from "./_utils/progress.ts";
 import type { ProgressOptions } from "./options.ts";
+import { perInputArray } from "./_utils/multi_input.ts";
 import { repeatInterleave, repeatTarget } from "./_utils/repeat.ts";
 
 /** How NoiseTunnel combines the attributions of the noisy copies, as Captum's `nt_type`. */
@@ -291,17 +292,16 @@ function perInputStdevs(name: string, stdevs: unknown, count: number, multi: boo
     assertNumber(name, "stdevs", stdevs as number, 0);
     return new Array<number>(count).fill(stdevs as number);
   }
-  if (!multi || stdevs.length !== count) {
+  if (!multi) {
     throw attributionTypeError(
       name,
       "stdevs",
-      multi
-        ? `a number, or an array of ${count} numbers, one per input`
-        : "a number when inputs is a single tensor",
+      "a number when inputs is a single tensor",
       stdevs,
-      multi ? `Pass e.g. stdevs: [${new Array(count).fill(0.1).join(", ")}].` : "Pass stdevs[0].",
+      "Pass stdevs[0].",
     );
   }
+  perInputArray(name, "stdevs", stdevs, count, "0.1");
   stdevs.forEach((s, i) => assertNumber(name, `stdevs[${i}]`, s, 0));
   return stdevs;
 }

@@ -10,7 +10,7 @@ import { PerturbationAttribution } from "./attribution.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
 import type { AttributionsOf, Inputs, PerInput, PerturbationBaseline } from "./types.ts";
 import { attributionRangeError, attributionTypeError } from "./_utils/errors.ts";
-import type { InputLayout } from "./_utils/multi_input.ts";
+import { type InputLayout, perInputArray } from "./_utils/multi_input.ts";
 import { resolvePerturbationsPerEval } from "./_utils/perturbation.ts";
 
 /** Options of {@linkcode Occlusion.attribute}. */
@@ -190,18 +190,8 @@ function windowGrids(
     return [windowGrid(0, dims, v.windows, v.strides)];
   }
   const count = layout.rowShapes.length;
-  const perInput = (value: unknown, what: string, fix: string) => {
-    if (!Array.isArray(value) || value.length !== count) {
-      throw attributionTypeError(
-        method,
-        what,
-        `an array of ${count} entries, one per input, in the inputs' order`,
-        value,
-        fix,
-      );
-    }
-    return value as unknown[];
-  };
+  const perInput = (value: unknown, what: string, fix: string) =>
+    perInputArray(method, what, value, count, "", fix) as unknown[];
   const windowList = perInput(
     shapes,
     "slidingWindowShapes",

@@ -73,7 +73,8 @@ export interface BaselineOptions {
 }
 
 /**
- * The reference input of a primary path or difference method, per input for an array of inputs.
+ * The reference input of a primary path or difference method (IntegratedGradients, DeepLift),
+ * per input for an array of inputs.
  *
  * @example
  * ```ts

@@ -10,6 +10,7 @@ import { composeGrid } from "./_raster.ts";
 import { cellTitle, grid, imageAxes } from "./_subplots.ts";
 import type { PlotlyTrace } from "../display/figure_spec.ts";
 import { Figure } from "./figure.ts";
+import { fitTitle } from "./_title_fit.ts";
 
 /** Options of {@linkcode imageGridFigure}. */
 export interface ImageGridFigureOptions {
@@ -77,18 +78,31 @@ export function imageGridFigure(images: ArrayInput, options: ImageGridFigureOpti
   const rows = Math.ceil(n / columns);
   let max = -Infinity;
   for (const v of data) if (v > max) max = v;
-  const scale = max <= 1 ? 255 : 1;
+  // 0..1 images, allowing float rounding just above 1 (e.g. 1.0000001 after arithmetic).
+  const scale = max <= 1.01 ? 255 : 1;
   const cellW = Math.round(cellSize * w / Math.max(h, w));
   const cellH = Math.round(cellSize * h / Math.max(h, w));
-  const g = grid({
+  // Labels wrap (or shrink) to their cell and the title to the figure, instead of overflowing.
+  const labelFits = labels === undefined ? undefined : Array.from(
+    { length: n },
+    (_, i) => fitTitle(labelText(i), cellW + 6, { fontSize: 11, minFontSize: 8, maxLines: 2 }),
+  );
+  const labelPx = labelFits ? Math.max(20, ...labelFits.map((f) => f.heightPx + 6)) : 0;
+  const spec = {
     rows,
     cols: columns,
     cellWidth: cellW,
     cellHeight: cellH,
-    topPx: labels ? 20 : 0,
+    topPx: labelPx,
     gapPx: 8,
-    margin: { l: 10, r: 10, t: 50, b: 10 },
+  };
+  const title = options.title ?? `Sample images (${n})`;
+  const margin = { l: 10, r: 10, t: 50, b: 10 };
+  const fitted = fitTitle(title, grid({ ...spec, margin }).width - 20, {
+    fontSize: 15,
+    maxLines: 3,
   });
+  const g = grid({ ...spec, margin: { ...margin, t: Math.max(50, fitted.heightPx + 30) } });
   const traces: PlotlyTrace[] = [];
   const annotations: Record<string, unknown>[] = [];
   let axes: Record<string, unknown> = {};
@@ -118,14 +132,16 @@ export function imageGridFigure(images: ArrayInput, options: ImageGridFigureOpti
       hovertemplate: `${labelText(i) || `image ${i}`}<br>x=%{x}, y=%{y}<extra></extra>`,
     });
     axes = { ...axes, ...imageAxes(cell, h, w) };
-    if (labels) annotations.push({ ...cellTitle(cell, labelText(i)), font: { size: 11 } });
+    if (labelFits) {
+      const fit = labelFits[i];
+      annotations.push({ ...cellTitle(cell, fit.text), font: { size: fit.fontSize } });
+    }
     rasters[cell.row][cell.col] = { width: w, height: h, data: rgba };
   }
-  const title = options.title ?? `Sample images (${n})`;
   return new Figure({
     data: traces,
     layout: {
-      title: { text: title },
+      title: { text: fitted.text, font: { size: fitted.fontSize } },
       width: g.width,
       height: g.height,
       margin: g.margin,

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import {
   Deconvolution,
+  DeepLift,
+  DeepLiftShap,
   FeatureAblation,
   FeaturePermutation,
+  GradientShap,
   GuidedBackprop,
   InputXGradient,
+  IntegratedGradients,
   KernelShap,
   Lime,
   LimeBase,
@@ -184,6 +188,47 @@ Deno.test("gradient methods return one gradient per input, with extras expanded"
   assertAllClose(
     await new Saliency(model).attribute(a, { additionalForwardArgs: [b, s], abs: false }),
     [[5, 6], [-14, 16]],
+  );
+});
+
+Deno.test("path methods take per-input baselines and return one attribution per input", async () => {
+  // F = Σa² + s·Σb: IG from zero baselines is a² and s·b; the delta is ~0.
+  const model = (a: tf.Tensor, b: tf.Tensor, s: tf.Tensor) =>
+    a.square().sum(1).add(b.sum(1).mul(s));
+  const a = tf.tensor2d([[1, 2], [3, -1]]);
+  const b = tf.tensor2d([[5], [7]]);
+  const s = tf.tensor1d([1, 2]);
+  const { attributions, delta } = await new IntegratedGradients(model).attributeWithDelta([a, b], {
+    additionalForwardArgs: [s],
+  });
+  assertEachClose(attributions, [[[1, 4], [9, 1]], [[5], [14]]]);
+  assertAllClose(delta, [0, 0], { atol: 1e-4 });
+  // Baselines per input: b starts at 1, so its attribution is s·(b − 1).
+  assertEachClose(
+    await new IntegratedGradients(model).attribute([a, b], {
+      baselines: [0, tf.tensor2d([[1]])],
+      additionalForwardArgs: [s],
+    }),
+    [[[1, 4], [9, 1]], [[4], [12]]],
+  );
+  // A linear model: GradientShap is w ⊙ (x − b) for every draw; DeepLift of relu(a) + b from 0.
+  const linear = (x: tf.Tensor, y: tf.Tensor) =>
+    x.mul(tf.tensor2d([[2, -1]])).sum(1).add(y.mul(3).sum(1));
+  assertEachClose(
+    await new GradientShap(linear).attribute([a, b], {
+      baselines: [tf.zeros([3, 2]), tf.ones([3, 1])],
+      nSamples: 4,
+    }),
+    [[[2, -2], [6, 1]], [[12], [18]]],
+  );
+  const relu = (x: tf.Tensor, y: tf.Tensor) => tf.relu(x).sum(1).add(y.sum(1));
+  assertEachClose(await new DeepLift(relu).attribute([a, b]), [[[1, 2], [3, 0]], [[5], [7]]]);
+  // DeepLiftShap: the mean of DeepLift against each row of the per-input distributions.
+  assertEachClose(
+    await new DeepLiftShap(relu).attribute([a, b], {
+      baselines: [tf.tensor2d([[0, 0], [2, 0]]), tf.tensor2d([[0], [1]])],
+    }),
+    [[[0, 2], [2, 0]], [[4.5], [6.5]]],
   );
 });
 
@@ -374,6 +419,15 @@ Deno.test("array calls name the input, baseline or mask that does not fit", asyn
       additionalForwardArgs: extras,
     }),
     (error: Error) => error instanceof RangeError && /stdevs\[1\]/.test(error.message),
+  );
+  await assert.rejects(
+    new GradientShap(multiInput).attribute(inputs, {
+      baselines: [tf.zeros([2, 3]), tf.zeros([3, 3])],
+      additionalForwardArgs: extras,
+    }),
+    (error: Error) =>
+      error instanceof TypeError &&
+      /baselines\[1\] must be 2 baseline rows, as baselines\[0\]/.test(error.message),
   );
   const limeBase = new LimeBase(multiInput, {
     interpretableModel: () => [0],

@@ -30,3 +30,30 @@ Deno.test("`imageGridFigure()` draws one labeled image per sample and a PNG of t
     /one label per image \(1\), received 2/,
   );
 });
+
+Deno.test("`imageGridFigure()` reads images computed in 0..1 that round just above 1 as 0..1", () => {
+  const images = { data: Float32Array.of(0, 0.5, 1.0000001, 0.25), shape: [1, 2, 2, 1] };
+  const z = imageGridFigure(images).data[0].z as number[][][];
+  assert.deepEqual(z.map((row) => row.map((p) => p[0])), [[0, 127], [255, 63]]);
+  const bytes = { data: Float32Array.of(0, 2, 255, 64), shape: [1, 2, 2, 1] };
+  const zBytes = imageGridFigure(bytes).data[0].z as number[][][];
+  assert.deepEqual(zBytes.map((row) => row.map((p) => p[0])), [[0, 2], [255, 64]]);
+});
+
+Deno.test("`imageGridFigure()` wraps a long title and long labels instead of clipping them", () => {
+  const images = { data: new Float32Array(3 * 4).fill(0.5), shape: [3, 2, 2, 1] };
+  const fig = imageGridFigure(images, {
+    labels: ["test: Sneaker → Sandal", "b", "c"],
+    cellSize: 60,
+    title: "Test image 12, then its 8 proponents (+) and 8 opponents (−) for Sandal",
+  });
+  const title = (fig.layout.title as { text: string }).text;
+  assert.match(title, /<br>/);
+  assert.equal(
+    title.replaceAll("<br>", " "),
+    "Test image 12, then its 8 proponents (+) and 8 opponents (−) for Sandal",
+  );
+  const label = (fig.layout.annotations as { text: string }[])[0].text;
+  assert.equal(label.replaceAll("<br>", " "), "test: Sneaker → Sandal");
+  assert.ok((fig.layout.margin as { t: number }).t > 50);
+});

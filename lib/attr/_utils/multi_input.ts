@@ -380,13 +380,17 @@ function packOptions(
   }
 }
 
-/** `value` as an array of one entry per input, or a `TypeError` naming `what`. */
-function perInputArray(
+/**
+ * `value` as an array of one entry per input, or a `TypeError` naming `what` whose fix shows
+ * `example` for every input (or says `fix`).
+ */
+export function perInputArray(
   method: string,
   what: string,
   value: unknown,
   count: number,
   example: string,
+  fix = `Pass e.g. ${what}: [${new Array(count).fill(example).join(", ")}].`,
 ): readonly unknown[] {
   if (!Array.isArray(value) || value.length !== count) {
     throw attributionTypeError(
@@ -394,7 +398,7 @@ function perInputArray(
       what,
       `an array of ${count} entries, one per input, in the inputs' order`,
       value,
-      `Pass e.g. ${what}: [${new Array(count).fill(example).join(", ")}].`,
+      fix,
     );
   }
   return value;
