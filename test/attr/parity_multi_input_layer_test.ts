@@ -19,6 +19,7 @@ import {
   NeuronConductance,
   NeuronFeatureAblation,
   NeuronGradient,
+  NeuronIntegratedGradients,
   type NeuronSelector,
   tf,
 } from "../../lib/mod.ts";
@@ -105,6 +106,13 @@ const RUNNERS: Record<string, Runner> = {
       baselines: data.baselines,
       additionalForwardArgs: data.additionalForwardArgs,
       target: fx.targets,
+      nSteps: fx.nSteps,
+    }),
+  NeuronIntegratedGradients: (c, data) =>
+    new NeuronIntegratedGradients(fx.model, c.layer).attribute(data.inputs, {
+      neuronSelector: selectorOf(c),
+      baselines: data.baselines,
+      additionalForwardArgs: data.additionalForwardArgs,
       nSteps: fx.nSteps,
     }),
   NeuronGradient: (c, { inputs, additionalForwardArgs }) =>
