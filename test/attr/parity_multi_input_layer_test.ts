@@ -123,6 +123,41 @@ const RUNNERS: Record<string, Runner> = {
     }),
 };
 
+/** The methods whose convergence delta the fixture records and this library computes. */
+const WITH_DELTA: Record<string, (layer: string) => LayerIntegratedGradients | LayerConductance> = {
+  LayerIntegratedGradients: (layer) => new LayerIntegratedGradients(fx.model, layer),
+  LayerConductance: (layer) => new LayerConductance(fx.model, layer),
+};
+
+for (const c of fx.cases) {
+  const explainer = WITH_DELTA[c.method];
+  if (explainer !== undefined && c.delta !== undefined) {
+    Deno.test(`\`${c.method}.attributeWithDelta()\` matches Captum's delta: ${c.name}`, async () => {
+      const inputs = fx.inputs();
+      const baselines = fx.baselines();
+      const reference = c.delta!();
+      try {
+        const data = callData(c, inputs, baselines);
+        const { attributions, delta } = await explainer(c.layer).attributeWithDelta<
+          tf.Tensor | tf.Tensor[]
+        >(data.inputs, {
+          ...data,
+          target: fx.targets,
+          nSteps: fx.nSteps,
+          attributeToLayerInput: c.attributeToLayerInput,
+        });
+        // Deltas are differences of nearly equal sums: compared to the outputs' scale.
+        const scale = Math.max(...fx.outputs().abs().dataSync());
+        const error = Math.max(...delta.sub(reference).abs().dataSync());
+        assert.ok(error <= TOLERANCE * scale, `${c.name}: delta error ${error}`);
+        tf.dispose([attributions, delta] as tf.TensorContainer);
+      } finally {
+        tf.dispose([...inputs, ...baselines, reference]);
+      }
+    });
+  }
+}
+
 for (const c of fx.cases) {
   const runner = RUNNERS[c.method];
   if (runner === undefined) continue;
