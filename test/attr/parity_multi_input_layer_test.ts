@@ -17,6 +17,7 @@ import {
   LayerGradientXActivation,
   LayerIntegratedGradients,
   NeuronConductance,
+  NeuronDeepLift,
   NeuronFeatureAblation,
   NeuronGradient,
   NeuronIntegratedGradients,
@@ -114,6 +115,11 @@ const RUNNERS: Record<string, Runner> = {
       baselines: data.baselines,
       additionalForwardArgs: data.additionalForwardArgs,
       nSteps: fx.nSteps,
+    }),
+  NeuronDeepLift: (c, { inputs, baselines }) =>
+    new NeuronDeepLift(fx.model, c.layer).attribute(inputs, {
+      neuronSelector: selectorOf(c),
+      baselines,
     }),
   NeuronGradient: (c, { inputs, additionalForwardArgs }) =>
     new NeuronGradient(fx.model, c.layer).attribute(inputs, {
