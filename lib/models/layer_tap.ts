@@ -236,12 +236,16 @@ export class LayerTap {
 
   /**
    * The layers that compute the model's output from the tapped value (the tapped layer included
-   * when its input is tapped): those a layer attribution's gradient passes back through.
+   * when its input is tapped, with every other layer reading the tapped tensors): those a layer
+   * attribution's gradient passes back through.
    */
   get layersAfterTap(): tf.layers.Layer[] {
-    return this.#fromTap
-      .filter((step) => this.attributeToLayerInput || step !== this.#tapStep)
-      .map((step) => step.layer);
+    if (this.attributeToLayerInput) {
+      // Every layer a tapped tensor's gradient passes back through (see forwardFromTensor).
+      const steps = new Set(this.#tappedIds.flatMap((_, i) => this.#planFromTensor(i).steps));
+      return this.#all.filter((step) => steps.has(step)).map((step) => step.layer);
+    }
+    return this.#fromTap.filter((step) => step !== this.#tapStep).map((step) => step.layer);
   }
 
   /**
@@ -327,6 +331,14 @@ export class LayerTap {
     if (!this.attributeToLayerInput && this.tensorCount === 1) {
       return this.forwardFrom(value, inputs);
     }
+    const plan = this.#planFromTensor(index);
+    const feeds = this.#neededFeeds(inputs, plan.readsInputs);
+    feeds.set(this.#tappedIds[index], value);
+    return runGraph(plan.steps, feeds).get(this.#outputId)!;
+  }
+
+  /** The steps from tapped tensor `index`, given to every reader, to the output (cached). */
+  #planFromTensor(index: number): { steps: GraphStep[]; readsInputs: boolean } {
     const id = this.#tappedIds[index];
     let plan = this.#fromTensor.get(id);
     if (plan === undefined) {
@@ -334,9 +346,7 @@ export class LayerTap {
       plan = { steps, readsInputs: this.#readsInputs(steps) };
       this.#fromTensor.set(id, plan);
     }
-    const feeds = this.#neededFeeds(inputs, plan.readsInputs);
-    feeds.set(id, value);
-    return runGraph(plan.steps, feeds).get(this.#outputId)!;
+    return plan;
   }
 
   /** Whether one of `steps` (other than `except`) reads one of the model's inputs. */

@@ -12,6 +12,7 @@ import {
   InternalInfluence,
   LayerActivation,
   LayerConductance,
+  LayerDeepLift,
   LayerFeatureAblation,
   LayerGradCam,
   LayerGradientXActivation,
@@ -100,6 +101,12 @@ const RUNNERS: Record<string, Runner> = {
     new NeuronFeatureAblation(fx.model, c.layer).attribute(inputs, {
       neuronSelector: selectorOf(c),
       baselines,
+    }),
+  LayerDeepLift: (c, { inputs, baselines }) =>
+    new LayerDeepLift(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
+      baselines,
+      target: fx.targets,
+      attributeToLayerInput: c.attributeToLayerInput,
     }),
   NeuronConductance: (c, data) =>
     new NeuronConductance(fx.model, c.layer).attribute(data.inputs, {

@@ -67,8 +67,16 @@ export interface LayerPathCall {
  * result with and disposes.
  */
 export interface LayerPathAttributions extends PathAttributions {
-  /** The call the paths were computed on. */
-  path?: LayerPathCall;
+  /** The call the paths were computed on (a {@linkcode LayerPathCall} or the like). */
+  path?: LayerCallHandle;
+}
+
+/** A layer call and what disposes it with what was made for it. */
+export interface LayerCallHandle {
+  /** The call: its tap splits results per layer tensor, its forward runs the (packed) inputs. */
+  call: { tap: CallTap; forward: ForwardFunction };
+  /** Dispose the call and what was made for it. */
+  dispose(): void;
 }
 
 /**
@@ -163,7 +171,7 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
   protected override async settle(
     compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
   ): Promise<tf.Tensor> {
-    let path: LayerPathCall | undefined;
+    let path: LayerCallHandle | undefined;
     try {
       const result = await super.settle(async () => {
         const parts = await compute();
@@ -172,7 +180,7 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
       });
       return (path === undefined ? result : path.call.tap.finish(result)) as tf.Tensor;
     } finally {
-      (path as LayerPathCall | undefined)?.dispose();
+      (path as LayerCallHandle | undefined)?.dispose();
     }
   }
 
@@ -187,7 +195,7 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     target: CallTarget | undefined,
     forward: ForwardFunction = this.forward,
   ): Promise<AttributionWithDelta> {
-    let path: LayerPathCall | undefined;
+    let path: LayerCallHandle | undefined;
     try {
       const { attributions, delta } = await super.settleWithDelta(
         async () => {
@@ -202,7 +210,7 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
       if (path === undefined) return { attributions, delta };
       return { attributions: path.call.tap.finish(attributions) as tf.Tensor, delta };
     } finally {
-      (path as LayerPathCall | undefined)?.dispose();
+      (path as LayerCallHandle | undefined)?.dispose();
     }
   }
 

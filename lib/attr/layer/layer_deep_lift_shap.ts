@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CallTap } from "./_call_tap.ts";
 import * as tf from "@tensorflow/tfjs";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
@@ -69,7 +70,7 @@ export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShap
     const b = options.baselines.shape[0];
     const cost = rowCost(this.forward, inputs, "gradient", 2);
     const chunks = rowChunks(method, n * b, internalBatchSize, cost);
-    const tap = this.taps.tap(attributeToLayerInput);
+    const tap = new CallTap(this.taps.tap(attributeToLayerInput));
     assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     return tf.tidy(() => {
       // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap.

@@ -37,6 +37,7 @@ export const SEVERAL_TENSOR_METHODS: readonly string[] = [
   "LayerIntegratedGradients",
   "LayerConductance",
   "LayerGradientXActivation",
+  "LayerDeepLift",
 ];
 
 /**
