@@ -27,10 +27,10 @@ Captum is never vendored: only its outputs are committed. The fixture's format i
 `fixtures/README.md`.
 """
 
-import base64
 import json
 import shutil
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -54,20 +54,12 @@ from captum.attr import (
     NeuronIntegratedGradients,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from captum_lrp_fixtures import packed, to_nhwc  # noqa: E402,F401  (the stored-tensor format)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "captum" / "multi_input_layer.json"
 N_STEPS = 20
-
-
-def packed(t):
-    """{"shape", "dtype", "base64"}: float32 values, row-major, little-endian, base64."""
-    t = t.detach().to(torch.float32).contiguous()
-    data = t.numpy().astype("<f4").tobytes()
-    return {"shape": list(t.shape), "dtype": "float32", "base64": base64.b64encode(data).decode()}
-
-
-def to_nhwc(t):
-    return t.permute(0, 2, 3, 1) if t.dim() == 4 else t
 
 
 def packed_all(result):

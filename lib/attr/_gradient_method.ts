@@ -7,10 +7,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { GradientAttribution } from "./attribution.ts";
-import type { LayerAttribution } from "./layer/layer_attribution.ts";
+import type { LayerAttribution, LayerAttributions } from "./layer/layer_attribution.ts";
 import type { TargetOptions } from "./options.ts";
 import type { AttributionsOf, AttributionWithDelta, Inputs } from "./types.ts";
-import type { LayerAttributions } from "./layer/_call_tap.ts";
 
 /**
  * What a method's `attribute()` takes after the inputs: `[options?: Options]` when every option

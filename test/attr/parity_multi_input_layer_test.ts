@@ -9,14 +9,17 @@
  */
 import assert from "node:assert/strict";
 import {
+  type Inputs,
   InternalInfluence,
   LayerActivation,
+  type LayerAttributions,
   LayerConductance,
   LayerDeepLift,
   LayerFeatureAblation,
   LayerGradCam,
   LayerGradientXActivation,
   LayerIntegratedGradients,
+  type LayerPathOptions,
   NeuronConductance,
   NeuronDeepLift,
   NeuronFeatureAblation,
@@ -55,36 +58,41 @@ function selectorOf(c: MultiInputCase): NeuronSelector {
 
 type Runner = (c: MultiInputCase, data: CallData) => Promise<tf.Tensor | tf.Tensor[]>;
 
+/** A layer method that integrates along the input path (its options are `LayerPathOptions`). */
+type PathMethod = new (model: tf.LayersModel, layer: string) => {
+  attribute<R extends LayerAttributions>(inputs: Inputs, options?: LayerPathOptions): Promise<R>;
+};
+
+/** The options of a path method's case: the call's data, the targets and the steps. */
+function pathOptions(c: MultiInputCase, data: CallData): LayerPathOptions {
+  return {
+    ...data,
+    target: fx.targets,
+    nSteps: fx.nSteps,
+    attributeToLayerInput: c.attributeToLayerInput,
+  };
+}
+
+/** The options of a neuron path method's case: the neuron, the call's data and the steps. */
+function neuronPathOptions(c: MultiInputCase, data: CallData) {
+  const { baselines, additionalForwardArgs } = data;
+  return { neuronSelector: selectorOf(c), baselines, additionalForwardArgs, nSteps: fx.nSteps };
+}
+
+/** The runner of a path method's cases. */
+function pathRunner(Method: PathMethod): Runner {
+  return (c, data) => new Method(fx.model, c.layer).attribute(data.inputs, pathOptions(c, data));
+}
+
 const RUNNERS: Record<string, Runner> = {
   LayerActivation: (c, { inputs, additionalForwardArgs }) =>
     new LayerActivation(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
       attributeToLayerInput: c.attributeToLayerInput,
       additionalForwardArgs,
     }),
-  InternalInfluence: (c, data) =>
-    new InternalInfluence(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(data.inputs, {
-      ...data,
-      target: fx.targets,
-      nSteps: fx.nSteps,
-      attributeToLayerInput: c.attributeToLayerInput,
-    }),
-  LayerIntegratedGradients: (c, data) =>
-    new LayerIntegratedGradients(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(
-      data.inputs,
-      {
-        ...data,
-        target: fx.targets,
-        nSteps: fx.nSteps,
-        attributeToLayerInput: c.attributeToLayerInput,
-      },
-    ),
-  LayerConductance: (c, data) =>
-    new LayerConductance(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(data.inputs, {
-      ...data,
-      target: fx.targets,
-      nSteps: fx.nSteps,
-      attributeToLayerInput: c.attributeToLayerInput,
-    }),
+  InternalInfluence: pathRunner(InternalInfluence),
+  LayerIntegratedGradients: pathRunner(LayerIntegratedGradients),
+  LayerConductance: pathRunner(LayerConductance),
   LayerGradientXActivation: (c, { inputs }) =>
     new LayerGradientXActivation(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
       target: fx.targets,
@@ -110,19 +118,14 @@ const RUNNERS: Record<string, Runner> = {
     }),
   NeuronConductance: (c, data) =>
     new NeuronConductance(fx.model, c.layer).attribute(data.inputs, {
-      neuronSelector: selectorOf(c),
-      baselines: data.baselines,
-      additionalForwardArgs: data.additionalForwardArgs,
+      ...neuronPathOptions(c, data),
       target: fx.targets,
-      nSteps: fx.nSteps,
     }),
   NeuronIntegratedGradients: (c, data) =>
-    new NeuronIntegratedGradients(fx.model, c.layer).attribute(data.inputs, {
-      neuronSelector: selectorOf(c),
-      baselines: data.baselines,
-      additionalForwardArgs: data.additionalForwardArgs,
-      nSteps: fx.nSteps,
-    }),
+    new NeuronIntegratedGradients(fx.model, c.layer).attribute(
+      data.inputs,
+      neuronPathOptions(c, data),
+    ),
   NeuronDeepLift: (c, { inputs, baselines }) =>
     new NeuronDeepLift(fx.model, c.layer).attribute(inputs, {
       neuronSelector: selectorOf(c),
@@ -153,12 +156,7 @@ for (const c of fx.cases) {
         const data = callData(c, inputs, baselines);
         const { attributions, delta } = await explainer(c.layer).attributeWithDelta<
           tf.Tensor | tf.Tensor[]
-        >(data.inputs, {
-          ...data,
-          target: fx.targets,
-          nSteps: fx.nSteps,
-          attributeToLayerInput: c.attributeToLayerInput,
-        });
+        >(data.inputs, pathOptions(c, data));
         // Deltas are differences of nearly equal sums: compared to the outputs' scale.
         const scale = Math.max(...fx.outputs().abs().dataSync());
         const error = Math.max(...delta.sub(reference).abs().dataSync());

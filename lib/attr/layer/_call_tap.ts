@@ -25,9 +25,6 @@ import type { CallTarget } from "../_utils/target.ts";
  */
 export type ModelInputsOf = (x: tf.Tensor, rows?: CallTarget) => ModelInputs;
 
-/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
-export type LayerAttributions = tf.Tensor | tf.Tensor[];
-
 /** The tapped tensors side by side: shapes without the batch axis and sizes per example. */
 interface LayerLayout {
   shapes: number[][];
@@ -139,7 +136,7 @@ export class CallTap {
    * A result in the layer's (packed) shape as the caller gets it: the tensor itself, or one tensor
    * per layer tensor. `result` is consumed.
    */
-  finish(result: tf.Tensor): LayerAttributions {
+  finish(result: tf.Tensor): tf.Tensor | tf.Tensor[] {
     if (this.#layout === undefined) return result;
     try {
       return tf.tidy(() => this.split(result));

@@ -4,34 +4,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  ForwardArgsOptions,
-  InputBaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
-import type { Baseline, Inputs, PerInput } from "../types.ts";
+import type { Inputs } from "../types.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import { LayerAttribution, type LayerPathOptions } from "./layer_attribution.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode InternalInfluence.attribute}. */
-export interface InternalInfluenceOptions
-  extends
-    TargetOptions,
-    InputBaselineOptions,
-    IntegrationOptions,
-    LayerInputOptions,
-    ForwardArgsOptions {
-  /**
-   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
-   * with batch size 1; for an array of inputs, one per input.
-   * @default 0
-   */
-  baselines?: PerInput<Baseline>;
+export interface InternalInfluenceOptions extends LayerPathOptions {
 }
 
 /**

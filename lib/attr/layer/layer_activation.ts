@@ -8,7 +8,7 @@ import { Attribution } from "../attribution.ts";
 import type { ForwardArgsOptions } from "../options.ts";
 import type { Inputs } from "../types.ts";
 import { withLayerTaps } from "./layer_taps.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerActivation.attribute}. */
 export interface LayerActivationOptions extends ForwardArgsOptions {

@@ -7,14 +7,19 @@
 import * as tf from "@tensorflow/tfjs";
 import { CallTap } from "./_call_tap.ts";
 import type {
-  BaselineOptions,
   ForwardArgsOptions,
   InputBaselineOptions,
   IntegrationOptions,
   LayerInputOptions,
   TargetOptions,
 } from "../options.ts";
-import type { AttributionWithDelta, Baseline, ForwardFunction, Inputs, Target } from "../types.ts";
+import type {
+  AttributionWithDelta,
+  Baseline,
+  ForwardFunction,
+  Inputs,
+  PerInput,
+} from "../types.ts";
 import type { CallTarget } from "../_utils/target.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
@@ -26,20 +31,27 @@ import { assertOneOf } from "../_utils/errors.ts";
 import { GradientAttribution, type PathAttributions } from "../attribution.ts";
 import { type LayerCall, withLayerTaps } from "./layer_taps.ts";
 
-/** The options of the layer methods that integrate along the input path. */
-export type LayerPathOptions =
-  & TargetOptions
-  & BaselineOptions
-  & IntegrationOptions
-  & LayerInputOptions;
+/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
+export type LayerAttributions = tf.Tensor | tf.Tensor[];
 
-/** The options of the layer methods that integrate along the input path, per input for arrays. */
-export type LayerPathCallOptions =
-  & TargetOptions
-  & InputBaselineOptions
-  & IntegrationOptions
-  & LayerInputOptions
-  & ForwardArgsOptions;
+/**
+ * The options of the layer methods that integrate along the input path (InternalInfluence,
+ * LayerConductance, LayerIntegratedGradients), per input for an array of inputs.
+ */
+export interface LayerPathOptions
+  extends
+    TargetOptions,
+    InputBaselineOptions,
+    IntegrationOptions,
+    LayerInputOptions,
+    ForwardArgsOptions {
+  /**
+   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
+   * with batch size 1; for an array of inputs, one per input.
+   * @default 0
+   */
+  baselines?: PerInput<Baseline>;
+}
 
 /**
  * What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathCall}:
@@ -47,7 +59,7 @@ export type LayerPathCallOptions =
  */
 export interface LayerPathCall {
   /** The call: `inputs` (packed for an array), the target (`options.target`) and the tap. */
-  call: LayerCall<LayerPathCallOptions>;
+  call: LayerCall<LayerPathOptions>;
   /** Points on [0, 1] and their weights. */
   alphas: number[];
   weights: number[];
@@ -92,24 +104,6 @@ export function pathEnds(
   return { baselines: path.baselines, endPoints, path };
 }
 
-/** What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathSetup}. */
-export interface LayerPath {
-  target: Target | undefined;
-  /** Points on [0, 1] and their weights. */
-  alphas: number[];
-  weights: number[];
-  /** Examples in the batch. */
-  n: number;
-  /** Ranges of points evaluated per pass (`internalBatchSize`). */
-  chunks: Array<[number, number]>;
-  /** The resolved baselines, inputs' shape; the caller disposes them. */
-  baselines: tf.Tensor;
-  /** The tap as the call sees it (a value of several tensors packed side by side). */
-  tap: CallTap;
-  /** The call's progress over the points (`showProgress`). */
-  progress: CallProgress;
-}
-
 /**
  * How {@linkcode LayerAttribution.interpolate} resamples, as PyTorch's `interpolate` modes (without
  * corner alignment): "nearest", "linear" (3-D maps), "bilinear" and "bicubic" (4-D maps), "area"
@@ -139,29 +133,21 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = [
  */
 export abstract class LayerAttribution extends withLayerTaps(GradientAttribution) {
   /**
-   * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
-   * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.
-   * A layer value of several tensors is refused unless `several` (the method then splits its
-   * result with {@linkcode CallTap.finish}).
+   * Check that `inputs` is one tensor, for a method that does not take an array of inputs yet.
+   *
+   * @throws {TypeError} naming the method and the methods that take arrays.
    */
-  protected pathSetup(
-    inputs: tf.Tensor,
-    options: LayerPathOptions,
-    points: (nSteps: number) => number = (nSteps) => nSteps,
-    several = false,
-  ): LayerPath {
-    const method = this.methodName;
-    const { target, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
-    const n = inputs.shape[0];
-    const cost = rowCost(this.forward, inputs, "gradient");
-    const chunks = stepChunks(method, points(nSteps), n, internalBatchSize, cost);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    const toInput = options.attributeToLayerInput ?? false;
-    const tap = new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
-    const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
-    return { target, alphas, weights, n, chunks, baselines, tap, progress };
+  protected assertOneInput(inputs: Inputs): asserts inputs is tf.Tensor {
+    if (!Array.isArray(inputs)) return;
+    throw attributionTypeError(
+      this.methodName,
+      "inputs",
+      `one tensor (${this.methodName} does not take an array of inputs yet)`,
+      inputs,
+      "Attribute a model with one input, or use LayerIntegratedGradients, LayerConductance, " +
+        "LayerDeepLift, LayerGradientXActivation or InternalInfluence, which take one tensor per " +
+        "model input.",
+    );
   }
 
   /**
@@ -222,7 +208,7 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
    */
   protected pathCall(
     inputs: Inputs,
-    options: LayerPathCallOptions,
+    options: LayerPathOptions,
     points: (nSteps: number) => number = (nSteps) => nSteps,
     several = false,
   ): LayerPathCall {

@@ -4,33 +4,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  ForwardArgsOptions,
-  InputBaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
-import type { ApproximationMethod, Baseline, Inputs, PerInput } from "../types.ts";
+import type { ApproximationMethod, Inputs } from "../types.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import { layerGradients, pathPoints } from "./_layer_gradients.ts";
-import { type LayerPathAttributions, pathEnds } from "./layer_attribution.ts";
+import {
+  type LayerPathAttributions,
+  type LayerPathOptions,
+  pathEnds,
+} from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerConductance.attribute}. */
-export interface LayerConductanceOptions
-  extends
-    TargetOptions,
-    InputBaselineOptions,
-    IntegrationOptions,
-    LayerInputOptions,
-    ForwardArgsOptions {
-  /**
-   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
-   * with batch size 1; for an array of inputs, one per input.
-   * @default 0
-   */
-  baselines?: PerInput<Baseline>;
+export interface LayerConductanceOptions extends LayerPathOptions {
   /** Number of steps (nSteps + 1 points are evaluated). @default 50 */
   nSteps?: number;
   /** Where the points lie on the path. @default "gausslegendre" */

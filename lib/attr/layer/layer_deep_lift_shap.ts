@@ -5,6 +5,7 @@
  */
 import { CallTap } from "./_call_tap.ts";
 import * as tf from "@tensorflow/tfjs";
+import type { Inputs } from "../types.ts";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
@@ -61,7 +62,8 @@ export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptio
  */
 export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShapOptions]> {
   /** Per-pair layer attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  protected override paths(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): PathAttributions {
+  protected override paths(inputs: Inputs, options: LayerDeepLiftShapOptions): PathAttributions {
+    this.assertOneInput(inputs);
     const method = this.methodName;
     const { target, internalBatchSize, attributeToLayerInput = false } = options ?? {};
     this.validateInputsAndTarget(inputs, target);

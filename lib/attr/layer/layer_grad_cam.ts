@@ -8,7 +8,7 @@ import type { ForwardArgsOptions, LayerInputOptions, TargetOptions } from "../op
 import type { Inputs } from "../types.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerGradCam.attribute}. */
 export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions, ForwardArgsOptions {

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Inputs } from "../types.ts";
 import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
@@ -61,7 +62,8 @@ export class LayerGradientShap extends LayerPathAttribution<[options: LayerGradi
   }
 
   /** Per-sample contributions `[N·nSamples, ...layer shape]` and the paths' ends. */
-  protected paths(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
+  protected paths(inputs: Inputs, options: LayerGradientShapOptions): PathAttributions {
+    this.assertOneInput(inputs);
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
     const resolved = resolveSamplingOptions(method, inputs, options, this.forward);

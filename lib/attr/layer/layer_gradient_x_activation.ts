@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardArgsOptions, LayerInputOptions, TargetOptions } from "../options.ts";
 import type { Inputs } from "../types.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 import { layerGradients } from "./_layer_gradients.ts";

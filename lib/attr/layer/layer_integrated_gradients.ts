@@ -4,13 +4,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  ForwardArgsOptions,
-  InputBaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
 import type { Baseline, Inputs, PerInput } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
@@ -18,7 +11,11 @@ import { expandTarget } from "../_utils/target.ts";
 import { targetSum } from "../_utils/gradients.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
-import { type LayerPathAttributions, pathEnds } from "./layer_attribution.ts";
+import {
+  type LayerPathAttributions,
+  type LayerPathOptions,
+  pathEnds,
+} from "./layer_attribution.ts";
 
 /** Constructor options of {@linkcode LayerIntegratedGradients}. */
 export interface LayerIntegratedGradientsConfig {
@@ -31,13 +28,7 @@ export interface LayerIntegratedGradientsConfig {
 }
 
 /** Options of {@linkcode LayerIntegratedGradients.attribute}. */
-export interface LayerIntegratedGradientsOptions
-  extends
-    TargetOptions,
-    InputBaselineOptions,
-    IntegrationOptions,
-    LayerInputOptions,
-    ForwardArgsOptions {
+export interface LayerIntegratedGradientsOptions extends LayerPathOptions {
   /**
    * Reference inputs whose layer activations start the path: a number, a tensor of the inputs'
    * shape, or one with batch size 1; for an array of inputs, one per input.

@@ -11,6 +11,7 @@ import {
   LayerActivation,
   LayerFeatureAblation,
   LayerGradCam,
+  LayerGradientShap,
   NeuronGradient,
   tf,
 } from "../../../lib/mod.ts";
@@ -68,6 +69,14 @@ Deno.test("methods that attribute to one tensor refuse a merge layer's inputs, n
       );
       return true;
     },
+  );
+});
+
+Deno.test("layer methods that take one tensor of inputs refuse an array, naming the alternatives", async () => {
+  const gs = new LayerGradientShap(model, "merge");
+  await assert.rejects(
+    () => gs.attribute([image, vector], { target: 0, baselines: tf.zeros([1, 5, 5, 1]) }),
+    /^TypeError: Cannot compute LayerGradientShap attributions: inputs must be one tensor \(LayerGradientShap does not take an array of inputs yet\).*LayerIntegratedGradients/,
   );
 });
 
