@@ -259,9 +259,13 @@ export type { ClassLabel, ClassSummarizerInput, Labels } from "./attr/class_summ
 
 // --- attribution: layer ---
 export { LayerTap } from "./models/layer_tap.ts";
-export type { LayerRef, LayerTapOptions, TapResult } from "./models/layer_tap.ts";
+export type { LayerRef, LayerTapOptions, ModelInputs, TapResult } from "./models/layer_tap.ts";
 export { INTERPOLATE_MODES, LayerAttribution } from "./attr/layer/layer_attribution.ts";
-export type { InterpolateMode } from "./attr/layer/layer_attribution.ts";
+export type {
+  InterpolateMode,
+  LayerAttributions,
+  LayerPathOptions,
+} from "./attr/layer/layer_attribution.ts";
 export { LayerActivation } from "./attr/layer/layer_activation.ts";
 export type { LayerActivationOptions } from "./attr/layer/layer_activation.ts";
 export { LayerGradientXActivation } from "./attr/layer/layer_gradient_x_activation.ts";

@@ -27,10 +27,10 @@ Captum is never vendored: only its outputs are committed. The fixture's format i
 `fixtures/README.md`.
 """
 
-import base64
 import json
 import shutil
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -42,27 +42,24 @@ from captum.attr import (
     InternalInfluence,
     LayerActivation,
     LayerConductance,
+    LayerDeepLift,
+    LayerFeatureAblation,
+    LayerGradCam,
     LayerGradientXActivation,
     LayerIntegratedGradients,
     NeuronConductance,
+    NeuronDeepLift,
+    NeuronFeatureAblation,
     NeuronGradient,
     NeuronIntegratedGradients,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from captum_lrp_fixtures import packed, to_nhwc  # noqa: E402,F401  (the stored-tensor format)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "captum" / "multi_input_layer.json"
 N_STEPS = 20
-
-
-def packed(t):
-    """{"shape", "dtype", "base64"}: float32 values, row-major, little-endian, base64."""
-    t = t.detach().to(torch.float32).contiguous()
-    data = t.numpy().astype("<f4").tobytes()
-    return {"shape": list(t.shape), "dtype": "float32", "base64": base64.b64encode(data).decode()}
-
-
-def to_nhwc(t):
-    return t.permute(0, 2, 3, 1) if t.dim() == 4 else t
 
 
 def packed_all(result):
@@ -178,6 +175,22 @@ def main():
         )
         record(f"LayerActivation@merge{suffix}", "LayerActivation", "merge", attr, **flag)
 
+    attr, delta = LayerDeepLift(model, model.merge).attribute(
+        inputs, baselines=baselines, target=targets, attribute_to_layer_input=True,
+        return_convergence_delta=True,
+    )
+    record("LayerDeepLift@merge_input", "LayerDeepLift", "merge", attr, delta,
+           attributeToLayerInput=True)
+    attr = LayerGradCam(model, model.conv).attribute(inputs, target=targets)
+    record("LayerGradCam@conv", "LayerGradCam", "conv", attr, attributeToLayerInput=False)
+    attr = LayerGradCam(model, model.merge).attribute(
+        inputs, target=targets, attribute_to_layer_input=True
+    )
+    record("LayerGradCam@merge_input", "LayerGradCam", "merge", attr, attributeToLayerInput=True)
+    attr = LayerFeatureAblation(model, model.img_fc).attribute(inputs, target=targets)
+    record("LayerFeatureAblation@img_fc", "LayerFeatureAblation", "img_fc", attr,
+           attributeToLayerInput=False)
+
     # A single-input layer of a two-input model: the conv (image branch), the vector's dense.
     for layer in ("conv", "vec_fc"):
         attr, delta = LayerIntegratedGradients(model, getattr(model, layer)).attribute(
@@ -199,6 +212,12 @@ def main():
     )
     record("LayerConductance@img_fc_extra", "LayerConductance", "img_fc", attr,
            attributeToLayerInput=False, additionalForwardArgs=True)
+    attr = InternalInfluence(model, model.merge).attribute(
+        image, baselines=baselines[0], target=targets, additional_forward_args=(vector,),
+        n_steps=N_STEPS, attribute_to_layer_input=True,
+    )
+    record("InternalInfluence@merge_input_extra", "InternalInfluence", "merge", attr,
+           attributeToLayerInput=True, additionalForwardArgs=True)
 
     # Neuron methods: one attribution per model input.
     neuron = {"neuronSelector": [5]}
@@ -219,6 +238,14 @@ def main():
     )
     record("NeuronGradient@merge_input_fn", "NeuronGradient", "merge", attr,
            neuronSelector="a[:, 1] * b[:, 2]", attributeToNeuronInput=True)
+    attr = NeuronFeatureAblation(model, model.merge).attribute(
+        inputs, neuron_selector=(5,), baselines=baselines
+    )
+    record("NeuronFeatureAblation@merge", "NeuronFeatureAblation", "merge", attr, **neuron)
+    attr = NeuronDeepLift(model, model.merge).attribute(
+        inputs, neuron_selector=(5,), baselines=baselines
+    )
+    record("NeuronDeepLift@merge", "NeuronDeepLift", "merge", attr, **neuron)
     attr = NeuronIntegratedGradients(model, model.img_fc).attribute(
         image, neuron_selector=(1,), baselines=baselines[0], additional_forward_args=(vector,),
         n_steps=N_STEPS,

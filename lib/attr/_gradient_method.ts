@@ -7,7 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { GradientAttribution } from "./attribution.ts";
-import type { LayerAttribution } from "./layer/layer_attribution.ts";
+import type { LayerAttribution, LayerAttributions } from "./layer/layer_attribution.ts";
 import type { TargetOptions } from "./options.ts";
 import type { AttributionsOf, AttributionWithDelta, Inputs } from "./types.ts";
 
@@ -39,10 +39,17 @@ export interface InputsGradientMethod<Args extends MethodArguments> extends Grad
   ): Promise<AttributionWithDelta<AttributionsOf<T>>>;
 }
 
-/** A layer explainer whose `attribute()` and `attributeWithDelta()` take `Args`. */
+/**
+ * A layer explainer whose `attribute()` and `attributeWithDelta()` take `Args`: one tensor or an
+ * array of inputs (one per model input); the result is `R`, one tensor (default) or, for a layer
+ * value of several tensors (a merge layer's inputs), one per tensor.
+ */
 export interface LayerGradientMethod<Args extends MethodArguments> extends LayerAttribution {
   /** Attributions in the layer's shape. The caller owns the result. */
-  attribute(inputs: tf.Tensor, ...args: Args): Promise<tf.Tensor>;
-  /** Attributions and Captum's convergence delta. The caller owns both tensors. */
-  attributeWithDelta(inputs: tf.Tensor, ...args: Args): Promise<AttributionWithDelta>;
+  attribute<R extends LayerAttributions = tf.Tensor>(inputs: Inputs, ...args: Args): Promise<R>;
+  /** Attributions and Captum's convergence delta. The caller owns the tensors. */
+  attributeWithDelta<R extends LayerAttributions = tf.Tensor>(
+    inputs: Inputs,
+    ...args: Args
+  ): Promise<AttributionWithDelta<R>>;
 }

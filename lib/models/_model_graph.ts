@@ -90,21 +90,23 @@ export function stepOutput(step: GraphStep, index = 0): tf.SymbolicTensor {
 /**
  * The steps of `steps` (topologically ordered) needed to compute the tensors `targetIds`. When
  * `fed` is given, that step's value is supplied from outside, so nothing is needed through its
- * inputs (other consumers of the same tensors still pull them in).
+ * inputs (other consumers of the same tensors still pull them in). Tensors in `fedIds` are
+ * supplied from outside for every consumer: the steps that compute only them are not needed.
  */
 export function pruneSteps(
   steps: GraphStep[],
   targetIds: readonly number[],
   fed?: GraphStep,
+  fedIds: ReadonlySet<number> = new Set(),
 ): GraphStep[] {
-  const needed = new Set<number>(targetIds);
+  const needed = new Set<number>(targetIds.filter((id) => !fedIds.has(id)));
   const kept: GraphStep[] = [];
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
     if (!step.outputIds.some((id) => needed.has(id))) continue;
     kept.push(step);
     if (fed !== undefined && step === fed) continue;
-    for (const id of step.inputIds) needed.add(id);
+    for (const id of step.inputIds) if (!fedIds.has(id)) needed.add(id);
   }
   return kept.reverse();
 }
@@ -126,8 +128,8 @@ export function runSteps(
 
 /**
  * Run `steps` on the tensors `feeds` (by id: the model's inputs, only those some step reads) and
- * return every computed tensor by id, the feeds included. `substitution` replaces a step's outputs
- * (or its inputs) by given values. Tensors created on the way are left to the caller's `tf.tidy`.
+ * return every computed tensor by id, the feeds included (a fed tensor keeps its value for every
+ * step that reads it). `substitution` replaces a step's outputs (or its inputs) by given values. Tensors created on the way are left to the caller's `tf.tidy`.
  */
 export function runGraph(
   steps: GraphStep[],
@@ -145,7 +147,8 @@ export function runGraph(
       : step.inputIds.map((id) => values.get(id)!);
     const result = applyLayer(step.layer, args.length === 1 ? args[0] : [...args]);
     const outs = Array.isArray(result) ? result : [result];
-    step.outputIds.forEach((id, i) => values.set(id, outs[i]));
+    // A fed tensor keeps its fed value (a step may run for its other outputs).
+    step.outputIds.forEach((id, i) => feeds.has(id) || values.set(id, outs[i]));
   }
   return values;
 }

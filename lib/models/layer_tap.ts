@@ -117,6 +117,9 @@ export class LayerTap {
   readonly #all: GraphStep[];
   // Steps needed for the output when the tapped value is given.
   readonly #fromTap: GraphStep[];
+  // Per tapped tensor: the steps needed for the output when that tensor is given to every layer
+  // that reads it (made on first use).
+  readonly #fromTensor = new Map<number, { steps: GraphStep[]; readsInputs: boolean }>();
   /** Whether a step after the tap reads one of the model's inputs (a branch bypassing the layer). */
   readonly #fromTapReadsInputs: boolean;
 
@@ -200,9 +203,7 @@ export class LayerTap {
     // Output from a given tapped value: drop what only fed the tapped value.
     this.#fromTap = pruneSteps(all, [this.#outputId], tapStep);
     // The tapped step itself is fed (its output, or its input when tapping the input).
-    this.#fromTapReadsInputs = this.#fromTap.some((step) =>
-      step !== tapStep && step.inputIds.some((id) => this.#inputIds.includes(id))
-    );
+    this.#fromTapReadsInputs = this.#readsInputs(this.#fromTap, tapStep);
   }
 
   /** The layer's name. */
@@ -235,12 +236,16 @@ export class LayerTap {
 
   /**
    * The layers that compute the model's output from the tapped value (the tapped layer included
-   * when its input is tapped): those a layer attribution's gradient passes back through.
+   * when its input is tapped, with every other layer reading the tapped tensors): those a layer
+   * attribution's gradient passes back through.
    */
   get layersAfterTap(): tf.layers.Layer[] {
-    return this.#fromTap
-      .filter((step) => this.attributeToLayerInput || step !== this.#tapStep)
-      .map((step) => step.layer);
+    if (this.attributeToLayerInput) {
+      // Every layer a tapped tensor's gradient passes back through (see forwardFromTensor).
+      const steps = new Set(this.#tappedIds.flatMap((_, i) => this.#planFromTensor(i).steps));
+      return this.#all.filter((step) => steps.has(step)).map((step) => step.layer);
+    }
+    return this.#fromTap.filter((step) => step !== this.#tapStep).map((step) => step.layer);
   }
 
   /**
@@ -286,6 +291,17 @@ export class LayerTap {
     layerValue: tf.Tensor | readonly tf.Tensor[],
     inputs: ModelInputs | (() => ModelInputs),
   ): tf.Tensor {
+    const substituted = this.#substituted(layerValue);
+    const values = runGraph(
+      this.#fromTap,
+      this.#neededFeeds(inputs, this.#fromTapReadsInputs),
+      { step: this.#tapStep, values: substituted, atInput: this.attributeToLayerInput },
+    );
+    return values.get(this.#outputId)!;
+  }
+
+  /** `layerValue` as one tensor per tapped tensor, after checking the count. */
+  #substituted(layerValue: tf.Tensor | readonly tf.Tensor[]): readonly tf.Tensor[] {
     const substituted = layerValue instanceof tf.Tensor ? [layerValue] : layerValue;
     if (substituted.length !== this.tensorCount) {
       throw new TypeError(
@@ -296,17 +312,54 @@ export class LayerTap {
         } of the layer, received ${substituted.length}. Pass one tensor per tapped tensor.`,
       );
     }
-    const needed = typeof inputs !== "function"
-      ? inputs
-      : this.#fromTapReadsInputs
-      ? inputs()
-      : undefined;
-    const values = runGraph(
-      this.#fromTap,
-      needed === undefined ? new Map() : this.#feeds(needed),
-      { step: this.#tapStep, values: substituted, atInput: this.attributeToLayerInput },
+    return substituted;
+  }
+
+  /**
+   * The model's output when tapped tensor `index` takes the value `value` for every layer that
+   * reads it, and everything else (the other tapped tensors included) follows from it and from
+   * `inputs` (as in {@linkcode LayerTap.forwardFrom}). Its gradient is Captum's gradient with
+   * respect to that tensor of the layer's input: it also flows through the other layers that read
+   * the tensor, and through the layer's other inputs computed from it. For an output tap of one
+   * tensor this is {@linkcode LayerTap.forwardFrom}.
+   */
+  forwardFromTensor(
+    index: number,
+    value: tf.Tensor,
+    inputs: ModelInputs | (() => ModelInputs),
+  ): tf.Tensor {
+    if (!this.attributeToLayerInput && this.tensorCount === 1) {
+      return this.forwardFrom(value, inputs);
+    }
+    const plan = this.#planFromTensor(index);
+    const feeds = this.#neededFeeds(inputs, plan.readsInputs);
+    feeds.set(this.#tappedIds[index], value);
+    return runGraph(plan.steps, feeds).get(this.#outputId)!;
+  }
+
+  /** The steps from tapped tensor `index`, given to every reader, to the output (cached). */
+  #planFromTensor(index: number): { steps: GraphStep[]; readsInputs: boolean } {
+    const id = this.#tappedIds[index];
+    let plan = this.#fromTensor.get(id);
+    if (plan === undefined) {
+      const steps = pruneSteps(this.#all, [this.#outputId], undefined, new Set([id]));
+      plan = { steps, readsInputs: this.#readsInputs(steps) };
+      this.#fromTensor.set(id, plan);
+    }
+    return plan;
+  }
+
+  /** Whether one of `steps` (other than `except`) reads one of the model's inputs. */
+  #readsInputs(steps: GraphStep[], except?: GraphStep): boolean {
+    return steps.some((step) =>
+      step !== except && step.inputIds.some((id) => this.#inputIds.includes(id))
     );
-    return values.get(this.#outputId)!;
+  }
+
+  /** The model's inputs by id when `read` (a function is called only then), else none. */
+  #neededFeeds(inputs: ModelInputs | (() => ModelInputs), read: boolean): Map<number, tf.Tensor> {
+    if (typeof inputs !== "function") return this.#feeds(inputs);
+    return read ? this.#feeds(inputs()) : new Map();
   }
 
   /** The model's inputs by id, after checking there is one tensor per model input. */

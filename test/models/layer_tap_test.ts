@@ -290,6 +290,25 @@ Deno.test("`LayerTap` with attributeToLayerInput on a merge layer taps one tenso
   });
 });
 
+Deno.test("`LayerTap.forwardFromTensor()` differentiates through every reader of the tensor", () => {
+  tf.tidy(() => {
+    // add(conv_b(relu_a(conv_a)), conv_a): conv_a is the add's second input and relu_a's input.
+    const tap = new LayerTap(model, "add", { attributeToLayerInput: true });
+    const [b, a] = tap.layerValues(x);
+    const f = (out: tf.Tensor) => out.slice([0, 1], [-1, 1]).sum();
+    // Captum's gradient with respect to conv_a: also through relu_a → conv_b, the first input.
+    const total = tf.grad((v: tf.Tensor) => f(tap.forwardFromTensor(1, v, x)))(a);
+    const full = new LayerTap(model, "conv_a");
+    const expected = tf.grad((v: tf.Tensor) => f(full.forwardFrom(v, x)))(full.layerValue(x));
+    assertAllClose(total, expected, { rtol: 1e-4, atol: 1e-6 });
+    // The add's own input only (forwardFrom) differs, and the first input's gradients agree.
+    const partial = tf.grads((u: tf.Tensor, v: tf.Tensor) => f(tap.forwardFrom([u, v], x)))([b, a]);
+    assert.ok(partial[1].sub(total).abs().max().dataSync()[0] > 1e-3);
+    const first = tf.grad((v: tf.Tensor) => f(tap.forwardFromTensor(0, v, x)))(b);
+    assertAllClose(first, partial[0], { atol: 1e-6 });
+  });
+});
+
 Deno.test("`LayerTap` taps the several outputs of a layer (an LSTM returning its states)", () => {
   const input = tf.input({ shape: [3, 2], name: "seq" });
   const [seqOut, h, c] = tf.layers.lstm({

@@ -16,26 +16,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerTap, ModelInputs } from "../../models/layer_tap.ts";
+import type { CallTarget } from "../_utils/target.ts";
 
 /**
- * How a call turns the batch its body works on into the model's inputs. `rows` is what the body
- * passes along with the batch (the call's target, which knows which example each row is from).
+ * How a call turns the batch its body works on into the model's inputs. `rows` is the target the
+ * body passes along with the batch (a `RowTarget` knows which example each row is from, for the
+ * `additionalForwardArgs`).
  */
-export type ModelInputsOf = (x: tf.Tensor, rows?: unknown) => ModelInputs;
-
-/**
- * What a method's body reads from a tap, the batch in and the layer's value out: a
- * {@linkcode CallTap}, or a {@linkcode LayerTap} of one tensor on a single-input model.
- */
-export interface BodyTap {
-  /** The layer's value for the batch `x`. */
-  layerValue(x: tf.Tensor, rows?: unknown): tf.Tensor;
-  /** The model's output with the layer's value replaced by `layerValue`. */
-  forwardFrom(layerValue: tf.Tensor, x: tf.Tensor | (() => tf.Tensor), rows?: unknown): tf.Tensor;
-}
-
-/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
-export type LayerAttributions = tf.Tensor | tf.Tensor[];
+export type ModelInputsOf = (x: tf.Tensor, rows?: CallTarget) => ModelInputs;
 
 /** The tapped tensors side by side: shapes without the batch axis and sizes per example. */
 interface LayerLayout {
@@ -44,7 +32,7 @@ interface LayerLayout {
 }
 
 /** See the module note. */
-export class CallTap implements BodyTap {
+export class CallTap {
   /** The tap on the model's layer. */
   readonly tap: LayerTap;
   readonly #modelInputs: ModelInputsOf;
@@ -89,7 +77,7 @@ export class CallTap implements BodyTap {
   }
 
   /** The layer's value for the batch `x` (packed when several tensors). Call inside `tf.tidy`. */
-  layerValue(x: tf.Tensor, rows?: unknown): tf.Tensor {
+  layerValue(x: tf.Tensor, rows?: CallTarget): tf.Tensor {
     const values = this.tap.layerValues(this.#modelInputs(x, rows));
     if (this.#layout === undefined) return values[0];
     const b = values[0].shape[0];
@@ -101,18 +89,54 @@ export class CallTap implements BodyTap {
    * tensors); branches bypassing the layer read the batch `x` (a function: called only when such a
    * branch exists). Call inside `tf.tidy`.
    */
-  forwardFrom(layerValue: tf.Tensor, x: tf.Tensor | (() => tf.Tensor), rows?: unknown): tf.Tensor {
-    const inputs = typeof x === "function"
+  forwardFrom(
+    layerValue: tf.Tensor,
+    x: tf.Tensor | (() => tf.Tensor),
+    rows?: CallTarget,
+  ): tf.Tensor {
+    return this.tap.forwardFrom(this.split(layerValue), this.#inputsOf(x, rows));
+  }
+
+  /**
+   * ∂objective(F)/∂A at the layer's (packed) value `layerValue` for the batch `x`, as Captum's layer
+   * gradients: each tapped tensor is replaced for every layer that reads it, the others following
+   * from it (see {@linkcode LayerTap.forwardFromTensor}); one backward pass per tapped tensor.
+   * Call inside `tf.tidy`.
+   */
+  gradient(
+    layerValue: tf.Tensor,
+    x: tf.Tensor,
+    rows: CallTarget | undefined,
+    objective: (output: tf.Tensor) => tf.Scalar,
+  ): tf.Tensor {
+    const inputs = this.#inputsOf(x, rows);
+    const grads = this.split(layerValue).map((value, i) =>
+      tf.grad((v: tf.Tensor) => objective(this.tap.forwardFromTensor(i, v, inputs)))(value)
+    );
+    if (this.#layout === undefined) return grads[0];
+    const b = layerValue.shape[0];
+    return tf.concat(grads.map((g) => g.reshape([b, -1])), 1);
+  }
+
+  /** The model's inputs for the batch `x` (the call's: split back, extra arguments added). */
+  modelInputs(x: tf.Tensor, rows?: CallTarget): ModelInputs {
+    return this.#modelInputs(x, rows);
+  }
+
+  #inputsOf(
+    x: tf.Tensor | (() => tf.Tensor),
+    rows?: CallTarget,
+  ): ModelInputs | (() => ModelInputs) {
+    return typeof x === "function"
       ? () => this.#modelInputs(x(), rows)
       : this.#modelInputs(x, rows);
-    return this.tap.forwardFrom(this.split(layerValue), inputs);
   }
 
   /**
    * A result in the layer's (packed) shape as the caller gets it: the tensor itself, or one tensor
    * per layer tensor. `result` is consumed.
    */
-  finish(result: tf.Tensor): LayerAttributions {
+  finish(result: tf.Tensor): tf.Tensor | tf.Tensor[] {
     if (this.#layout === undefined) return result;
     try {
       return tf.tidy(() => this.split(result));

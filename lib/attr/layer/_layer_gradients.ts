@@ -4,9 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Target } from "../types.ts";
+import type { CallTarget } from "../_utils/target.ts";
 import { DeferredError, targetObjective } from "../_utils/gradients.ts";
-import type { BodyTap } from "./_call_tap.ts";
+import type { CallTap } from "./_call_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
 export interface LayerGradients {
@@ -16,20 +16,22 @@ export interface LayerGradients {
 
 /**
  * The tapped value A for `inputs` and ∂F(inputs)[target]/∂A: one forward pass up to the layer,
- * then a forward and backward pass from it (branches bypassing the layer see `inputs`).
+ * then a forward and backward pass from it (branches bypassing the layer see `inputs`). A layer
+ * input A is replaced for every layer that reads it, so the gradient also flows through them, as
+ * Captum's layer gradients (see {@linkcode CallTap.gradient}). The target also tells the tap which example each row is (for
+ * `additionalForwardArgs`).
  * Call inside `tf.tidy`.
  */
 export function layerGradients(
   method: string,
-  tap: BodyTap,
+  tap: CallTap,
   inputs: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
 ): LayerGradients {
-  const values = tap.layerValue(inputs);
+  const values = tap.layerValue(inputs, target);
   const deferred = new DeferredError();
-  const f = (a: tf.Tensor) =>
-    targetObjective(method, tap.forwardFrom(a, inputs), target, deferred.fail);
-  const grads = tf.grad(f)(values);
+  const objective = (output: tf.Tensor) => targetObjective(method, output, target, deferred.fail);
+  const grads = tap.gradient(values, inputs, target, objective);
   deferred.rethrow();
   return { values, grads };
 }

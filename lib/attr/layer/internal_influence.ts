@@ -4,28 +4,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  BaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
-import type { Baseline } from "../types.ts";
+import type { Inputs } from "../types.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
-import { LayerAttribution } from "./layer_attribution.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import { LayerAttribution, type LayerPathOptions } from "./layer_attribution.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 import { layerGradients, pathPoints, weightedStepSum } from "./_layer_gradients.ts";
 
 /** Options of {@linkcode InternalInfluence.attribute}. */
-export interface InternalInfluenceOptions
-  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
-  /**
-   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
-   * with batch size 1.
-   * @default 0
-   */
-  baselines?: Baseline;
+export interface InternalInfluenceOptions extends LayerPathOptions {
 }
 
 /**
@@ -51,26 +38,22 @@ export class InternalInfluence extends LayerAttribution {
    * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors.
    */
   async attribute<R extends LayerAttributions = tf.Tensor>(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: InternalInfluenceOptions = {},
   ): Promise<R> {
     const method = this.methodName;
-    const { target, alphas, weights, n, chunks, baselines, tap, progress } = this.pathSetup(
-      inputs,
-      options,
-      undefined,
-      true,
-    );
+    const path = this.pathCall(inputs, options, undefined, true);
+    const { call: { inputs: x, options: { target }, tap, n }, alphas, weights, baselines } = path;
     try {
       return tap.finish(
-        await sumOverChunks(chunks, (s, e) => {
-          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+        await sumOverChunks(path.chunks, (s, e) => {
+          const points = pathPoints(baselines, x, alphas.slice(s, e));
           const { grads } = layerGradients(method, tap, points, expandTarget(target, e - s));
           return weightedStepSum(grads, weights.slice(s, e), n);
-        }, progress),
+        }, path.progress),
       ) as R;
     } finally {
-      baselines.dispose();
+      path.dispose();
     }
   }
 }

@@ -5,11 +5,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Attribution } from "../attribution.ts";
+import type { ForwardArgsOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
 import { withLayerTaps } from "./layer_taps.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerActivation.attribute}. */
-export interface LayerActivationOptions {
+export interface LayerActivationOptions extends ForwardArgsOptions {
   /**
    * Return the layer's input instead of its output.
    * @default false
@@ -40,11 +42,14 @@ export class LayerActivation extends withLayerTaps(Attribution) {
    */
   // deno-lint-ignore require-await
   async attribute<R extends LayerAttributions = tf.Tensor>(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerActivationOptions = {},
   ): Promise<R> {
-    const { attributeToLayerInput } = options;
-    const tap = this.validatedTap(inputs, { attributeToLayerInput }, true);
-    return tap.finish(tf.tidy(() => tap.layerValue(inputs).clone())) as R;
+    const call = this.layerCall(inputs, options, {}, true);
+    try {
+      return call.tap.finish(tf.tidy(() => call.tap.layerValue(call.inputs).clone())) as R;
+    } finally {
+      call.dispose();
+    }
   }
 }

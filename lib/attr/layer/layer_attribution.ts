@@ -7,12 +7,20 @@
 import * as tf from "@tensorflow/tfjs";
 import { CallTap } from "./_call_tap.ts";
 import type {
-  BaselineOptions,
+  ForwardArgsOptions,
+  InputBaselineOptions,
   IntegrationOptions,
   LayerInputOptions,
   TargetOptions,
 } from "../options.ts";
-import type { Target } from "../types.ts";
+import type {
+  AttributionWithDelta,
+  Baseline,
+  ForwardFunction,
+  Inputs,
+  PerInput,
+} from "../types.ts";
+import type { CallTarget } from "../_utils/target.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { stepChunks } from "../_utils/batching.ts";
@@ -20,32 +28,80 @@ import { type CallProgress, callProgress } from "../_utils/progress.ts";
 import { rowCost } from "../_utils/memory_budget.ts";
 import { attributionRangeError, attributionTypeError } from "../_utils/errors.ts";
 import { assertOneOf } from "../_utils/errors.ts";
-import { GradientAttribution } from "../attribution.ts";
-import { withLayerTaps } from "./layer_taps.ts";
+import { GradientAttribution, type PathAttributions } from "../attribution.ts";
+import { type LayerCall, withLayerTaps } from "./layer_taps.ts";
 
-/** The options of the layer methods that integrate along the input path. */
-export type LayerPathOptions =
-  & TargetOptions
-  & BaselineOptions
-  & IntegrationOptions
-  & LayerInputOptions;
+/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
+export type LayerAttributions = tf.Tensor | tf.Tensor[];
 
-/** What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathSetup}. */
-export interface LayerPath {
-  target: Target | undefined;
+/**
+ * The options of the layer methods that integrate along the input path (InternalInfluence,
+ * LayerConductance, LayerIntegratedGradients), per input for an array of inputs.
+ */
+export interface LayerPathOptions
+  extends
+    TargetOptions,
+    InputBaselineOptions,
+    IntegrationOptions,
+    LayerInputOptions,
+    ForwardArgsOptions {
+  /**
+   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
+   * with batch size 1; for an array of inputs, one per input.
+   * @default 0
+   */
+  baselines?: PerInput<Baseline>;
+}
+
+/**
+ * What a path-integrating layer method works with, from {@linkcode LayerAttribution.pathCall}:
+ * the call (inputs packed for an array) and the path's points, chunks and baselines.
+ */
+export interface LayerPathCall {
+  /** The call: `inputs` (packed for an array), the target (`options.target`) and the tap. */
+  call: LayerCall<LayerPathOptions>;
   /** Points on [0, 1] and their weights. */
   alphas: number[];
   weights: number[];
-  /** Examples in the batch. */
-  n: number;
   /** Ranges of points evaluated per pass (`internalBatchSize`). */
   chunks: Array<[number, number]>;
-  /** The resolved baselines, inputs' shape; the caller disposes them. */
+  /** The resolved baselines, the (packed) inputs' shape. */
   baselines: tf.Tensor;
-  /** The tap as the call sees it (a value of several tensors packed side by side). */
-  tap: CallTap;
   /** The call's progress over the points (`showProgress`). */
   progress: CallProgress;
+  /** Dispose the baselines and the call. */
+  dispose(): void;
+}
+
+/**
+ * What a layer path method's `paths()` computes on its {@linkcode LayerPathCall}: the paths on the
+ * call's (packed) tensors, and the call, which {@linkcode LayerAttribution.settle} splits the
+ * result with and disposes.
+ */
+export interface LayerPathAttributions extends PathAttributions {
+  /** The call the paths were computed on (a {@linkcode LayerPathCall} or the like). */
+  path?: LayerCallHandle;
+}
+
+/** A layer call and what disposes it with what was made for it. */
+export interface LayerCallHandle {
+  /** The call: its tap splits results per layer tensor, its forward runs the (packed) inputs. */
+  call: { tap: CallTap; forward: ForwardFunction };
+  /** Dispose the call and what was made for it. */
+  dispose(): void;
+}
+
+/**
+ * The paths' ends of a {@linkcode LayerPathCall} for {@linkcode LayerPathAttributions}: the
+ * baselines, the packed inputs as the end points when `inputs` is an array (the convergence delta
+ * runs on them), and the call.
+ */
+export function pathEnds(
+  path: LayerPathCall,
+  inputs: Inputs,
+): Pick<LayerPathAttributions, "baselines" | "endPoints" | "path"> {
+  const endPoints = Array.isArray(inputs) ? path.call.inputs : undefined;
+  return { baselines: path.baselines, endPoints, path };
 }
 
 /**
@@ -77,29 +133,114 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = [
  */
 export abstract class LayerAttribution extends withLayerTaps(GradientAttribution) {
   /**
-   * Validate `inputs` and `options` and prepare a path integral over `points(nSteps)` points
-   * (defaults as {@linkcode IntegrationOptions}): alphas, weights, chunks, baselines and the tap.
-   * A layer value of several tensors is refused unless `several` (the method then splits its
-   * result with {@linkcode CallTap.finish}).
+   * Check that `inputs` is one tensor, for a method that does not take an array of inputs yet.
+   *
+   * @throws {TypeError} naming the method and the methods that take arrays.
    */
-  protected pathSetup(
+  protected assertOneInput(inputs: Inputs): asserts inputs is tf.Tensor {
+    if (!Array.isArray(inputs)) return;
+    throw attributionTypeError(
+      this.methodName,
+      "inputs",
+      `one tensor (${this.methodName} does not take an array of inputs yet)`,
+      inputs,
+      "Attribute a model with one input, or use LayerIntegratedGradients, LayerConductance, " +
+        "LayerDeepLift, LayerGradientXActivation or InternalInfluence, which take one tensor per " +
+        "model input.",
+    );
+  }
+
+  /**
+   * As `GradientAttribution.settle`, then the result split per layer tensor and the call disposed
+   * when `compute` ran on a {@linkcode LayerPathCall} (see {@linkcode LayerPathAttributions}).
+   */
+  protected override async settle(
+    compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
+  ): Promise<tf.Tensor> {
+    let path: LayerCallHandle | undefined;
+    try {
+      const result = await super.settle(async () => {
+        const parts = await compute();
+        path = parts.path;
+        return parts;
+      });
+      return (path === undefined ? result : path.call.tap.finish(result)) as tf.Tensor;
+    } finally {
+      (path as LayerCallHandle | undefined)?.dispose();
+    }
+  }
+
+  /**
+   * As `GradientAttribution.settleWithDelta`, the delta through the call's forward function when
+   * `compute` ran on a {@linkcode LayerPathCall}, then the attributions split per layer tensor and
+   * the call disposed.
+   */
+  protected override async settleWithDelta(
+    compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
     inputs: tf.Tensor,
+    target: CallTarget | undefined,
+    forward: ForwardFunction = this.forward,
+  ): Promise<AttributionWithDelta> {
+    let path: LayerCallHandle | undefined;
+    try {
+      const { attributions, delta } = await super.settleWithDelta(
+        async () => {
+          const parts = await compute();
+          path = parts.path;
+          return parts;
+        },
+        inputs,
+        target,
+        (x: tf.Tensor) => (path?.call.forward ?? forward)(x),
+      );
+      if (path === undefined) return { attributions, delta };
+      return { attributions: path.call.tap.finish(attributions) as tf.Tensor, delta };
+    } finally {
+      (path as LayerCallHandle | undefined)?.dispose();
+    }
+  }
+
+  /**
+   * Validate a call (see `layerCall()`: one tensor or an array of inputs, per-input baselines,
+   * `additionalForwardArgs`) and prepare a path integral over `points(nSteps)` points (defaults
+   * as {@linkcode IntegrationOptions}). A layer value of several tensors is refused unless
+   * `several`. The caller disposes the result.
+   */
+  protected pathCall(
+    inputs: Inputs,
     options: LayerPathOptions,
     points: (nSteps: number) => number = (nSteps) => nSteps,
     several = false,
-  ): LayerPath {
+  ): LayerPathCall {
     const method = this.methodName;
-    const { target, nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
-    const n = inputs.shape[0];
-    const cost = rowCost(this.forward, inputs, "gradient");
-    const chunks = stepChunks(method, points(nSteps), n, internalBatchSize, cost);
-    const baselines = resolveBaselines(method, inputs, options.baselines);
-    const toInput = options.attributeToLayerInput ?? false;
-    const tap = new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
-    const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
-    return { target, alphas, weights, n, chunks, baselines, tap, progress };
+    const { nSteps = 50, method: approx = "gausslegendre", internalBatchSize } = options;
+    const call = this.layerCall(inputs, options, { baselines: "inputs" }, several);
+    try {
+      const { alphas, weights } = approximationParameters(method, approx, points(nSteps));
+      const cost = rowCost(call.forward, call.inputs, "gradient");
+      const chunks = stepChunks(method, points(nSteps), call.n, internalBatchSize, cost);
+      const baselines = resolveBaselines(
+        method,
+        call.inputs,
+        call.options.baselines as Baseline | undefined,
+      );
+      const progress = callProgress(options.showProgress, method, points(nSteps), "steps");
+      return {
+        call,
+        alphas,
+        weights,
+        chunks,
+        baselines,
+        progress,
+        dispose: () => {
+          baselines.dispose();
+          call.dispose();
+        },
+      };
+    } catch (error) {
+      call.dispose();
+      throw error;
+    }
   }
 
   /**

@@ -4,27 +4,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  BaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
-import type { PathAttributions } from "../attribution.ts";
-import type { ApproximationMethod, Baseline } from "../types.ts";
+import type { ApproximationMethod, Inputs } from "../types.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import { layerGradients, pathPoints } from "./_layer_gradients.ts";
+import {
+  type LayerPathAttributions,
+  type LayerPathOptions,
+  pathEnds,
+} from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerConductance.attribute}. */
-export interface LayerConductanceOptions
-  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
-  /**
-   * Reference inputs where the input path starts: a number, a tensor of the inputs' shape, or one
-   * with batch size 1.
-   * @default 0
-   */
-  baselines?: Baseline;
+export interface LayerConductanceOptions extends LayerPathOptions {
   /** Number of steps (nSteps + 1 points are evaluated). @default 50 */
   nSteps?: number;
   /** Where the points lie on the path. @default "gausslegendre" */
@@ -58,22 +49,20 @@ export interface LayerConductanceOptions
 export class LayerConductance extends LayerPathAttribution<[options?: LayerConductanceOptions]> {
   /** Conductance of every example along its input path, in the layer's shape. */
   protected async paths(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerConductanceOptions,
-  ): Promise<PathAttributions> {
+  ): Promise<LayerPathAttributions> {
     const method = this.methodName;
-    const { target, alphas, n, chunks, baselines, tap, progress } = this.pathSetup(
-      inputs,
-      options,
-      (nSteps) => nSteps + 1,
-    );
+    const path = this.pathCall(inputs, options, (nSteps) => nSteps + 1, true);
+    const { call: { inputs: x, options: { target }, tap, n }, alphas, baselines } = path;
+    const { chunks, progress } = path;
     let total: tf.Tensor | undefined;
     let prev: { values: tf.Tensor; grads: tf.Tensor } | undefined;
     try {
       for (const [s, e] of chunks) {
         const next = tf.tidy(() => {
           const k = e - s;
-          const points = pathPoints(baselines, inputs, alphas.slice(s, e));
+          const points = pathPoints(baselines, x, alphas.slice(s, e));
           const lg = layerGradients(method, tap, points, expandTarget(target, k));
           const shape = lg.values.shape.slice(1);
           let values = lg.values.reshape([k, n, ...shape]);
@@ -106,9 +95,9 @@ export class LayerConductance extends LayerPathAttribution<[options?: LayerCondu
         await progress.advance(e);
       }
       await progress.finish();
-      return { attributions: total!.clone(), baselines };
+      return { attributions: total!.clone(), ...pathEnds(path, inputs) };
     } catch (error) {
-      baselines.dispose();
+      path.dispose();
       throw error;
     } finally {
       tf.dispose([total!, prev?.values!, prev?.grads!]);

@@ -4,22 +4,29 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BaselineOptions, LayerInputOptions, TargetOptions } from "../options.ts";
-import type { PathAttributions } from "../attribution.ts";
-import type { Target } from "../types.ts";
+import type {
+  ForwardArgsOptions,
+  InputBaselineOptions,
+  LayerInputOptions,
+  TargetOptions,
+} from "../options.ts";
+import type { Baseline, Inputs } from "../types.ts";
 import { type DeepLiftConfig, resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
-import type { LayerRef, LayerTap } from "../../models/layer_tap.ts";
+import type { LayerRef } from "../../models/layer_tap.ts";
+import type { CallTap } from "./_call_tap.ts";
+import type { LayerPathAttributions } from "./layer_attribution.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
 import { DeferredError, targetObjective } from "../_utils/gradients.ts";
-import { expandTarget } from "../_utils/target.ts";
+import { type CallTarget, expandTarget } from "../_utils/target.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import type { MethodArguments } from "../_gradient_method.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode LayerDeepLift.attribute}. */
-export interface LayerDeepLiftOptions extends TargetOptions, BaselineOptions, LayerInputOptions {}
+export interface LayerDeepLiftOptions
+  extends TargetOptions, InputBaselineOptions, LayerInputOptions, ForwardArgsOptions {}
 
 /**
  * DeepLift multipliers of the layer's activations, `[N, ...layer shape]`, for inputs paired
@@ -28,27 +35,26 @@ export interface LayerDeepLiftOptions extends TargetOptions, BaselineOptions, La
  */
 export function layerDeepLiftParts(
   method: string,
-  tap: LayerTap,
+  tap: CallTap,
   inputs: tf.Tensor,
   baselines: tf.Tensor,
-  target: Target | undefined,
+  target: CallTarget | undefined,
   eps: number,
 ): { multipliers: tf.Tensor; diff: tf.Tensor } {
   const n = inputs.shape[0];
   const both = tf.concat([inputs, baselines], 0);
-  const values = tap.layerValue(both);
+  // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
+  const bothTargets = expandTarget(target, 2);
+  const values = tap.layerValue(both, bothTargets);
   const rest = values.shape.slice(1);
   const begin = rest.map(() => 0);
   const size = rest.map(() => -1);
   const deferred = new DeferredError();
-  // Both halves' targets, as Captum: a max-pooling rule routes the baselines' half too.
-  const bothTargets = expandTarget(target, 2);
+  const objective = (output: tf.Tensor) =>
+    targetObjective(method, output, bothTargets, deferred.fail);
   const grads = withGradientOverrides(
     deepLiftOverrides(method, eps, deferred.fail),
-    () =>
-      tf.grad((a: tf.Tensor) =>
-        targetObjective(method, tap.forwardFrom(a, both), bothTargets, deferred.fail)
-      )(values),
+    () => tap.gradient(values, both, bothTargets, objective),
   );
   deferred.rethrow();
   const multipliers = grads.slice([0, ...begin], [n, ...size]);
@@ -101,27 +107,35 @@ export class LayerDeepLift<Args extends MethodArguments = [options?: LayerDeepLi
   }
 
   /** One path per example, from its baseline, in the layer's shape. */
-  protected paths(inputs: tf.Tensor, options: LayerDeepLiftOptions): PathAttributions {
-    const { target, attributeToLayerInput = false } = options;
-    this.validateInputsAndTarget(inputs, target);
-    const baselines = resolveBaselines(this.methodName, inputs, options.baselines);
-    const tap = this.taps.tap(attributeToLayerInput);
-    assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
+  protected paths(inputs: Inputs, options: LayerDeepLiftOptions): LayerPathAttributions {
+    const method = this.methodName;
+    const call = this.layerCall(inputs, options, { baselines: "inputs" }, true);
+    let baselines: tf.Tensor | undefined;
     try {
+      const { tap, options: { target } } = call;
+      assertDeepLiftCovers(method, tap.layersAfterTap);
+      baselines = resolveBaselines(method, call.inputs, call.options.baselines as Baseline);
+      const start = baselines;
       const attributions = tf.tidy(() => {
-        const { multipliers, diff } = layerDeepLiftParts(
-          this.methodName,
-          tap,
-          inputs,
-          baselines,
-          target,
-          this.eps,
-        );
-        return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
+        const parts = layerDeepLiftParts(method, tap, call.inputs, start, target, this.eps);
+        return this.multiplyByInputs ? parts.multipliers.mul(parts.diff) : parts.multipliers;
       });
-      return { attributions, baselines };
+      const endPoints = Array.isArray(inputs) ? call.inputs : undefined;
+      return {
+        attributions,
+        baselines: start,
+        endPoints,
+        path: {
+          call,
+          dispose: () => {
+            start.dispose();
+            call.dispose();
+          },
+        },
+      };
     } catch (error) {
-      baselines.dispose();
+      baselines?.dispose();
+      call.dispose();
       throw error;
     }
   }

@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { CallTap } from "./_call_tap.ts";
 import * as tf from "@tensorflow/tfjs";
+import type { Inputs } from "../types.ts";
 import type { LayerInputOptions, TargetOptions } from "../options.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
@@ -60,7 +62,8 @@ export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptio
  */
 export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShapOptions]> {
   /** Per-pair layer attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  protected override paths(inputs: tf.Tensor, options: LayerDeepLiftShapOptions): PathAttributions {
+  protected override paths(inputs: Inputs, options: LayerDeepLiftShapOptions): PathAttributions {
+    this.assertOneInput(inputs);
     const method = this.methodName;
     const { target, internalBatchSize, attributeToLayerInput = false } = options ?? {};
     this.validateInputsAndTarget(inputs, target);
@@ -69,7 +72,7 @@ export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShap
     const b = options.baselines.shape[0];
     const cost = rowCost(this.forward, inputs, "gradient", 2);
     const chunks = rowChunks(method, n * b, internalBatchSize, cost);
-    const tap = this.taps.tap(attributeToLayerInput);
+    const tap = new CallTap(this.taps.tap(attributeToLayerInput));
     assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
     return tf.tidy(() => {
       // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap.

@@ -4,14 +4,16 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ProgressOptions, TargetOptions } from "../options.ts";
+import type { ForwardArgsOptions, ProgressOptions, TargetOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
 import type { Baseline } from "../types.ts";
 import { FeatureAblation } from "../feature_ablation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
 
 /** Options of {@linkcode LayerFeatureAblation.attribute}. */
-export interface LayerFeatureAblationOptions extends TargetOptions, ProgressOptions {
+export interface LayerFeatureAblationOptions
+  extends TargetOptions, ProgressOptions, ForwardArgsOptions {
   /**
    * What an ablated activation is set to: a number, a tensor of the layer's shape `[N, ...]`, or
    * one with batch size 1.
@@ -54,7 +56,7 @@ export interface LayerFeatureAblationOptions extends TargetOptions, ProgressOpti
 export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution) {
   /** Attributions in the layer's shape; the caller owns the tensor. */
   async attribute(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerFeatureAblationOptions = {},
   ): Promise<tf.Tensor> {
     return await this.perturbLayer(

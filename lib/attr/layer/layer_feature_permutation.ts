@@ -3,14 +3,16 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import type { ProgressOptions, TargetOptions } from "../options.ts";
+import * as tf from "@tensorflow/tfjs";
+import type { ForwardArgsOptions, ProgressOptions, TargetOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
 import { assertPermutableBatch, FeaturePermutation } from "../feature_permutation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
 
 /** Options of {@linkcode LayerFeaturePermutation.attribute}. */
-export interface LayerFeaturePermutationOptions extends TargetOptions, ProgressOptions {
+export interface LayerFeaturePermutationOptions
+  extends TargetOptions, ProgressOptions, ForwardArgsOptions {
   /**
    * Groups of activations permuted together: an integer tensor of the layer's shape (batch 1 or
    * N); equal ids form one feature.
@@ -55,11 +57,14 @@ export class LayerFeaturePermutation extends withLayerTaps(PerturbationAttributi
    * @throws {RangeError} for a batch of one example, a bad layer mask or `perturbationsPerEval` < 1.
    */
   async attribute(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerFeaturePermutationOptions = {},
   ): Promise<tf.Tensor> {
     const { seed = 0 } = options;
-    assertPermutableBatch(this.methodName, inputs, seed, "activations");
+    const first = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (first instanceof tf.Tensor) {
+      assertPermutableBatch(this.methodName, first, seed, "activations");
+    }
     return await this.perturbLayer(
       inputs,
       options,

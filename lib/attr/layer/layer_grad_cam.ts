@@ -4,13 +4,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LayerInputOptions, TargetOptions } from "../options.ts";
+import type { ForwardArgsOptions, LayerInputOptions, TargetOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { layerGradients } from "./_layer_gradients.ts";
-import type { LayerAttributions } from "./_call_tap.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerGradCam.attribute}. */
-export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions {
+export interface LayerGradCamOptions extends TargetOptions, LayerInputOptions, ForwardArgsOptions {
   /** Pass the map through a ReLU (keep only evidence for the target). @default false */
   reluAttributions?: boolean;
   /**
@@ -48,23 +49,28 @@ export class LayerGradCam extends LayerAttribution {
    */
   // deno-lint-ignore require-await
   async attribute<R extends LayerAttributions = tf.Tensor>(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerGradCamOptions = {},
   ): Promise<R> {
-    const { target, reluAttributions = false, attrDimSummation = true } = options;
-    const tap = this.validatedTap(inputs, options, true);
-    const maps = tf.tidy(() => {
-      const lg = layerGradients(this.methodName, tap, inputs, target);
-      const grads = tap.split(lg.grads);
-      return tap.split(lg.values).map((values, i) => {
-        const rank = values.rank;
-        const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 1);
-        const weights = rank > 2 ? grads[i].mean(spatial, true) : grads[i];
-        const scaled = weights.mul(values);
-        const cam = attrDimSummation ? scaled.sum(rank - 1, true) : scaled;
-        return reluAttributions ? tf.relu(cam) : cam;
+    const { reluAttributions = false, attrDimSummation = true } = options;
+    const call = this.layerCall(inputs, options, {}, true);
+    const { tap } = call;
+    try {
+      const maps = tf.tidy(() => {
+        const lg = layerGradients(this.methodName, tap, call.inputs, call.options.target);
+        const grads = tap.split(lg.grads);
+        return tap.split(lg.values).map((values, i) => {
+          const rank = values.rank;
+          const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 1);
+          const weights = rank > 2 ? grads[i].mean(spatial, true) : grads[i];
+          const scaled = weights.mul(values);
+          const cam = attrDimSummation ? scaled.sum(rank - 1, true) : scaled;
+          return reluAttributions ? tf.relu(cam) : cam;
+        });
       });
-    });
-    return (tap.packed ? maps : maps[0]) as R;
+      return (tap.packed ? maps : maps[0]) as R;
+    } finally {
+      call.dispose();
+    }
   }
 }

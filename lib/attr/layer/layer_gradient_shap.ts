@@ -4,11 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Inputs } from "../types.ts";
 import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../options.ts";
 import type { PathAttributions } from "../attribution.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { gradientShapPaths, resolveSamplingOptions } from "../_utils/gradient_shap_paths.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
+import { CallTap } from "./_call_tap.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
 /** Constructor options of {@linkcode LayerGradientShap}. */
@@ -60,11 +62,12 @@ export class LayerGradientShap extends LayerPathAttribution<[options: LayerGradi
   }
 
   /** Per-sample contributions `[N·nSamples, ...layer shape]` and the paths' ends. */
-  protected paths(inputs: tf.Tensor, options: LayerGradientShapOptions): PathAttributions {
+  protected paths(inputs: Inputs, options: LayerGradientShapOptions): PathAttributions {
+    this.assertOneInput(inputs);
     const method = this.methodName;
     this.validateInputsAndTarget(inputs, options?.target);
     const resolved = resolveSamplingOptions(method, inputs, options, this.forward);
-    const tap = this.taps.tap(options.attributeToLayerInput ?? false);
+    const tap = new CallTap(this.taps.tap(options.attributeToLayerInput ?? false));
     // The same draws, in the same order, as GradientShap.
     return gradientShapPaths(method, inputs, resolved, (x, b, point, target) => {
       const { grads } = layerGradients(method, tap, point, target);

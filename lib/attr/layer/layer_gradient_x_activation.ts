@@ -4,7 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LayerInputOptions, TargetOptions } from "../options.ts";
+import type { ForwardArgsOptions, LayerInputOptions, TargetOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 import { LayerAttribution } from "./layer_attribution.ts";
 import { resolveMultiplyByInputs, withLayerConfig } from "../_layer_config.ts";
 import { layerGradients } from "./_layer_gradients.ts";
@@ -19,10 +21,13 @@ export interface LayerGradientXActivationConfig {
 }
 
 /** Options of {@linkcode LayerGradientXActivation.attribute}. */
-export interface LayerGradientXActivationOptions extends TargetOptions, LayerInputOptions {}
+export interface LayerGradientXActivationOptions
+  extends TargetOptions, LayerInputOptions, ForwardArgsOptions {}
 
 /**
- * ∂F/∂A ⊙ A for the activations A of a layer, in the layer's shape.
+ * ∂F/∂A ⊙ A for the activations A of a layer, in the layer's shape; for the input of a layer with
+ * several inputs (`attributeToLayerInput` on a merge), one tensor per input, as Captum's tuple.
+ * Takes one tensor or an array of inputs (one per model input).
  *
  * @example
  * ```ts
@@ -39,17 +44,25 @@ export class LayerGradientXActivation extends withLayerConfig(
   LayerAttribution,
   resolveMultiplyByInputs<LayerGradientXActivationConfig>,
 ) {
-  /** Attributions in the layer's shape; the caller owns the tensor. */
+  /**
+   * Attributions in the layer's shape; the caller owns the tensor(s).
+   *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors.
+   */
   // deno-lint-ignore require-await
-  async attribute(
-    inputs: tf.Tensor,
+  async attribute<R extends LayerAttributions = tf.Tensor>(
+    inputs: Inputs,
     options: LayerGradientXActivationOptions = {},
-  ): Promise<tf.Tensor> {
-    const { target } = options;
-    const tap = this.validatedTap(inputs, options);
-    return tf.tidy(() => {
-      const { values, grads } = layerGradients(this.methodName, tap, inputs, target);
-      return this.multiplyByInputs ? grads.mul(values) : grads;
-    });
+  ): Promise<R> {
+    const call = this.layerCall(inputs, options, {}, true);
+    const { tap } = call;
+    try {
+      return tap.finish(tf.tidy(() => {
+        const lg = layerGradients(this.methodName, tap, call.inputs, call.options.target);
+        return this.multiplyByInputs ? lg.grads.mul(lg.values) : lg.grads;
+      })) as R;
+    } finally {
+      call.dispose();
+    }
   }
 }

@@ -4,20 +4,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type {
-  BaselineOptions,
-  IntegrationOptions,
-  LayerInputOptions,
-  TargetOptions,
-} from "../options.ts";
-import type { PathAttributions } from "../attribution.ts";
-import type { Baseline } from "../types.ts";
+import type { Baseline, Inputs, PerInput } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
 import { targetSum } from "../_utils/gradients.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
+import {
+  type LayerPathAttributions,
+  type LayerPathOptions,
+  pathEnds,
+} from "./layer_attribution.ts";
 
 /** Constructor options of {@linkcode LayerIntegratedGradients}. */
 export interface LayerIntegratedGradientsConfig {
@@ -30,20 +28,21 @@ export interface LayerIntegratedGradientsConfig {
 }
 
 /** Options of {@linkcode LayerIntegratedGradients.attribute}. */
-export interface LayerIntegratedGradientsOptions
-  extends TargetOptions, BaselineOptions, IntegrationOptions, LayerInputOptions {
+export interface LayerIntegratedGradientsOptions extends LayerPathOptions {
   /**
    * Reference inputs whose layer activations start the path: a number, a tensor of the inputs'
-   * shape, or one with batch size 1.
+   * shape, or one with batch size 1; for an array of inputs, one per input.
    * @default 0
    */
-  baselines?: Baseline;
+  baselines?: PerInput<Baseline>;
 }
 
 /**
  * Integrated Gradients over a layer's activations: integrates ∂F/∂A along the straight line from
  * the baselines' activations A(x′) to the inputs' activations A(x) (not along the input path),
- * times A(x) − A(x′). Branches that bypass the layer see the inputs. Result: the layer's shape.
+ * times A(x) − A(x′). Branches that bypass the layer see the inputs. Result: the layer's shape;
+ * for the input of a layer with several inputs (`attributeToLayerInput` on a merge), one tensor
+ * per input, as Captum's tuple. Takes one tensor or an array of inputs (one per model input).
  *
  * @example
  * ```ts
@@ -81,34 +80,35 @@ export class LayerIntegratedGradients
 
   /** Integrated gradients along each example's activation path, in the layer's shape. */
   protected async paths(
-    inputs: tf.Tensor,
+    inputs: Inputs,
     options: LayerIntegratedGradientsOptions,
-  ): Promise<PathAttributions> {
+  ): Promise<LayerPathAttributions> {
     const method = this.methodName;
-    const { target, alphas, weights, n, chunks, baselines, tap, progress } = this.pathSetup(
-      inputs,
-      options,
-    );
-    const [end, start] = tf.tidy(() => [tap.layerValue(inputs), tap.layerValue(baselines)]);
+    const path = this.pathCall(inputs, options, undefined, true);
+    const { call: { inputs: x, options: { target }, tap, n }, alphas, weights, baselines } = path;
+    let end: tf.Tensor | undefined;
+    let start: tf.Tensor | undefined;
     let total: tf.Tensor | undefined;
     try {
-      total = await sumOverChunks(chunks, (s, e) => {
-        const points = pathPoints(start, end, alphas.slice(s, e));
-        const xs = () => tileRows(inputs, e - s);
+      [end, start] = tf.tidy(() => [tap.layerValue(x, target), tap.layerValue(baselines, target)]);
+      const [a, b] = [end, start];
+      total = await sumOverChunks(path.chunks, (s, e) => {
+        const points = pathPoints(b, a, alphas.slice(s, e));
+        const xs = () => tileRows(x, e - s);
         const t = expandTarget(target, e - s);
-        const f = (a: tf.Tensor) => targetSum(method, tap.forwardFrom(a, xs), t);
+        const f = (v: tf.Tensor) => targetSum(method, tap.forwardFrom(v, xs, t), t);
         return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
-      }, progress);
+      }, path.progress);
       const integrated = total;
       const attributions = tf.tidy(() =>
-        this.multiplyByInputs ? integrated.mul(end.sub(start)) : integrated.clone()
+        this.multiplyByInputs ? integrated.mul(a.sub(b)) : integrated.clone()
       );
-      return { attributions, baselines };
+      return { attributions, ...pathEnds(path, inputs) };
     } catch (error) {
-      baselines.dispose();
+      path.dispose();
       throw error;
     } finally {
-      tf.dispose([end, start, total!]);
+      tf.dispose([end!, start!, total!]);
     }
   }
 }

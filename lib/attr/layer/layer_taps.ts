@@ -13,18 +13,60 @@ import { tileRows } from "./_layer_gradients.ts";
 import { LayerTap } from "../../models/layer_tap.ts";
 import { CallTap } from "./_call_tap.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
-import type { ForwardFunction, ModelLike } from "../types.ts";
+import type { AttributionsOf, ForwardFunction, Inputs, ModelLike } from "../types.ts";
 import type { Attribution } from "../attribution.ts";
+import {
+  type CallOptions,
+  type CallSpec,
+  type PackedOptions,
+  prepareCall,
+  type PreparedCall,
+} from "../_utils/multi_input.ts";
+import { assertFloatInputs, attributionTypeError } from "../_utils/errors.ts";
+import { assertInputsFitModel } from "../_utils/forward.ts";
+import { type CallTarget, expandTarget, runForward } from "../_utils/target.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
-import type { LayerInputOptions, NeuronOptions, TargetOptions } from "../options.ts";
+import type { LayerInputOptions, NeuronOptions } from "../options.ts";
 
 /** The layer methods that attribute to a layer value of several tensors, one result per tensor. */
 export const SEVERAL_TENSOR_METHODS: readonly string[] = [
   "LayerActivation",
   "LayerGradCam",
   "InternalInfluence",
+  "LayerIntegratedGradients",
+  "LayerConductance",
+  "LayerGradientXActivation",
+  "LayerDeepLift",
 ];
+
+/**
+ * One layer method's call reduced to one tensor (see `_call_tap.ts`): the inputs (all inputs
+ * packed side by side for an array), the options with per-input options packed, and the tap as
+ * the call sees it.
+ */
+export interface LayerCall<O> {
+  /** The inputs, or all inputs packed `[N, D]`. */
+  inputs: tf.Tensor;
+  /** The options with per-input options packed (`baselines` one tensor); the target knows rows. */
+  options: PackedOptions<O>;
+  /** The tap: the call's batch in, the layer's (packed) value out. */
+  tap: CallTap;
+  /** Examples in the batch. */
+  n: number;
+  /** The model's output for a batch of the call's (packed) rows, e.g. to measure a row's cost. */
+  forward: ForwardFunction;
+  /**
+   * A result in the (packed) inputs' shape as the caller gets it: one tensor, or one per input
+   * for an array of inputs (neuron methods). `result` is consumed.
+   */
+  splitInputs(result: tf.Tensor): tf.Tensor | tf.Tensor[];
+  /** Dispose what the call made. */
+  dispose(): void;
+}
+
+/** The options a layer call reads. */
+export interface LayerCallOptions extends CallOptions, LayerInputOptions {}
 
 /**
  * A layer of a model, with its taps, for the explainer named `caller`.
@@ -111,6 +153,28 @@ export class LayerTaps {
   }
 }
 
+/**
+ * The `additionalForwardArgs` of a layer or neuron method on a `tf.LayersModel`: the model's
+ * remaining inputs, so tensors with a batch axis.
+ *
+ * @throws {TypeError} naming `additionalForwardArgs[j]`.
+ */
+function assertTensorArgs(method: string, extras: unknown): void {
+  if (!Array.isArray(extras)) return; // undefined, or refused by the call's checks
+  extras.forEach((arg, j) => {
+    if (!(arg instanceof tf.Tensor) || arg.rank === 0) {
+      throw attributionTypeError(
+        method,
+        `additionalForwardArgs[${j}]`,
+        "a tensor with a batch axis (with a tf.LayersModel, the tensors of the model's inputs " +
+          "after the attributed ones)",
+        arg,
+        "Pass the model's remaining inputs as tensors, one row per example.",
+      );
+    }
+  });
+}
+
 /** An explainer base class ({@linkcode Attribution} or one of its subclasses). */
 // deno-lint-ignore no-explicit-any
 type AttributionClass = abstract new (...args: any[]) => Attribution;
@@ -155,19 +219,93 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
     }
 
     /**
-     * Validate `inputs` and `options.target` at the public boundary, then return the tap on the
-     * layer's output (or its input with `options.attributeToLayerInput`) as the call sees it. A
-     * value of several tensors is refused unless `several` (the method then splits its result
-     * with {@linkcode CallTap.finish}).
+     * Validate a call (one tensor or an array of inputs, `target`, `additionalForwardArgs` — the
+     * model's remaining inputs — and the per-input options of `spec`) and reduce it to one tensor
+     * with the tap as it sees it (see `_call_tap.ts`). A layer value of several tensors is refused
+     * unless `several` (the method then splits its result with {@linkcode CallTap.finish}).
+     * The caller disposes the call.
+     *
+     * @throws {TypeError} naming the argument that does not fit (`inputs[i]`, `baselines[i]`,
+     *   `additionalForwardArgs[j]` …).
      */
-    protected validatedTap(
-      inputs: tf.Tensor,
-      options: Partial<TargetOptions & LayerInputOptions>,
+    protected layerCall<O extends LayerCallOptions>(
+      inputs: Inputs,
+      options: O,
+      spec: CallSpec,
       several = false,
-    ): CallTap {
-      this.validateInputsAndTarget(inputs, options.target);
-      const toInput = options.attributeToLayerInput ?? false;
-      return new CallTap(several ? this.taps.anyTap(toInput) : this.taps.tap(toInput));
+    ): LayerCall<O> {
+      const method = this.methodName;
+      assertTensorArgs(method, options.additionalForwardArgs);
+      // The call's "forward" collects the model's inputs: the packed batch split back, the extra
+      // arguments expanded to the rows the target stands for.
+      const collect = ((...args: tf.Tensor[]) => args) as unknown as ForwardFunction;
+      const call = prepareCall(method, this.model, collect, inputs, options, spec);
+      try {
+        const toInput = options.attributeToLayerInput ?? false;
+        const layerTap = several ? this.taps.anyTap(toInput) : this.taps.tap(toInput);
+        const modelInputs = call.forward === collect
+          ? undefined
+          : (x: tf.Tensor, rows?: CallTarget) =>
+            runForward(call.forward, x, rows) as unknown as tf.Tensor[];
+        const model = this.forward as (...inputs: tf.Tensor[]) => tf.Tensor;
+        return {
+          inputs: call.inputs,
+          options: call.options,
+          tap: new CallTap(layerTap, modelInputs),
+          n: call.inputs.shape[0],
+          forward: modelInputs === undefined ? this.forward : (x) => model(...modelInputs(x)),
+          splitInputs: (result) => call.finish(result),
+          dispose: () => call.dispose(),
+        };
+      } catch (error) {
+        call.dispose();
+        throw error;
+      }
+    }
+
+    /**
+     * Check at the public boundary that `inputs` (one tensor, or one per attributed model input)
+     * and the tensors of `additionalForwardArgs` fit the model's inputs, for a method that hands
+     * the call on to another explainer with the neuron as its model.
+     *
+     * @throws {TypeError} naming `inputs` or `inputs[i]`.
+     */
+    protected assertModelInputs(inputs: Inputs, extras: readonly unknown[] | undefined): void {
+      const method = this.methodName;
+      assertTensorArgs(method, extras);
+      if (!Array.isArray(inputs)) {
+        assertFloatInputs(method, inputs);
+        assertInputsFitModel(method, this.model, inputs as tf.Tensor, "inputs", 0, extras);
+        return;
+      }
+      inputs.forEach((x, i) => {
+        assertFloatInputs(method, x, `inputs[${i}]`);
+        assertInputsFitModel(method, this.model, x, `inputs[${i}]`, i, extras, inputs.length);
+      });
+    }
+
+    /**
+     * The body of a neuron method's `attribute()` for one tensor or an array of inputs, as
+     * `attributeCall()` with the neuron as the model: validate the neuron (`neuronSelector`,
+     * `attributeToNeuronInput`) and the call, run `body` with the call's forward function ending
+     * at the neuron (`[N]`) and the rows of its batch (a target to pass on with it, which selects
+     * nothing), and hand back its result split per input. Errors reject the promise and leak
+     * nothing.
+     */
+    protected async neuronCall<T extends Inputs, O extends CallOptions & Partial<NeuronOptions>>(
+      inputs: T,
+      options: O,
+      spec: CallSpec,
+      body: (call: PreparedCall<O>, rows: CallTarget | undefined) => tf.Tensor | Promise<tf.Tensor>,
+    ): Promise<AttributionsOf<T>> {
+      const neuron = this.taps.neuronForward(options);
+      const call = prepareCall(this.methodName, this.model, neuron, inputs, options, spec);
+      try {
+        const rows = (call.options as PackedOptions<CallOptions>).target;
+        return call.finish(await body(call, rows)) as AttributionsOf<T>;
+      } finally {
+        call.dispose();
+      }
     }
 
     /**
@@ -177,20 +315,27 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
      * that bypass it, and the activations to perturb, disposed afterwards.
      */
     protected async perturbLayer(
-      inputs: tf.Tensor,
-      options: Partial<TargetOptions & LayerInputOptions>,
+      inputs: Inputs,
+      options: LayerCallOptions,
       perturb: (forward: ForwardFunction, values: tf.Tensor) => Promise<tf.Tensor>,
     ): Promise<tf.Tensor> {
-      const tap = this.validatedTap(inputs, options);
-      const n = inputs.shape[0];
-      const values = tf.tidy(() => tap.layerValue(inputs).clone());
+      const call = this.layerCall(inputs, options, {});
+      const { tap, n } = call;
       try {
-        // Perturbed activation batches are perturbation-major, so the inputs are tiled to match.
-        const forward = (a: tf.Tensor) =>
-          tap.forwardFrom(a, () => tileRows(inputs, a.shape[0] / n));
-        return await perturb(forward, values);
+        const values = tf.tidy(() => tap.layerValue(call.inputs, call.options.target).clone());
+        try {
+          // Perturbed activation batches are perturbation-major: the inputs are tiled to match.
+          const forward = (a: tf.Tensor) => {
+            const k = a.shape[0] / n;
+            const rows = expandTarget(call.options.target, k);
+            return tap.forwardFrom(a, () => tileRows(call.inputs, k), rows);
+          };
+          return await perturb(forward, values);
+        } finally {
+          values.dispose();
+        }
       } finally {
-        values.dispose();
+        call.dispose();
       }
     }
   }

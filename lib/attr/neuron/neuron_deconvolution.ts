@@ -4,13 +4,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { DECONVOLUTION_RELU } from "../_utils/relu_rules.ts";
 import { NeuronModifiedReluAttribution } from "./neuron_modified_relu_attribution.ts";
 
 /** Options of {@linkcode NeuronDeconvolution.attribute}. */
-export type NeuronDeconvolutionOptions = NeuronOptions;
+export interface NeuronDeconvolutionOptions extends NeuronOptions, ForwardArgsOptions {}
 
 /**
  * The neuron's gradient with every ReLU before the layer passing only its positive gradients,

@@ -4,8 +4,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { BaselineOptions, NeuronOptions } from "../options.ts";
-import type { ForwardFunction } from "../types.ts";
+import type { ForwardArgsOptions, InputBaselineOptions, NeuronOptions } from "../options.ts";
+import type { AttributionsOf, ForwardFunction, Inputs } from "../types.ts";
 import { DeepLift } from "../deep_lift.ts";
 import { resolveDeepLiftConfig } from "../_utils/deep_lift_config.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
@@ -14,7 +14,8 @@ import { withLayerConfig } from "../_layer_config.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 
 /** Options of {@linkcode NeuronDeepLift.attribute}. */
-export interface NeuronDeepLiftOptions extends NeuronOptions, BaselineOptions {}
+export interface NeuronDeepLiftOptions
+  extends NeuronOptions, InputBaselineOptions, ForwardArgsOptions {}
 
 /**
  * DeepLift (Rescale rule) of one neuron's value with respect to the inputs: the nonlinearities
@@ -39,25 +40,32 @@ export class NeuronDeepLift extends withLayerConfig(
   NeuronAttribution,
   resolveDeepLiftConfig,
 ) {
-  /** Attributions in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: NeuronDeepLiftOptions): Promise<tf.Tensor> {
+  /** Attributions in the inputs' shape (one per input for an array); the caller owns them. */
+  async attribute<T extends Inputs>(
+    inputs: T,
+    options: NeuronDeepLiftOptions,
+  ): Promise<AttributionsOf<T>> {
     const forward = this.deepLiftForward(inputs, options);
-    const { baselines } = options;
-    if (typeof baselines === "object") {
-      assertBroadcastableBaselines(this.methodName, inputs, baselines);
+    const { baselines, additionalForwardArgs } = options;
+    if (!Array.isArray(inputs) && typeof baselines === "object") {
+      assertBroadcastableBaselines(this.methodName, inputs as tf.Tensor, baselines);
     }
     const dl = new DeepLift(forward, { multiplyByInputs: this.multiplyByInputs, eps: this.eps });
-    return await dl.attribute(inputs, { baselines });
+    return await dl.attribute(inputs, { baselines, additionalForwardArgs });
   }
 
   /**
    * Validate `inputs` and the neuron, check that DeepLift's rules cover every layer the neuron's
-   * gradient passes back through, and return the forward function `x ↦ neuron(x)`.
+   * gradient passes back through, and return the forward function `x ↦ neuron(x)` (one tensor per
+   * model input).
    */
-  protected deepLiftForward(inputs: tf.Tensor, options: NeuronOptions): ForwardFunction {
-    this.validateInputsAndTarget(inputs, undefined);
+  protected deepLiftForward(
+    inputs: Inputs,
+    options: NeuronOptions & ForwardArgsOptions,
+  ): ForwardFunction {
+    this.assertModelInputs(inputs, options?.additionalForwardArgs);
     const toInput = options?.attributeToNeuronInput;
-    assertDeepLiftCovers(this.methodName, this.taps.tap(toInput).layersBeforeTap);
+    assertDeepLiftCovers(this.methodName, this.taps.anyTap(toInput).layersBeforeTap);
     return this.taps.neuronForward(options);
   }
 }

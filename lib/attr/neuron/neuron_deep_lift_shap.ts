@@ -4,15 +4,19 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions } from "../options.ts";
+import type { AttributionsOf, Inputs, PerInput } from "../types.ts";
 import { DeepLiftShap } from "../deep_lift_shap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronDeepLift } from "./neuron_deep_lift.ts";
 
 /** Options of {@linkcode NeuronDeepLiftShap.attribute}. */
-export interface NeuronDeepLiftShapOptions extends NeuronOptions {
-  /** A distribution of baselines, rows `[B, ...input shape]`; DeepLift is averaged over them. */
-  baselines: tf.Tensor;
+export interface NeuronDeepLiftShapOptions extends NeuronOptions, ForwardArgsOptions {
+  /**
+   * A distribution of baselines, rows `[B, ...input shape]`; DeepLift is averaged over them. For
+   * an array of inputs, one per input with the same number of rows.
+   */
+  baselines: PerInput<tf.Tensor>;
   /** Most rows (examples × baselines) evaluated at once. @default undefined (all at once) */
   internalBatchSize?: number;
 }
@@ -37,17 +41,19 @@ export interface NeuronDeepLiftShapOptions extends NeuronOptions {
  */
 export class NeuronDeepLiftShap extends NeuronDeepLift {
   /** Attributions in the inputs' shape; the caller owns the tensor. */
-  override async attribute(
-    inputs: tf.Tensor,
+  override async attribute<T extends Inputs>(
+    inputs: T,
     options: NeuronDeepLiftShapOptions,
-  ): Promise<tf.Tensor> {
+  ): Promise<AttributionsOf<T>> {
     const forward = this.deepLiftForward(inputs, options);
-    assertBaselineDistribution(this.methodName, inputs, options.baselines);
+    if (!Array.isArray(inputs)) {
+      assertBaselineDistribution(this.methodName, inputs as tf.Tensor, options.baselines);
+    }
     const dls = new DeepLiftShap(forward, {
       multiplyByInputs: this.multiplyByInputs,
       eps: this.eps,
     });
-    const { baselines, internalBatchSize } = options;
-    return await dls.attribute(inputs, { baselines, internalBatchSize });
+    const { baselines, internalBatchSize, additionalForwardArgs } = options;
+    return await dls.attribute(inputs, { baselines, internalBatchSize, additionalForwardArgs });
   }
 }

@@ -3,16 +3,16 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions } from "../options.ts";
+import type { AttributionsOf, Inputs } from "../types.ts";
 import { gradientsOfTarget } from "../_utils/gradients.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
 
 /** Options of {@linkcode NeuronGradient.attribute}. */
-export type NeuronGradientOptions = NeuronOptions;
+export interface NeuronGradientOptions extends NeuronOptions, ForwardArgsOptions {}
 
 /**
- * ∂neuron/∂x for each example, in the inputs' shape.
+ * ∂neuron/∂x for each example, in the inputs' shape (one tensor per input for an array of inputs).
  *
  * @example
  * ```ts
@@ -27,11 +27,16 @@ export type NeuronGradientOptions = NeuronOptions;
  * ```
  */
 export class NeuronGradient extends NeuronAttribution {
-  /** The neuron's gradient, in the inputs' shape; the caller owns the tensor. */
-  // deno-lint-ignore require-await
-  async attribute(inputs: tf.Tensor, options: NeuronGradientOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
-    const forward = this.taps.neuronForward(options);
-    return gradientsOfTarget(this.methodName, forward, inputs, undefined);
+  /** The neuron's gradient, in the inputs' shape; the caller owns the tensor(s). */
+  attribute<T extends Inputs>(
+    inputs: T,
+    options: NeuronGradientOptions,
+  ): Promise<AttributionsOf<T>> {
+    return this.neuronCall(
+      inputs,
+      options,
+      {},
+      ({ inputs, forward }, rows) => gradientsOfTarget(this.methodName, forward, inputs, rows),
+    );
   }
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions, SamplingOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions, SamplingOptions } from "../options.ts";
+import type { AttributionsOf, Inputs, PerInput } from "../types.ts";
 import { GradientShap } from "../gradient_shap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { NeuronAttribution } from "./neuron_attribution.ts";
@@ -17,9 +18,15 @@ export interface NeuronGradientShapConfig {
 }
 
 /** Options of {@linkcode NeuronGradientShap.attribute}. */
-export interface NeuronGradientShapOptions extends NeuronOptions, SamplingOptions {
-  /** A distribution of baselines, rows `[B, ...input shape]` drawn uniformly. */
-  baselines: tf.Tensor;
+export interface NeuronGradientShapOptions
+  extends NeuronOptions, Omit<SamplingOptions, "stdevs">, ForwardArgsOptions {
+  /**
+   * A distribution of baselines, rows `[B, ...input shape]` drawn uniformly; for an array of
+   * inputs, one per input with the same number of rows.
+   */
+  baselines: PerInput<tf.Tensor>;
+  /** Standard deviation of the noise added to the inputs; one per input for an array. @default 0 */
+  stdevs?: PerInput<number>;
 }
 
 /**
@@ -45,13 +52,25 @@ export class NeuronGradientShap extends withLayerConfig(
   NeuronAttribution,
   resolveMultiplyByInputs<NeuronGradientShapConfig>,
 ) {
-  /** Attributions in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: NeuronGradientShapOptions): Promise<tf.Tensor> {
-    this.validateInputsAndTarget(inputs, undefined);
+  /** Attributions in the inputs' shape (one per input for an array); the caller owns them. */
+  async attribute<T extends Inputs>(
+    inputs: T,
+    options: NeuronGradientShapOptions,
+  ): Promise<AttributionsOf<T>> {
+    this.assertModelInputs(inputs, options?.additionalForwardArgs);
     const forward = this.taps.neuronForward(options);
-    assertBaselineDistribution(this.methodName, inputs, options.baselines);
-    const { baselines, nSamples, stdevs, seed, internalBatchSize } = options;
+    if (!Array.isArray(inputs)) {
+      assertBaselineDistribution(this.methodName, inputs as tf.Tensor, options.baselines);
+    }
+    const { baselines, nSamples, stdevs, seed, internalBatchSize, additionalForwardArgs } = options;
     const gs = new GradientShap(forward, { multiplyByInputs: this.multiplyByInputs });
-    return await gs.attribute(inputs, { baselines, nSamples, stdevs, seed, internalBatchSize });
+    return await gs.attribute(inputs, {
+      baselines,
+      nSamples,
+      stdevs,
+      seed,
+      internalBatchSize,
+      additionalForwardArgs,
+    });
   }
 }

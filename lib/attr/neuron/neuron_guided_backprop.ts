@@ -4,13 +4,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions } from "../options.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { GUIDED_RELU } from "../_utils/relu_rules.ts";
 import { NeuronModifiedReluAttribution } from "./neuron_modified_relu_attribution.ts";
 
 /** Options of {@linkcode NeuronGuidedBackprop.attribute}. */
-export type NeuronGuidedBackpropOptions = NeuronOptions;
+export interface NeuronGuidedBackpropOptions extends NeuronOptions, ForwardArgsOptions {}
 
 /**
  * The neuron's gradient with every ReLU before the layer passing only positive gradients where its

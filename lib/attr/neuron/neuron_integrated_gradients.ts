@@ -3,8 +3,14 @@
  *
  * @module
  */
+import type {
+  ForwardArgsOptions,
+  InputBaselineOptions,
+  IntegrationOptions,
+  NeuronOptions,
+} from "../options.ts";
+import type { AttributionsOf, Inputs } from "../types.ts";
 import type * as tf from "@tensorflow/tfjs";
-import type { BaselineOptions, IntegrationOptions, NeuronOptions } from "../options.ts";
 import { IntegratedGradients } from "../integrated_gradients.ts";
 import { approximationParameters } from "../_utils/approximation.ts";
 import { assertBroadcastableBaselines } from "../_utils/baselines.ts";
@@ -19,11 +25,12 @@ export interface NeuronIntegratedGradientsConfig {
 
 /** Options of {@linkcode NeuronIntegratedGradients.attribute}. */
 export interface NeuronIntegratedGradientsOptions
-  extends NeuronOptions, BaselineOptions, IntegrationOptions {}
+  extends NeuronOptions, InputBaselineOptions, IntegrationOptions, ForwardArgsOptions {}
 
 /**
  * Integrated Gradients of one neuron's value (instead of the model output) with respect to the
- * inputs, along x′ + α(x − x′). Sums to neuron(x) − neuron(x′). Result: the inputs' shape.
+ * inputs, along x′ + α(x − x′). Sums to neuron(x) − neuron(x′). Result: the inputs' shape (one
+ * tensor per input for an array of inputs, with one baseline per input).
  *
  * @example
  * ```ts
@@ -41,17 +48,19 @@ export class NeuronIntegratedGradients extends withLayerConfig(
   NeuronAttribution,
   resolveMultiplyByInputs<NeuronIntegratedGradientsConfig>,
 ) {
-  /** Attributions in the inputs' shape; the caller owns the tensor. */
-  async attribute(
-    inputs: tf.Tensor,
+  /** Attributions in the inputs' shape; the caller owns the tensor(s). */
+  async attribute<T extends Inputs>(
+    inputs: T,
     options: NeuronIntegratedGradientsOptions,
-  ): Promise<tf.Tensor> {
+  ): Promise<AttributionsOf<T>> {
     const method = this.methodName;
-    this.validateInputsAndTarget(inputs, undefined);
+    this.assertModelInputs(inputs, options?.additionalForwardArgs);
     const forward = this.taps.neuronForward(options);
     const { baselines, nSteps = 50, method: approx = "gausslegendre", ...batching } = options;
     approximationParameters(method, approx, nSteps);
-    if (typeof baselines === "object") assertBroadcastableBaselines(method, inputs, baselines);
+    if (!Array.isArray(inputs) && typeof baselines === "object") {
+      assertBroadcastableBaselines(method, inputs as tf.Tensor, baselines);
+    }
     const ig = new IntegratedGradients(forward, { multiplyByInputs: this.multiplyByInputs });
     return await ig.attribute(inputs, {
       baselines,
@@ -59,6 +68,7 @@ export class NeuronIntegratedGradients extends withLayerConfig(
       method: approx,
       internalBatchSize: batching.internalBatchSize,
       showProgress: batching.showProgress,
+      additionalForwardArgs: batching.additionalForwardArgs,
     });
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { NeuronOptions } from "../options.ts";
+import type { ForwardArgsOptions, NeuronOptions } from "../options.ts";
+import type { AttributionsOf, Inputs } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { gradientsOfTarget } from "../_utils/gradients.ts";
 import { type GradientOverride, withGradientOverrides } from "../_utils/gradient_override.ts";
@@ -35,17 +36,23 @@ export abstract class NeuronModifiedReluAttribution extends NeuronAttribution {
     this.#reluRule = reluRule;
   }
 
-  /** Modified gradients of the neuron, in the inputs' shape; the caller owns the tensor. */
-  attribute(inputs: tf.Tensor, options: NeuronOptions): Promise<tf.Tensor> {
-    try {
-      this.validateInputsAndTarget(inputs, undefined);
-      const forward = this.taps.neuronForward(options);
-      return Promise.resolve(withGradientOverrides(
-        [this.#reluRule],
-        () => gradientsOfTarget(this.methodName, forward, inputs, undefined),
-      ));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /**
+   * Modified gradients of the neuron, in the inputs' shape (one tensor per input for an array);
+   * the caller owns the tensor(s).
+   */
+  attribute<T extends Inputs>(
+    inputs: T,
+    options: NeuronOptions & ForwardArgsOptions,
+  ): Promise<AttributionsOf<T>> {
+    return this.neuronCall(
+      inputs,
+      options,
+      {},
+      ({ inputs, forward }, rows) =>
+        withGradientOverrides(
+          [this.#reluRule],
+          () => gradientsOfTarget(this.methodName, forward, inputs, rows),
+        ),
+    );
   }
 }
