@@ -85,8 +85,11 @@ export interface LayerPathAttributions extends PathAttributions {
 
 /** A layer call and what disposes it with what was made for it. */
 export interface LayerCallHandle {
-  /** The call: its tap splits results per layer tensor, its forward runs the (packed) inputs. */
-  call: { tap: CallTap; forward: ForwardFunction };
+  /**
+   * The call: its tap splits results per layer tensor, its forward runs the (packed) inputs, its
+   * target knows each row's example (for the extra arguments).
+   */
+  call: { tap: CallTap; forward: ForwardFunction; options: { target?: CallTarget } };
   /** Dispose the call and what was made for it. */
   dispose(): void;
 }
@@ -133,24 +136,6 @@ export const INTERPOLATE_MODES: readonly InterpolateMode[] = [
  */
 export abstract class LayerAttribution extends withLayerTaps(GradientAttribution) {
   /**
-   * Check that `inputs` is one tensor, for a method that does not take an array of inputs yet.
-   *
-   * @throws {TypeError} naming the method and the methods that take arrays.
-   */
-  protected assertOneInput(inputs: Inputs): asserts inputs is tf.Tensor {
-    if (!Array.isArray(inputs)) return;
-    throw attributionTypeError(
-      this.methodName,
-      "inputs",
-      `one tensor (${this.methodName} does not take an array of inputs yet)`,
-      inputs,
-      "Attribute a model with one input, or use LayerIntegratedGradients, LayerConductance, " +
-        "LayerDeepLift, LayerGradientXActivation or InternalInfluence, which take one tensor per " +
-        "model input.",
-    );
-  }
-
-  /**
    * As `GradientAttribution.settle`, then the result split per layer tensor and the call disposed
    * when `compute` ran on a {@linkcode LayerPathCall} (see {@linkcode LayerPathAttributions}).
    */
@@ -171,9 +156,9 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
   }
 
   /**
-   * As `GradientAttribution.settleWithDelta`, the delta through the call's forward function when
-   * `compute` ran on a {@linkcode LayerPathCall}, then the attributions split per layer tensor and
-   * the call disposed.
+   * As `GradientAttribution.settleWithDelta`, the delta through the call's forward function and
+   * target (which expands the extra arguments to every path's rows) when `compute` ran on a
+   * {@linkcode LayerPathCall}, then the attributions split per layer tensor and the call disposed.
    */
   protected override async settleWithDelta(
     compute: () => LayerPathAttributions | Promise<LayerPathAttributions>,
@@ -181,22 +166,20 @@ export abstract class LayerAttribution extends withLayerTaps(GradientAttribution
     target: CallTarget | undefined,
     forward: ForwardFunction = this.forward,
   ): Promise<AttributionWithDelta> {
-    let path: LayerCallHandle | undefined;
+    const parts = await compute();
+    const path = parts.path;
     try {
+      const call = path?.call;
       const { attributions, delta } = await super.settleWithDelta(
-        async () => {
-          const parts = await compute();
-          path = parts.path;
-          return parts;
-        },
+        () => parts,
         inputs,
-        target,
-        (x: tf.Tensor) => (path?.call.forward ?? forward)(x),
+        call === undefined ? target : call.options.target,
+        call?.forward ?? forward,
       );
-      if (path === undefined) return { attributions, delta };
-      return { attributions: path.call.tap.finish(attributions) as tf.Tensor, delta };
+      if (call === undefined) return { attributions, delta };
+      return { attributions: call.tap.finish(attributions) as tf.Tensor, delta };
     } finally {
-      (path as LayerCallHandle | undefined)?.dispose();
+      path?.dispose();
     }
   }
 

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { CallTap } from "./_call_tap.ts";
 import * as tf from "@tensorflow/tfjs";
 import type { Inputs } from "../types.ts";
-import type { LayerInputOptions, TargetOptions } from "../options.ts";
+import type { LayerInputOptions } from "../options.ts";
+import type { DeepLiftShapOptions } from "../deep_lift_shap.ts";
 import { assertBaselineDistribution } from "../_utils/baselines.ts";
 import { rowChunks } from "../_utils/batching.ts";
 import { rowCost } from "../_utils/memory_budget.ts";
@@ -14,15 +14,13 @@ import { repeatInterleave, repeatTarget, tileBatch } from "../_utils/repeat.ts";
 import { sliceTarget } from "../_utils/target.ts";
 import { assertDeepLiftCovers } from "../_utils/deep_lift_coverage.ts";
 import { LayerDeepLift, layerDeepLiftParts } from "./layer_deep_lift.ts";
-import type { PathAttributions } from "../attribution.ts";
+import type { LayerPathAttributions } from "./layer_attribution.ts";
 
-/** Options of {@linkcode LayerDeepLiftShap.attribute}. */
-export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptions {
-  /** A distribution of baselines, rows `[B, ...input shape]`; DeepLift is averaged over them. */
-  baselines: tf.Tensor;
-  /** Most rows (examples × baselines) evaluated at once. @default undefined (all at once) */
-  internalBatchSize?: number;
-}
+/**
+ * Options of {@linkcode LayerDeepLiftShap.attribute}: DeepLiftShap's (`baselines` a distribution
+ * per input for an array of inputs), and the layer's side.
+ */
+export interface LayerDeepLiftShapOptions extends DeepLiftShapOptions, LayerInputOptions {}
 
 /**
  * {@linkcode LayerDeepLift} against every baseline row, averaged: `[N, ...layer shape]`.
@@ -61,42 +59,52 @@ export interface LayerDeepLiftShapOptions extends TargetOptions, LayerInputOptio
  * ```
  */
 export class LayerDeepLiftShap extends LayerDeepLift<[options: LayerDeepLiftShapOptions]> {
-  /** Per-pair layer attributions `[N·B, ...]` with the expanded inputs and baselines. */
-  protected override paths(inputs: Inputs, options: LayerDeepLiftShapOptions): PathAttributions {
-    this.assertOneInput(inputs);
+  /**
+   * Per-pair layer attributions `[N·B, ...]` (packed for a layer value of several tensors) with
+   * the expanded (packed) inputs and baselines.
+   */
+  protected override paths(
+    inputs: Inputs,
+    options: LayerDeepLiftShapOptions,
+  ): LayerPathAttributions {
     const method = this.methodName;
-    const { target, internalBatchSize, attributeToLayerInput = false } = options ?? {};
-    this.validateInputsAndTarget(inputs, target);
-    assertBaselineDistribution(method, inputs, options?.baselines);
-    const n = inputs.shape[0];
-    const b = options.baselines.shape[0];
-    const cost = rowCost(this.forward, inputs, "gradient", 2);
-    const chunks = rowChunks(method, n * b, internalBatchSize, cost);
-    const tap = new CallTap(this.taps.tap(attributeToLayerInput));
-    assertDeepLiftCovers(this.methodName, tap.layersAfterTap);
-    return tf.tidy(() => {
-      // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap.
-      const xs = repeatInterleave(inputs, b);
-      const bs = tileBatch(options.baselines.toFloat(), n);
-      const targets = repeatTarget(target, b);
-      const rowShape = inputs.shape.slice(1);
-      const parts = chunks.map(([start, end]) =>
-        tf.tidy(() => {
-          const begin = [start, ...rowShape.map(() => 0)];
-          const size = [end - start, ...rowShape.map(() => -1)];
-          const { multipliers, diff } = layerDeepLiftParts(
-            method,
-            tap,
-            xs.slice(begin, size),
-            bs.slice(begin, size),
-            sliceTarget(targets, start, end - start),
-            this.eps,
-          );
-          return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
-        })
-      );
-      const attributions = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      return { attributions, baselines: bs, endPoints: xs, pathsPerExample: b };
-    });
+    const call = this.layerCall(inputs, options, { baselines: "distribution" }, true);
+    try {
+      const { tap, n, options: { target, internalBatchSize, baselines } } = call;
+      assertBaselineDistribution(method, call.inputs, baselines);
+      assertDeepLiftCovers(method, tap.layersAfterTap);
+      const b = baselines.shape[0];
+      const cost = rowCost(call.forward, call.inputs, "gradient", 2);
+      const chunks = rowChunks(method, n * b, internalBatchSize, cost);
+      const parts = tf.tidy(() => {
+        // Example-major pairs: example i with every baseline row, as Captum's DeepLiftShap; a
+        // target that knows the rows' examples expands the extra arguments the same way.
+        const xs = repeatInterleave(call.inputs, b);
+        const bs = tileBatch(baselines.toFloat(), n);
+        const targets = repeatTarget(target, b);
+        const rowShape = call.inputs.shape.slice(1);
+        const pairs = chunks.map(([start, end]) =>
+          tf.tidy(() => {
+            const begin = [start, ...rowShape.map(() => 0)];
+            const size = [end - start, ...rowShape.map(() => -1)];
+            const { multipliers, diff } = layerDeepLiftParts(
+              method,
+              tap,
+              xs.slice(begin, size),
+              bs.slice(begin, size),
+              sliceTarget(targets, start, end - start),
+              this.eps,
+            );
+            return this.multiplyByInputs ? multipliers.mul(diff) : multipliers;
+          })
+        );
+        const attributions = pairs.length === 1 ? pairs[0] : tf.concat(pairs, 0);
+        return { attributions, baselines: bs, endPoints: xs };
+      });
+      return { ...parts, pathsPerExample: b, path: { call, dispose: () => call.dispose() } };
+    } catch (error) {
+      call.dispose();
+      throw error;
+    }
   }
 }

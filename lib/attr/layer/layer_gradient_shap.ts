@@ -3,14 +3,14 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Inputs } from "../types.ts";
-import type { LayerInputOptions, SamplingOptions, TargetOptions } from "../options.ts";
-import type { PathAttributions } from "../attribution.ts";
+import type { LayerInputOptions } from "../options.ts";
+import type { GradientShapOptions } from "../gradient_shap.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
+import type { LayerPathAttributions } from "./layer_attribution.ts";
 import { gradientShapPaths, resolveSamplingOptions } from "../_utils/gradient_shap_paths.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
-import { CallTap } from "./_call_tap.ts";
 import { layerGradients } from "./_layer_gradients.ts";
 
 /** Constructor options of {@linkcode LayerGradientShap}. */
@@ -19,12 +19,11 @@ export interface LayerGradientShapConfig {
   multiplyByInputs?: boolean;
 }
 
-/** Options of {@linkcode LayerGradientShap.attribute}. */
-export interface LayerGradientShapOptions
-  extends TargetOptions, SamplingOptions, LayerInputOptions {
-  /** A distribution of baselines, rows `[B, ...input shape]` drawn uniformly with replacement. */
-  baselines: tf.Tensor;
-}
+/**
+ * Options of {@linkcode LayerGradientShap.attribute}: GradientShap's (per input for an array of
+ * inputs: `baselines` distributions, `stdevs`), and the layer's side.
+ */
+export interface LayerGradientShapOptions extends GradientShapOptions, LayerInputOptions {}
 
 /**
  * GradientShap for a layer: per sample, a noisy input x̃, a random baseline row b and α ~ U(0, 1);
@@ -52,7 +51,7 @@ export class LayerGradientShap extends LayerPathAttribution<[options: LayerGradi
   readonly multiplyByInputs: boolean;
 
   /**
-   * @param model a `tf.LayersModel` with one input and one output.
+   * @param model a `tf.LayersModel` with one output (one input, or several: see `attribute()`).
    * @param layer one of its layers or the layer's name.
    * @param config see {@linkcode LayerGradientShapConfig}.
    */
@@ -61,18 +60,28 @@ export class LayerGradientShap extends LayerPathAttribution<[options: LayerGradi
     this.multiplyByInputs = config.multiplyByInputs ?? true;
   }
 
-  /** Per-sample contributions `[N·nSamples, ...layer shape]` and the paths' ends. */
-  protected paths(inputs: Inputs, options: LayerGradientShapOptions): PathAttributions {
-    this.assertOneInput(inputs);
+  /**
+   * Per-sample contributions `[N·nSamples, ...layer shape]` (packed for a layer value of several
+   * tensors) and the paths' ends, on the call's (packed) inputs.
+   */
+  protected paths(inputs: Inputs, options: LayerGradientShapOptions): LayerPathAttributions {
     const method = this.methodName;
-    this.validateInputsAndTarget(inputs, options?.target);
-    const resolved = resolveSamplingOptions(method, inputs, options, this.forward);
-    const tap = new CallTap(this.taps.tap(options.attributeToLayerInput ?? false));
-    // The same draws, in the same order, as GradientShap.
-    return gradientShapPaths(method, inputs, resolved, (x, b, point, target) => {
-      const { grads } = layerGradients(method, tap, point, target);
-      if (!this.multiplyByInputs) return grads;
-      return grads.mul(tap.layerValue(x).sub(tap.layerValue(b)));
-    });
+    const spec = { baselines: "distribution", stdevs: true } as const;
+    const call = this.layerCall(inputs, options, spec, true);
+    try {
+      const { tap } = call;
+      const resolved = resolveSamplingOptions(method, call.inputs, call.options, call.forward);
+      // The same draws, in the same order, as GradientShap; a target that knows the rows' examples
+      // expands the extra arguments to the samples (Captum's repeat_interleave).
+      const paths = gradientShapPaths(method, call.inputs, resolved, (x, b, point, target) => {
+        const { grads } = layerGradients(method, tap, point, target);
+        if (!this.multiplyByInputs) return grads;
+        return grads.mul(tap.layerValue(x, target).sub(tap.layerValue(b, target)));
+      });
+      return { ...paths, path: { call, dispose: () => call.dispose() } };
+    } catch (error) {
+      call.dispose();
+      throw error;
+    }
   }
 }

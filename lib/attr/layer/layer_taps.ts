@@ -54,7 +54,10 @@ export interface LayerCall<O> {
   tap: CallTap;
   /** Examples in the batch. */
   n: number;
-  /** The model's output for a batch of the call's (packed) rows, e.g. to measure a row's cost. */
+  /**
+   * The model's output for a batch of the call's (packed) rows; through `runForward` with the
+   * call's target expanded to the batch, the extra arguments follow the rows.
+   */
   forward: ForwardFunction;
   /**
    * A result in the (packed) inputs' shape as the caller gets it: one tensor, or one per input
@@ -248,12 +251,19 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
           : (x: tf.Tensor, rows?: CallTarget) =>
             runForward(call.forward, x, rows) as unknown as tf.Tensor[];
         const model = this.forward as (...inputs: tf.Tensor[]) => tf.Tensor;
+        // Rows as `runForward` hands them over (a RowTarget's), for batches of expanded examples.
+        const expanded = call.forward as unknown as (
+          x: tf.Tensor,
+          rows?: Int32Array,
+        ) => tf.Tensor[];
+        const forward = ((x: tf.Tensor, rows?: Int32Array) =>
+          model(...expanded(x, rows))) as ForwardFunction;
         return {
           inputs: call.inputs,
           options: call.options,
           tap: new CallTap(layerTap, modelInputs),
           n: call.inputs.shape[0],
-          forward: modelInputs === undefined ? this.forward : (x) => model(...modelInputs(x)),
+          forward: modelInputs === undefined ? this.forward : forward,
           splitInputs: (result) => call.finish(result),
           dispose: () => call.dispose(),
         };
