@@ -355,18 +355,7 @@ function packOptions(
       list.length,
       "tf.tensor(ids, [1, ...shape], 'int32')",
     );
-    entries.forEach((m, i) => assertMaskFits(method, list[i], m, `featureMask[${i}]`));
-    const masks = entries as tf.Tensor[];
-    const n = list[0].shape[0];
-    const batch = masks.some((m) => m.shape[0] === n) ? n : 1;
-    packed.featureMask = tf.tidy(() =>
-      tf.concat(
-        masks.map((m, i) =>
-          tf.broadcastTo(m.toFloat(), [batch, ...layout.rowShapes[i]]).reshape([batch, -1])
-        ),
-        1,
-      )
-    );
+    packed.featureMask = packMasks(method, list, entries, "featureMask");
     owned.push(packed.featureMask as tf.Tensor);
   }
   if (spec.stdevs && Array.isArray(options.stdevs)) {
@@ -378,6 +367,33 @@ function packOptions(
     });
     packed.stdevs = columns;
   }
+}
+
+/**
+ * Masks of `tensors` (`masks[i]` checked against `tensors[i]`, named `what[i]`) side by side as
+ * the tensors are packed: `[1, D]`, or `[N, D]` when one mask has a mask per example. An id that
+ * occurs in several masks is one feature (Captum's cross-tensor masks). A new tensor.
+ *
+ * @throws {TypeError} naming `what[i]` for a mask that does not broadcast to its tensor.
+ */
+export function packMasks(
+  method: string,
+  tensors: readonly tf.Tensor[],
+  masks: readonly unknown[],
+  what: string,
+): tf.Tensor2D {
+  masks.forEach((m, i) => assertMaskFits(method, tensors[i], m, `${what}[${i}]`));
+  const list = masks as tf.Tensor[];
+  const n = tensors[0].shape[0];
+  const batch = list.some((m) => m.shape[0] === n) ? n : 1;
+  return tf.tidy(() =>
+    tf.concat(
+      list.map((m, i) =>
+        tf.broadcastTo(m.toFloat(), [batch, ...tensors[i].shape.slice(1)]).reshape([batch, -1])
+      ),
+      1,
+    ) as tf.Tensor2D
+  );
 }
 
 /**

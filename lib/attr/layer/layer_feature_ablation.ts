@@ -4,6 +4,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { LayerAttributions } from "./layer_attribution.ts";
 import type { ForwardArgsOptions, ProgressOptions, TargetOptions } from "../options.ts";
 import type { Inputs } from "../types.ts";
 import type { Baseline } from "../types.ts";
@@ -16,16 +17,19 @@ export interface LayerFeatureAblationOptions
   extends TargetOptions, ProgressOptions, ForwardArgsOptions {
   /**
    * What an ablated activation is set to: a number, a tensor of the layer's shape `[N, ...]`, or
-   * one with batch size 1.
+   * one with batch size 1. For a layer value of several tensors (`attributeToLayerInput` on a
+   * merge layer): a number, or one such baseline per layer tensor, in order (Captum's tuple).
    * @default 0
    */
-  layerBaselines?: Baseline;
+  layerBaselines?: Baseline | readonly Baseline[];
   /**
    * Groups of activations ablated together: an integer tensor of the layer's shape (batch 1 or
-   * N); equal ids form one feature.
+   * N); equal ids form one feature. For a layer value of several tensors: one mask per layer
+   * tensor, in order (Captum's tuple); an id in several masks is one feature, ablated in every
+   * tensor at once (Captum's cross-tensor masks).
    * @default undefined (every activation its own feature)
    */
-  layerMask?: tf.Tensor;
+  layerMask?: tf.Tensor | readonly tf.Tensor[];
   /**
    * Perturbed copies evaluated per forward pass (each contributes N rows); results do not depend
    * on it. A pass that would not fit the wasm heap is refused with a `RangeError` first.
@@ -54,22 +58,27 @@ export interface LayerFeatureAblationOptions
  * ```
  */
 export class LayerFeatureAblation extends withLayerTaps(PerturbationAttribution) {
-  /** Attributions in the layer's shape; the caller owns the tensor. */
-  async attribute(
+  /**
+   * Attributions in the layer's shape; the caller owns the tensor(s).
+   *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors (one per
+   *   layer tensor, as Captum's tuple).
+   */
+  async attribute<R extends LayerAttributions = tf.Tensor>(
     inputs: Inputs,
     options: LayerFeatureAblationOptions = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<R> {
     return await this.perturbLayer(
       inputs,
       options,
-      (forward, values) =>
+      (forward, values, { layerMask, layerBaselines }) =>
         new FeatureAblation(forward).attribute(values, {
           target: options.target,
-          baselines: options.layerBaselines,
-          featureMask: options.layerMask,
+          baselines: layerBaselines,
+          featureMask: layerMask,
           perturbationsPerEval: options.perturbationsPerEval,
           showProgress: options.showProgress,
         }),
-    );
+    ) as R;
   }
 }

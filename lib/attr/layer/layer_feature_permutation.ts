@@ -9,16 +9,19 @@ import type { Inputs } from "../types.ts";
 import { assertPermutableBatch, FeaturePermutation } from "../feature_permutation.ts";
 import { PerturbationAttribution } from "../attribution.ts";
 import { withLayerTaps } from "./layer_taps.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
 
 /** Options of {@linkcode LayerFeaturePermutation.attribute}. */
 export interface LayerFeaturePermutationOptions
   extends TargetOptions, ProgressOptions, ForwardArgsOptions {
   /**
    * Groups of activations permuted together: an integer tensor of the layer's shape (batch 1 or
-   * N); equal ids form one feature.
+   * N); equal ids form one feature. For a layer value of several tensors (`attributeToLayerInput`
+   * on a merge layer): one mask per layer tensor, in order; an id in several masks is one feature,
+   * permuted in every tensor at once.
    * @default undefined (every activation its own feature)
    */
-  layerMask?: tf.Tensor;
+  layerMask?: tf.Tensor | readonly tf.Tensor[];
   /**
    * Permuted copies evaluated per forward pass (each contributes N rows); results do not depend
    * on it. A pass that would not fit the wasm heap is refused with a `RangeError` first.
@@ -52,14 +55,16 @@ export interface LayerFeaturePermutationOptions
  */
 export class LayerFeaturePermutation extends withLayerTaps(PerturbationAttribution) {
   /**
-   * Attributions in the layer's shape; the caller owns the tensor.
+   * Attributions in the layer's shape; the caller owns the tensor(s).
    *
+   * @typeParam R `tf.Tensor`, or `tf.Tensor[]` for a layer value of several tensors (one per
+   *   layer tensor).
    * @throws {RangeError} for a batch of one example, a bad layer mask or `perturbationsPerEval` < 1.
    */
-  async attribute(
+  async attribute<R extends LayerAttributions = tf.Tensor>(
     inputs: Inputs,
     options: LayerFeaturePermutationOptions = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<R> {
     const { seed = 0 } = options;
     const first = Array.isArray(inputs) ? inputs[0] : inputs;
     if (first instanceof tf.Tensor) {
@@ -68,14 +73,14 @@ export class LayerFeaturePermutation extends withLayerTaps(PerturbationAttributi
     return await this.perturbLayer(
       inputs,
       options,
-      (forward, values) =>
+      (forward, values, { layerMask }) =>
         new FeaturePermutation(forward).attribute(values, {
           target: options.target,
-          featureMask: options.layerMask,
+          featureMask: layerMask,
           perturbationsPerEval: options.perturbationsPerEval,
           showProgress: options.showProgress,
           seed,
         }),
-    );
+    ) as R;
   }
 }

@@ -28,6 +28,12 @@ import { type CallTarget, expandTarget, runForward } from "../_utils/target.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
 import type { LayerInputOptions, NeuronOptions } from "../options.ts";
+import type { LayerAttributions } from "./layer_attribution.ts";
+import {
+  type LayerPerturbationOptions,
+  type PackedLayerOptions,
+  packLayerOptions,
+} from "./_layer_masks.ts";
 
 /** The layer methods that attribute to a layer value of several tensors, one result per tensor. */
 export const SEVERAL_TENSOR_METHODS: readonly string[] = [
@@ -38,6 +44,10 @@ export const SEVERAL_TENSOR_METHODS: readonly string[] = [
   "LayerConductance",
   "LayerGradientXActivation",
   "LayerDeepLift",
+  "LayerDeepLiftShap",
+  "LayerGradientShap",
+  "LayerFeatureAblation",
+  "LayerFeaturePermutation",
 ];
 
 /**
@@ -322,25 +332,37 @@ export function withLayerTaps<B extends AttributionClass>(Base: B) {
      * Run a perturbation method on the layer's activations (or input, with
      * `attributeToLayerInput`): `perturb` gets the forward function that runs the rest of the
      * model from the layer, with the inputs (tiled to the perturbed batch) reaching the branches
-     * that bypass it, and the activations to perturb, disposed afterwards.
+     * that bypass it, the activations to perturb (disposed afterwards) and `layerMask` and
+     * `layerBaselines` for them. A layer value of several tensors (a merge layer's inputs) is
+     * perturbed packed side by side, with one mask and baseline per layer tensor packed alike (see
+     * `_layer_masks.ts`), and the result is split back, one tensor per layer tensor.
      */
     protected async perturbLayer(
       inputs: Inputs,
-      options: LayerCallOptions,
-      perturb: (forward: ForwardFunction, values: tf.Tensor) => Promise<tf.Tensor>,
-    ): Promise<tf.Tensor> {
-      const call = this.layerCall(inputs, options, {});
+      options: LayerCallOptions & LayerPerturbationOptions,
+      perturb: (
+        forward: ForwardFunction,
+        values: tf.Tensor,
+        packed: Omit<PackedLayerOptions, "dispose">,
+      ) => Promise<tf.Tensor>,
+    ): Promise<LayerAttributions> {
+      const call = this.layerCall(inputs, options, {}, true);
       const { tap, n } = call;
       try {
         const values = tf.tidy(() => tap.layerValue(call.inputs, call.options.target).clone());
         try {
-          // Perturbed activation batches are perturbation-major: the inputs are tiled to match.
-          const forward = (a: tf.Tensor) => {
-            const k = a.shape[0] / n;
-            const rows = expandTarget(call.options.target, k);
-            return tap.forwardFrom(a, () => tileRows(call.inputs, k), rows);
-          };
-          return await perturb(forward, values);
+          const packed = packLayerOptions(this.methodName, tap, values, options);
+          try {
+            // Perturbed activation batches are perturbation-major: the inputs are tiled to match.
+            const forward = (a: tf.Tensor) => {
+              const k = a.shape[0] / n;
+              const rows = expandTarget(call.options.target, k);
+              return tap.forwardFrom(a, () => tileRows(call.inputs, k), rows);
+            };
+            return tap.finish(await perturb(forward, values, packed));
+          } finally {
+            packed.dispose();
+          }
         } finally {
           values.dispose();
         }
