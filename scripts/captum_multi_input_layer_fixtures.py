@@ -34,6 +34,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -43,8 +44,10 @@ from captum.attr import (
     LayerActivation,
     LayerConductance,
     LayerDeepLift,
+    LayerDeepLiftShap,
     LayerFeatureAblation,
     LayerGradCam,
+    LayerGradientShap,
     LayerGradientXActivation,
     LayerIntegratedGradients,
     NeuronConductance,
@@ -60,6 +63,8 @@ from captum_lrp_fixtures import packed, to_nhwc  # noqa: E402,F401  (the stored-
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "captum" / "multi_input_layer.json"
 N_STEPS = 20
+# LayerGradientShap's Monte Carlo estimate: the tests compare statistically (relative error ≤ 0.1).
+GS_SAMPLES = 2000
 
 
 def packed_all(result):
@@ -253,6 +258,60 @@ def main():
     record("NeuronIntegratedGradients@img_fc_extra", "NeuronIntegratedGradients", "img_fc", attr,
            neuronSelector=[1], additionalForwardArgs=True)
 
+    # Added after the cases above, from their own generators, so that those stay unchanged.
+    # Baseline distributions (3 rows per input), for LayerDeepLiftShap and LayerGradientShap.
+    gen = torch.Generator().manual_seed(1)
+    distribution = (torch.rand(3, 1, 5, 5, generator=gen) * 0.3,
+                    torch.rand(3, 3, generator=gen) * 0.5 - 0.25)
+    dist = {"distribution": True}
+    for to_input in (False, True):
+        suffix = "_input" if to_input else ""
+        attr, delta = LayerDeepLiftShap(model, model.merge).attribute(
+            inputs, baselines=distribution, target=targets, attribute_to_layer_input=to_input,
+            return_convergence_delta=True,
+        )
+        record(f"LayerDeepLiftShap@merge{suffix}", "LayerDeepLiftShap", "merge", attr, delta,
+               attributeToLayerInput=to_input, **dist)
+    attr, delta = LayerDeepLiftShap(model, model.img_fc).attribute(
+        image, baselines=distribution[0], target=targets, additional_forward_args=(vector,),
+        return_convergence_delta=True,
+    )
+    record("LayerDeepLiftShap@img_fc_extra", "LayerDeepLiftShap", "img_fc", attr, delta,
+           attributeToLayerInput=False, additionalForwardArgs=True, **dist)
+    # LayerGradientShap: a 2,000-sample estimate (one baseline row per input, stdevs 0; Captum
+    # draws α with numpy and the rows with torch, both seeded here).
+    np.random.seed(0)
+    torch.manual_seed(0)
+    attr = LayerGradientShap(model, model.merge).attribute(
+        inputs, baselines=baselines, target=targets, n_samples=GS_SAMPLES,
+        attribute_to_layer_input=True,
+    )
+    record("LayerGradientShap@merge_input", "LayerGradientShap", "merge", attr,
+           attributeToLayerInput=True, nSamples=GS_SAMPLES)
+    attr = LayerGradientShap(model, model.img_fc).attribute(
+        image, baselines=baselines[0], target=targets, additional_forward_args=(vector,),
+        n_samples=GS_SAMPLES,
+    )
+    record("LayerGradientShap@img_fc_extra", "LayerGradientShap", "img_fc", attr,
+           attributeToLayerInput=False, additionalForwardArgs=True, nSamples=GS_SAMPLES)
+    # LayerFeatureAblation on the merge layer's two inputs: a mask per layer tensor (id 1 in
+    # both: one feature across tensors, as Captum numbers them) and a baseline per tensor; and
+    # the default mask (every element its own feature).
+    layer_mask = (torch.tensor([[0, 0, 1, 1]]), torch.tensor([[1, 2, 2, 3]]))
+    layer_baselines = (0.5, torch.full((1, 4), -0.25))
+    attr = LayerFeatureAblation(model, model.merge).attribute(
+        inputs, target=targets, attribute_to_layer_input=True, layer_mask=layer_mask,
+        layer_baselines=layer_baselines,
+    )
+    record("LayerFeatureAblation@merge_input_mask", "LayerFeatureAblation", "merge", attr,
+           attributeToLayerInput=True, layerMask=[m.tolist() for m in layer_mask],
+           layerBaselines=[0.5, -0.25])
+    attr = LayerFeatureAblation(model, model.merge).attribute(
+        inputs, target=targets, attribute_to_layer_input=True,
+    )
+    record("LayerFeatureAblation@merge_input", "LayerFeatureAblation", "merge", attr,
+           attributeToLayerInput=True)
+
     fixture = {
         "about": (
             "Captum layer and neuron methods on a seeded two-input network (image, vector); TF.js "
@@ -263,6 +322,7 @@ def main():
         "weights": {k: packed(v) for k, v in model.weights().items()},
         "inputs": [packed(to_nhwc(image)), packed(vector)],
         "baselines": [packed(to_nhwc(baselines[0])), packed(baselines[1])],
+        "distribution": [packed(to_nhwc(distribution[0])), packed(distribution[1])],
         "targets": targets,
         "outputs": packed(outputs),
         "cases": cases,
