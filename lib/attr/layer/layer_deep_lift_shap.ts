@@ -23,7 +23,9 @@ import type { LayerPathAttributions } from "./layer_attribution.ts";
 export interface LayerDeepLiftShapOptions extends DeepLiftShapOptions, LayerInputOptions {}
 
 /**
- * {@linkcode LayerDeepLift} against every baseline row, averaged: `[N, ...layer shape]`.
+ * {@linkcode LayerDeepLift} against every baseline row, averaged: `[N, ...layer shape]`. For a
+ * model with several inputs, `attribute([a, b])` with a baseline distribution per input (same row
+ * count); with `attributeToLayerInput` on a merge layer, one attribution per layer input.
  *
  * @example
  * ```ts

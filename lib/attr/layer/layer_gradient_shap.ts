@@ -28,7 +28,9 @@ export interface LayerGradientShapOptions extends GradientShapOptions, LayerInpu
 /**
  * GradientShap for a layer: per sample, a noisy input x̃, a random baseline row b and α ~ U(0, 1);
  * the contribution is ∂F/∂A(b + α(x̃ − b)) ⊙ (A(x̃) − A(b)); the result is the mean over samples,
- * in the layer's shape.
+ * in the layer's shape. For a model with several inputs, `attribute([a, b])` with a baseline
+ * distribution per input (same row count) and `stdevs` per input; with `attributeToLayerInput` on
+ * a merge layer, one attribution per layer input (`attribute<tf.Tensor[]>(…)`, Captum's tuple).
  *
  * @example
  * ```ts

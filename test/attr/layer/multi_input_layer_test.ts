@@ -9,7 +9,9 @@ import assert from "node:assert/strict";
 import {
   InternalInfluence,
   LayerActivation,
+  LayerDeepLiftShap,
   LayerFeatureAblation,
+  LayerFeaturePermutation,
   LayerGradCam,
   LayerGradientShap,
   NeuronGradient,
@@ -54,30 +56,110 @@ Deno.test("`attributeToLayerInput` on a merge layer returns one attribution per 
   tf.dispose([flat, vec, ...cams, ...influence]);
 });
 
-Deno.test("methods that attribute to one tensor refuse a merge layer's inputs, naming the fix", async () => {
+Deno.test("LayerFeatureAblation takes one layerMask per tensor of a merge layer's input, naming a wrong one", async () => {
+  const lfa = new LayerFeatureAblation(model, "merge");
+  const [m0, m1] = [
+    tf.tensor([[0, 0, 1, 1]], undefined, "int32"),
+    tf.tensor([[1, 2, 2, 3]], undefined, "int32"),
+  ];
+  const toInput = { target: 0, attributeToLayerInput: true };
+  // One mask for both tensors, an array for one tensor, a mask of the wrong shape.
+  await assert.rejects(
+    () => lfa.attribute([image, vector], { ...toInput, layerMask: m0 }),
+    /^TypeError: Cannot compute LayerFeatureAblation attributions: layerMask must be an array of 2 entries, one per tensor of layer "merge"'s value, in order \(shapes \[3,4\], \[3,4\]\)/,
+  );
+  await assert.rejects(
+    () => lfa.attribute([image, vector], { target: 0, layerMask: [m0, m1] }),
+    /^TypeError: Cannot compute LayerFeatureAblation attributions: layerMask must be a single value: the tapped value of layer "merge" is one tensor/,
+  );
   await assert.rejects(
     () =>
-      new LayerFeatureAblation(model, "merge").attribute([image, vector], {
-        target: 0,
-        attributeToLayerInput: true,
-      }),
-    (e: Error) => {
-      assert.ok(e instanceof TypeError);
-      assert.match(
-        e.message,
-        /^Cannot compute LayerFeatureAblation attributions: the input of layer "merge" must be a single tensor, received 2 tensors \(attributeToLayerInput: true; LayerFeatureAblation attributes to one tensor\)\. Attribute to the layer's output, .*LayerActivation/,
-      );
-      return true;
-    },
+      lfa.attribute([image, vector], { ...toInput, layerMask: [m0, tf.zeros([1, 3], "int32")] }),
+    /^TypeError: Cannot compute LayerFeatureAblation attributions: layerMask\[1\] must be/,
   );
+  await assert.rejects(
+    () => lfa.attribute([image, vector], { ...toInput, layerBaselines: [0] }),
+    /^TypeError: Cannot compute LayerFeatureAblation attributions: layerBaselines must be an array of 2 entries/,
+  );
+  // An id shared by both masks is one feature: ablated in both tensors at once, one value.
+  const [a0, a1] = await lfa.attribute<tf.Tensor[]>([image, vector], {
+    ...toInput,
+    layerMask: [m0, m1],
+  });
+  assertAllClose(a0.slice([0, 2], [-1, 1]), a1.slice([0, 0], [-1, 1]), { atol: 0 });
+  // Without a mask every element is its own feature: the same as masks with distinct ids.
+  const distinct = [
+    tf.tensor([[0, 1, 2, 3]], undefined, "int32"),
+    tf.tensor([[4, 5, 6, 7]], undefined, "int32"),
+  ];
+  const [d0, d1] = await lfa.attribute<tf.Tensor[]>([image, vector], {
+    ...toInput,
+    layerMask: distinct,
+  });
+  const [e0, e1] = await lfa.attribute<tf.Tensor[]>([image, vector], toInput);
+  assertAllClose(d0, e0, { atol: 1e-7 });
+  assertAllClose(d1, e1, { atol: 1e-7 });
+  const perm = await new LayerFeaturePermutation(model, "merge").attribute<tf.Tensor[]>(
+    [image, vector],
+    { ...toInput, layerMask: [m0, m1] },
+  );
+  assert.deepEqual(perm.map((p) => p.shape), [[3, 4], [3, 4]]);
+  tf.dispose([m0, m1, a0, a1, ...distinct, d0, d1, e0, e1, ...perm]);
 });
 
-Deno.test("layer methods that take one tensor of inputs refuse an array, naming the alternatives", async () => {
+Deno.test("LayerGradientShap and LayerDeepLiftShap take arrays of inputs and the merge layer's inputs", async () => {
+  const bi = tf.randomUniform([4, 5, 5, 1], 0, 0.2, "float32", 3);
+  const bv = tf.randomUniform([4, 3], -0.3, 0.3, "float32", 4);
   const gs = new LayerGradientShap(model, "merge");
+  const [g0, g1] = await gs.attribute<tf.Tensor[]>([image, vector], {
+    baselines: [bi, bv],
+    stdevs: [0.05, 0],
+    target: 1,
+    nSamples: 3,
+    attributeToLayerInput: true,
+  });
+  assert.deepEqual([g0.shape, g1.shape], [[3, 4], [3, 4]]);
+  const dls = new LayerDeepLiftShap(model, "merge");
+  const { attributions, delta } = await dls.attributeWithDelta<tf.Tensor[]>([image, vector], {
+    baselines: [bi, bv],
+    target: 1,
+    attributeToLayerInput: true,
+    internalBatchSize: 5,
+  });
+  assert.equal(attributions.length, 2);
+  // A ReLU network: DeepLift is complete for every (example, baseline row) pair.
+  assertAllClose(delta, tf.zeros([12]), { atol: 1e-5 });
+  // Distributions with different row counts are refused by name.
   await assert.rejects(
-    () => gs.attribute([image, vector], { target: 0, baselines: tf.zeros([1, 5, 5, 1]) }),
-    /^TypeError: Cannot compute LayerGradientShap attributions: inputs must be one tensor \(LayerGradientShap does not take an array of inputs yet\).*LayerIntegratedGradients/,
+    () => dls.attribute([image, vector], { baselines: [bi, bv.slice(0, 2)], target: 1 }),
+    /^TypeError: Cannot compute LayerDeepLiftShap attributions: baselines\[1\] must be 4 baseline rows/,
   );
+  await assert.rejects(
+    () => gs.attribute(image, { baselines: bi, stdevs: [0.1], additionalForwardArgs: [vector] }),
+    /^TypeError: Cannot compute LayerGradientShap attributions: stdevs must be a single value when inputs is a single tensor/,
+  );
+  tf.dispose([bi, bv, g0, g1, ...attributions, delta]);
+});
+
+Deno.test("`LayerGradientShap.attributeWithDelta()` expands additionalForwardArgs to every sample", async () => {
+  // One baseline row and no noise: each example's samples end at the example and start at the
+  // row, so the mean of its deltas is Σ attributions − (F(x)[t] − F(b)[t]), with F run on the
+  // example's own vector (a wrong row would read another example's).
+  const baseline = tf.randomUniform([1, 5, 5, 1], 0, 0.2, "float32", 5);
+  const nSamples = 4;
+  const { attributions, delta } = await new LayerGradientShap(model, "img_fc").attributeWithDelta(
+    image,
+    { baselines: baseline, target: [0, 1, 2], nSamples, additionalForwardArgs: [vector] },
+  );
+  assert.deepEqual(delta.shape, [3 * nSamples]);
+  const expected = tf.tidy(() => {
+    const out = (x: tf.Tensor) =>
+      (model.predict([x, vector]) as tf.Tensor).mul(tf.oneHot([0, 1, 2], 3)).sum(1);
+    const b = tf.tile(baseline, [3, 1, 1, 1]);
+    return attributions.sum(1).sub(out(image).sub(out(b)));
+  });
+  assertAllClose(delta.reshape([3, nSamples]).mean(1), expected, { atol: 1e-5 });
+  tf.dispose([baseline, attributions, delta, expected]);
 });
 
 Deno.test("neuron methods return one attribution per model input and check the selector", async () => {
@@ -122,6 +204,39 @@ Deno.test("layer and neuron methods on arrays of inputs leak nothing, also when 
     );
     tf.dispose(out);
   });
+  const distribution = [tf.zeros([2, 5, 5, 1]), tf.zeros([2, 3])];
+  await assertNoLeak(async () => {
+    const gs = await new LayerGradientShap(model, "merge").attributeWithDelta<tf.Tensor[]>(
+      [image, vector],
+      { target: 0, nSamples: 2, attributeToLayerInput: true, baselines: distribution },
+    );
+    const dls = await new LayerDeepLiftShap(model, "img_fc").attributeWithDelta(image, {
+      target: 0,
+      baselines: distribution[0],
+      additionalForwardArgs: [vector],
+    });
+    const lfa = await new LayerFeatureAblation(model, "merge").attribute<tf.Tensor[]>(
+      [image, vector],
+      { target: 0, attributeToLayerInput: true, layerBaselines: [0, zeros4] },
+    );
+    tf.dispose([...gs.attributions, gs.delta, dls.attributions, dls.delta, ...lfa]);
+  });
+  await assertNoLeak(async () => {
+    await assert.rejects(() =>
+      new LayerGradientShap(model, "merge").attribute([image, vector], {
+        target: 0,
+        baselines: [distribution[0], zeros4],
+      })
+    );
+    await assert.rejects(() =>
+      new LayerFeatureAblation(model, "merge").attribute([image, vector], {
+        target: 0,
+        attributeToLayerInput: true,
+        layerBaselines: [0, zeros3],
+      })
+    );
+  });
+  tf.dispose(distribution);
   await assertNoLeak(async () => {
     await assert.rejects(() =>
       new InternalInfluence(model, "merge").attribute([image, vector], {
