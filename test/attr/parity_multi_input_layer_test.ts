@@ -134,13 +134,11 @@ const RUNNERS: Record<string, Runner> = {
       tf.dispose(layerMask);
     }
   },
-  LayerDeepLiftShap: (c, { inputs, baselines, additionalForwardArgs }) =>
-    new LayerDeepLiftShap(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
-      baselines,
-      target: fx.targets,
-      attributeToLayerInput: c.attributeToLayerInput,
-      additionalForwardArgs,
-    }),
+  LayerDeepLiftShap: (c, data) =>
+    new LayerDeepLiftShap(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(
+      data.inputs,
+      shapOptions(c, data),
+    ),
   LayerGradientShap: (c, { inputs, baselines, additionalForwardArgs }) =>
     new LayerGradientShap(fx.model, c.layer).attribute<tf.Tensor | tf.Tensor[]>(inputs, {
       baselines,
@@ -183,24 +181,52 @@ const RUNNERS: Record<string, Runner> = {
     }),
 };
 
+/** A method's `attributeWithDelta()` on a case. */
+type DeltaRunner = (
+  c: MultiInputCase,
+  data: CallData,
+) => Promise<{ attributions: tf.Tensor | tf.Tensor[]; delta: tf.Tensor }>;
+
+/** The options of a LayerDeepLiftShap case: the distributions, the targets, the layer's side. */
+function shapOptions(c: MultiInputCase, { baselines, additionalForwardArgs }: CallData) {
+  return {
+    baselines,
+    target: fx.targets,
+    attributeToLayerInput: c.attributeToLayerInput,
+    additionalForwardArgs,
+  };
+}
+
 /** The methods whose convergence delta the fixture records and this library computes. */
-const WITH_DELTA: Record<string, (layer: string) => LayerIntegratedGradients | LayerConductance> = {
-  LayerIntegratedGradients: (layer) => new LayerIntegratedGradients(fx.model, layer),
-  LayerConductance: (layer) => new LayerConductance(fx.model, layer),
+const WITH_DELTA: Record<string, DeltaRunner> = {
+  LayerIntegratedGradients: (c, data) =>
+    new LayerIntegratedGradients(fx.model, c.layer).attributeWithDelta<tf.Tensor | tf.Tensor[]>(
+      data.inputs,
+      pathOptions(c, data),
+    ),
+  LayerConductance: (c, data) =>
+    new LayerConductance(fx.model, c.layer).attributeWithDelta<tf.Tensor | tf.Tensor[]>(
+      data.inputs,
+      pathOptions(c, data),
+    ),
+  // One delta per (example, baseline row) pair, example-major, as Captum's.
+  LayerDeepLiftShap: (c, data) =>
+    new LayerDeepLiftShap(fx.model, c.layer).attributeWithDelta<tf.Tensor | tf.Tensor[]>(
+      data.inputs,
+      shapOptions(c, data),
+    ),
 };
 
 for (const c of fx.cases) {
-  const explainer = WITH_DELTA[c.method];
-  if (explainer !== undefined && c.delta !== undefined) {
+  const runner = WITH_DELTA[c.method];
+  if (runner !== undefined && c.delta !== undefined) {
     Deno.test(`\`${c.method}.attributeWithDelta()\` matches Captum's delta: ${c.name}`, async () => {
       const inputs = fx.inputs();
       const baselines = [...fx.baselines(), ...fx.distribution()];
       const reference = c.delta!();
       try {
-        const data = callData(c, inputs, baselines);
-        const { attributions, delta } = await explainer(c.layer).attributeWithDelta<
-          tf.Tensor | tf.Tensor[]
-        >(data.inputs, pathOptions(c, data));
+        const { attributions, delta } = await runner(c, callData(c, inputs, baselines));
+        assert.deepEqual(delta.shape, reference.shape);
         // Deltas are differences of nearly equal sums: compared to the outputs' scale.
         const scale = Math.max(...fx.outputs().abs().dataSync());
         const error = Math.max(...delta.sub(reference).abs().dataSync());
@@ -211,32 +237,6 @@ for (const c of fx.cases) {
       }
     });
   }
-}
-
-for (const c of fx.cases.filter((c) => c.method === "LayerDeepLiftShap")) {
-  Deno.test(`\`LayerDeepLiftShap.attributeWithDelta()\` matches Captum's delta: ${c.name}`, async () => {
-    const inputs = fx.inputs();
-    const baselines = [...fx.baselines(), ...fx.distribution()];
-    const reference = c.delta!();
-    try {
-      const data = callData(c, inputs, baselines);
-      const { attributions, delta } = await new LayerDeepLiftShap(fx.model, c.layer)
-        .attributeWithDelta<tf.Tensor | tf.Tensor[]>(data.inputs, {
-          baselines: data.baselines,
-          target: fx.targets,
-          attributeToLayerInput: c.attributeToLayerInput,
-          additionalForwardArgs: data.additionalForwardArgs,
-        });
-      // One per (example, baseline row) pair, example-major, as Captum's.
-      assert.deepEqual(delta.shape, reference.shape);
-      const scale = Math.max(...fx.outputs().abs().dataSync());
-      const error = Math.max(...delta.sub(reference).abs().dataSync());
-      assert.ok(error <= TOLERANCE * scale, `${c.name}: delta error ${error}`);
-      tf.dispose([attributions, delta] as tf.TensorContainer);
-    } finally {
-      tf.dispose([...inputs, ...baselines, reference]);
-    }
-  });
 }
 
 for (const c of fx.cases) {
