@@ -4,19 +4,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { TargetOptions } from "./options.ts";
+import type { ForwardArgsOptions, TargetOptions } from "./options.ts";
+import type { AttributionsOf, Inputs } from "./types.ts";
 import { GradientAttribution } from "./attribution.ts";
 import { GuidedBackprop } from "./guided_backprop.ts";
-import { attributionTypeError } from "./_utils/errors.ts";
-import { assertOneOf } from "./_utils/errors.ts";
+import { assertOneOf, attributionTypeError } from "./_utils/errors.ts";
 import { LayerGradCam } from "./layer/layer_grad_cam.ts";
 import { IMAGE_INTERPOLATE_MODES, LayerAttribution } from "./layer/layer_attribution.ts";
-import type { InterpolateMode } from "./layer/layer_attribution.ts";
+import type { InterpolateMode, LayerAttributions } from "./layer/layer_attribution.ts";
 import type { LayerRef } from "../models/layer_tap.ts";
-import { assertNoForwardArgs } from "./_utils/multi_input.ts";
 
 /** Options of {@linkcode GuidedGradCam.attribute}. */
-export interface GuidedGradCamOptions extends TargetOptions {
+export interface GuidedGradCamOptions extends TargetOptions, ForwardArgsOptions {
   /**
    * How the Grad-CAM map is resized to the input: "nearest", "bilinear", "bicubic" or "area" (see
    * {@linkcode LayerAttribution.interpolate}). @default "nearest"
@@ -51,7 +50,7 @@ export class GuidedGradCam extends GradientAttribution {
   readonly #guidedBackprop: GuidedBackprop;
 
   /**
-   * @param model a `tf.LayersModel` with one input and one output.
+   * @param model a `tf.LayersModel` with one output (and one input or several).
    * @param layer the layer for Grad-CAM (usually the last convolution), or its name.
    * @throws {TypeError} when the model is a forward function or the layer is not in the model.
    */
@@ -62,46 +61,80 @@ export class GuidedGradCam extends GradientAttribution {
     this.#guidedBackprop = new GuidedBackprop(model);
   }
 
-  /** Guided Grad-CAM attributions in the inputs' shape; the caller owns the tensor. */
-  async attribute(inputs: tf.Tensor, options: GuidedGradCamOptions = {}): Promise<tf.Tensor> {
-    assertNoForwardArgs(this.methodName, options);
+  /**
+   * Guided Grad-CAM attributions in the inputs' shape; the caller owns the tensor(s).
+   *
+   * For an array of inputs (a `tf.LayersModel` with several inputs), one tensor per input, as
+   * Captum's tuple: each input's guided backpropagation times the layer's one Grad-CAM map,
+   * resized to that input's H × W. An input that is not an NHWC image `[N, H, W, C]` (a vector
+   * beside an image) gets an empty tensor of shape `[0]`, as Captum's `torch.empty(0)` for an
+   * input it cannot resize the map to; at least one input must be an image.
+   *
+   * @throws {TypeError} for no image among the inputs, a layer whose map is not 4-D NHWC or is
+   *   several tensors (`attributeToLayerInput` on a merge), or inputs that do not fit the model.
+   * @throws {RangeError} for a target out of range.
+   */
+  async attribute<T extends Inputs>(
+    inputs: T,
+    options: GuidedGradCamOptions = {},
+  ): Promise<AttributionsOf<T>> {
+    const method = this.methodName;
     const { target, interpolateMode = "nearest", attributeToLayerInput = false } = options;
-    this.validateInputsAndTarget(inputs, target);
-    assertOneOf(this.methodName, "interpolateMode", interpolateMode, IMAGE_INTERPOLATE_MODES);
-    if (inputs.rank !== 4) {
+    const { additionalForwardArgs } = options;
+    this.prepare(inputs, options, {}).dispose();
+    assertOneOf(method, "interpolateMode", interpolateMode, IMAGE_INTERPOLATE_MODES);
+    const list: readonly tf.Tensor[] = Array.isArray(inputs) ? inputs : [inputs as tf.Tensor];
+    if (!list.some((x) => x.rank === 4)) {
       throw attributionTypeError(
-        this.methodName,
+        method,
         "inputs",
-        "NHWC images [N, H, W, C] (the Grad-CAM map is resized to H × W)",
+        Array.isArray(inputs)
+          ? "at least one NHWC image [N, H, W, C] among the inputs (the Grad-CAM map is resized " +
+            "to each image; other inputs get an empty tensor)"
+          : "NHWC images [N, H, W, C] (the Grad-CAM map is resized to H × W)",
         inputs,
         "Use LayerGradCam and GuidedBackprop separately for non-image inputs.",
       );
     }
-    const cam = await this.#gradCam.attribute(inputs, {
+    const cam = await this.#gradCam.attribute<LayerAttributions>(inputs, {
       target,
       attributeToLayerInput,
       reluAttributions: true,
+      additionalForwardArgs,
     });
-    let guided: tf.Tensor | undefined;
+    let guided: tf.Tensor | tf.Tensor[] | undefined;
     try {
-      if (cam.rank !== 4) {
+      if (Array.isArray(cam) || cam.rank !== 4) {
+        const shapes = Array.isArray(cam) ? cam.map((c) => c.shape) : [cam.shape];
         throw attributionTypeError(
-          this.methodName,
+          method,
           "layer",
-          "a layer with a 4-D NHWC output (a convolution), so its map can be resized to the input",
-          `layer "${this.layer.name}" with a map of shape [${cam.shape.join(", ")}]`,
-          "Pick a convolutional layer.",
+          "a layer with a 4-D NHWC output (a convolution; one tensor), so its map can be resized " +
+            "to the input",
+          `layer "${this.layer.name}" with ${
+            shapes.map((s) => `a map of shape [${s.join(", ")}]`).join(" and ")
+          }`,
+          Array.isArray(cam)
+            ? "Attribute to the layer's output, or pick a layer with one input."
+            : "Pick a convolutional layer.",
         );
       }
-      guided = await this.#guidedBackprop.attribute(inputs, { target });
-      const g = guided;
-      return tf.tidy(() => {
-        const [, h, w] = inputs.shape as number[];
-        const up = LayerAttribution.interpolate(cam, [h, w], interpolateMode);
-        return g.mul(up);
+      const g: tf.Tensor | tf.Tensor[] = await this.#guidedBackprop.attribute(inputs, {
+        target,
+        additionalForwardArgs,
       });
+      guided = g;
+      const each = Array.isArray(g) ? g : [g];
+      const out = tf.tidy(() =>
+        each.map((g) => {
+          if (g.rank !== 4) return tf.zeros([0]);
+          const [, h, w] = g.shape as number[];
+          return g.mul(LayerAttribution.interpolate(cam, [h, w], interpolateMode));
+        })
+      );
+      return (Array.isArray(inputs) ? out : out[0]) as AttributionsOf<T>;
     } finally {
-      tf.dispose([cam, guided!]);
+      tf.dispose([cam, guided ?? []]);
     }
   }
 }

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Lime } from "./lime.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { AttributionsOf, Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
+import type { Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
 import { PERTURBATION_SPEC } from "./attribution.ts";
 import type { SampleRandom } from "./lime_base.ts";
 import { weightedLeastSquares } from "./_utils/linear_regression.ts";
@@ -75,10 +75,15 @@ export class KernelShap extends Lime {
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, or a bad mask.
    */
-  override attribute<T extends Inputs>(
-    inputs: T,
+  override attribute(inputs: tf.Tensor, options?: KernelShapOptions): Promise<tf.Tensor>;
+  override attribute(
+    inputs: readonly tf.Tensor[],
+    options?: KernelShapOptions,
+  ): Promise<tf.Tensor[]>;
+  override attribute(
+    inputs: Inputs,
     options: KernelShapOptions = {},
-  ): Promise<AttributionsOf<T>> {
+  ): Promise<tf.Tensor | tf.Tensor[]> {
     return this.attributeCall(
       inputs,
       options,

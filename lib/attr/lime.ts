@@ -6,7 +6,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  assertOneTensor,
   type FromInterpRepTransform,
   type InterpretableFit,
   type InterpretableModel,
@@ -17,7 +16,7 @@ import {
   type SimilarityFunction,
 } from "./lime_base.ts";
 import type { PerturbationOptions } from "./perturbation_options.ts";
-import type { AttributionsOf, Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
+import type { Inputs, ModelLike, PerInput, PerturbationBaseline } from "./types.ts";
 import { PERTURBATION_SPEC } from "./attribution.ts";
 import type { PreparedCall } from "./_utils/multi_input.ts";
 import { assertNumber, attributionTypeError } from "./_utils/errors.ts";
@@ -62,14 +61,17 @@ export interface LimeOptions extends PerturbationOptions {
  * interpretable_model, similarity_func, perturb_func)`. The perturbation function samples in the
  * interpretable space (one 0/1 per feature group); samples map to inputs as
  * `x·z + baseline·(1 − z)`.
+ *
+ * @typeParam E the example the functions take: `tf.Tensor`, `tf.Tensor[]` for an array of inputs,
+ *   or either (the default, for functions that handle both).
  */
-export interface LimeConfig {
+export interface LimeConfig<E extends Inputs = Inputs> {
   /** The surrogate. @default a weighted Lasso with intercept, `alpha` (0.01) per call */
   interpretableModel?: InterpretableFit | InterpretableModel;
   /** The weight of a sample. @default the exponential cosine kernel, `kernelWidth` (1) per call */
-  similarityFunc?: SimilarityFunction;
+  similarityFunc?: SimilarityFunction<E>;
   /** Draws an interpretable sample. @default each feature group kept with probability 0.5 */
-  perturbFunc?: PerturbFunction;
+  perturbFunc?: PerturbFunction<E>;
 }
 
 /**
@@ -87,37 +89,43 @@ export interface LimeConfig {
  * attr.print(); // ≈ [[1, 2, 3]] (shrunk slightly by the L1 penalty)
  * ```
  */
-export class Lime extends LimeBase {
+export class Lime<E extends Inputs = Inputs> extends LimeBase<E> {
   /** Whether any part replaces Captum's defaults (then the general LimeBase path runs). */
   readonly #custom: boolean;
   /** The parts given to the constructor. */
-  readonly #config: LimeConfig;
+  readonly #config: LimeConfig<E>;
 
   /**
    * @param model a `tf.LayersModel` or a forward function.
    * @param config parts replacing Captum's defaults (see {@linkcode LimeConfig}).
    */
-  constructor(model: ModelLike, config: LimeConfig = {}) {
+  constructor(model: ModelLike, config: LimeConfig<E> = {}) {
     super(model, limeParts(config, 0.01, 1));
     this.#config = config;
     this.#custom = Object.values(config).some((v) => v !== undefined);
   }
 
   /**
-   * Attributions of the inputs' shape (one tensor per input for an array of inputs, with Captum's
-   * default parts). The caller owns the returned tensors.
+   * Attributions of the inputs' shape (one tensor per input for an array of inputs; custom parts
+   * then receive arrays, as {@linkcode LimeBase}'s). The caller owns the returned tensors.
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1, a negative `alpha`, a
    *   non-positive `kernelWidth`, or a bad mask.
-   * @throws {TypeError} for an array of inputs with parts replacing Captum's defaults.
    */
-  override async attribute<T extends Inputs>(
+  override attribute(
+    this: LimeBase<tf.Tensor> | LimeBase<Inputs>,
+    inputs: tf.Tensor,
+    options?: LimeOptions,
+  ): Promise<tf.Tensor>;
+  override attribute<T extends readonly tf.Tensor[]>(
+    this: LimeBase<T> | LimeBase<Inputs>,
     inputs: T,
+    options?: LimeOptions,
+  ): Promise<tf.Tensor[]>;
+  override async attribute(
+    inputs: Inputs,
     options: LimeOptions = {},
-  ): Promise<AttributionsOf<T>> {
-    if (this.#custom) {
-      assertOneTensor(this.methodName, inputs, "custom Lime parts take one example tensor");
-    }
+  ): Promise<tf.Tensor | tf.Tensor[]> {
     return await this.attributeCall(inputs, options, PERTURBATION_SPEC, (call) => this.#lime(call));
   }
 
@@ -213,35 +221,65 @@ export function bernoulliDraw(random: SampleRandom, z: Float32Array): void {
 }
 
 /**
- * Captum's `default_from_interp_rep_transform`: z (one 0/1 per group) to `x·z + baseline·(1 − z)`.
+ * Captum's `default_from_interp_rep_transform`: z (one 0/1 per group) to `x·z + baseline·(1 − z)`,
+ * input by input for an array of inputs.
  */
-export const fromBinaryInterpRep: FromInterpRepTransform = (z, example, context) =>
+export const fromBinaryInterpRep: FromInterpRepTransform<Inputs> = (z, example, context) =>
   tf.tidy(() => {
-    const keep = Float32Array.from(context.featureIds, (f) => z[f]);
-    const k = tf.tensor(keep, example.shape);
-    return example.mul(k).add(context.baselines.mul(tf.scalar(1).sub(k)));
+    const one = (x: tf.Tensor, baseline: tf.Tensor, ids: Int32Array) => {
+      const k = tf.tensor(Float32Array.from(ids, (f) => z[f]), x.shape);
+      return x.mul(k).add(baseline.mul(tf.scalar(1).sub(k)));
+    };
+    if (!Array.isArray(example)) {
+      return one(
+        example as tf.Tensor,
+        context.baselines as tf.Tensor,
+        context.featureIds as Int32Array,
+      );
+    }
+    const baselines = context.baselines as readonly tf.Tensor[];
+    const ids = context.featureIds as Int32Array[];
+    return example.map((x, i) => one(x, baselines[i], ids[i]));
   });
 
+/** An example's values, flattened (an array of inputs side by side, as Captum flattens tuples). */
+function flatValues(x: Inputs): ArrayLike<number> {
+  if (!Array.isArray(x)) return (x as tf.Tensor).dataSync();
+  const parts = x.map((t) => t.dataSync());
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Lime's parts: `config` over Captum's defaults at `alpha` and `kernelWidth`. */
-function limeParts(config: LimeConfig, alpha: number, kernelWidth: number): LimeParts {
-  return {
+function limeParts<E extends Inputs>(
+  config: LimeConfig<E>,
+  alpha: number,
+  kernelWidth: number,
+): LimeParts<E> {
+  const parts: LimeParts<Inputs> = {
     interpretableModel: config.interpretableModel ??
       ((x, y, w, rows, cols) => weightedLasso(x, y, w, rows, cols, { alpha }).coef),
-    similarityFunc: config.similarityFunc ?? ((example, perturbed) => {
-      const x = example.dataSync();
-      const p = perturbed.dataSync();
-      let dot = 0;
-      let xx = 0;
-      let pp = 0;
-      for (let i = 0; i < x.length; i++) {
-        dot += x[i] * p[i];
-        xx += x[i] * x[i];
-        pp += p[i] * p[i];
-      }
-      const d = 1 - dot / Math.max(Math.sqrt(xx * pp), 1e-8);
-      return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
-    }),
-    perturbFunc: config.perturbFunc ?? ((_x, context) => {
+    similarityFunc: (config.similarityFunc as SimilarityFunction<Inputs> | undefined) ??
+      ((example, perturbed) => {
+        const x = flatValues(example);
+        const p = flatValues(perturbed);
+        let dot = 0;
+        let xx = 0;
+        let pp = 0;
+        for (let i = 0; i < x.length; i++) {
+          dot += x[i] * p[i];
+          xx += x[i] * x[i];
+          pp += p[i] * p[i];
+        }
+        const d = 1 - dot / Math.max(Math.sqrt(xx * pp), 1e-8);
+        return Math.exp(-(d * d) / (2 * kernelWidth * kernelWidth));
+      }),
+    perturbFunc: (config.perturbFunc as PerturbFunction<Inputs> | undefined) ?? ((_x, context) => {
       const z = new Float32Array(context.numFeatures);
       bernoulliDraw(context.random, z);
       return z;
@@ -249,4 +287,5 @@ function limeParts(config: LimeConfig, alpha: number, kernelWidth: number): Lime
     perturbInterpretableSpace: true,
     fromInterpRepTransform: fromBinaryInterpRep,
   };
+  return parts as unknown as LimeParts<E>;
 }

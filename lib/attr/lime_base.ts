@@ -4,12 +4,16 @@
  * is weighted by a similarity to the example, and an interpretable model is fitted on the weighted
  * interpretable samples; its coefficients are the result.
  *
+ * With an array of inputs (Captum's tuples), the functions receive and return arrays: the example,
+ * its baselines and the samples in the input space are one tensor `[1, ...]` per input, in the
+ * inputs' order; the type parameter `E` (`tf.Tensor` or `tf.Tensor[]`) says which.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { PerturbationAttribution } from "./attribution.ts";
 import type { ForwardArgsOptions, ProgressOptions } from "./options.ts";
-import type { Inputs, ModelLike, PerturbationBaseline, Target } from "./types.ts";
+import type { Inputs, ModelLike, PerInput, PerturbationBaseline, Target } from "./types.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import {
   assertInteger,
@@ -22,7 +26,12 @@ import { perturbationsPerPass, resolvePerturbationsPerEval } from "./_utils/pert
 import { callProgress } from "./_utils/progress.ts";
 import { SeededRandom } from "./_utils/seeded_random.ts";
 import { exampleTarget, runForward, selectTarget } from "./_utils/target.ts";
-import type { PreparedCall } from "./_utils/multi_input.ts";
+import {
+  type InputLayout,
+  packTensors,
+  type PreparedCall,
+  unpackTensor,
+} from "./_utils/multi_input.ts";
 
 /** The seeded draws handed to a {@linkcode PerturbFunction} (the call's `seed`). */
 export interface SampleRandom {
@@ -39,23 +48,36 @@ export interface SampleRandom {
 }
 
 /**
+ * One example's interpretable feature ids as LimeBase's functions see them: one `Int32Array` for
+ * a tensor of inputs, one per input for an array of inputs.
+ */
+export type FeatureIdsOf<E extends Inputs> = E extends tf.Tensor ? Int32Array : Int32Array[];
+
+/**
  * What LimeBase's functions receive besides the example (Captum passes `attribute()`'s extra
  * keyword arguments; here the resolved `baselines` and `featureMask` and the draw's position).
+ *
+ * @typeParam E the example: `tf.Tensor`, or `tf.Tensor[]` for an array of inputs.
  */
-export interface LimeContext {
+export interface LimeContext<E extends Inputs = tf.Tensor> {
   /** The example's index in the batch. */
   example: number;
   /** The sample's index among the example's `nSamples` (0 first). */
   sample: number;
   /** Seeded draws, one sequence per call (examples in order, then samples). */
   random: SampleRandom;
-  /** The example's baseline `[1, ...]` (the `baselines` option resolved; zeros by default). */
-  baselines: tf.Tensor;
+  /**
+   * The example's baseline `[1, ...]` (the `baselines` option resolved; zeros by default); one per
+   * input for an array of inputs.
+   */
+  baselines: E;
   /**
    * The example's interpretable feature of every element, flattened (the `featureMask` option,
-   * ids shifted to start at 0 as Captum's Lime; default: one feature per element).
+   * ids shifted to start at 0 as Captum's Lime; default: one feature per element); one array per
+   * input for an array of inputs, the ids counted over all inputs (an id in several inputs' masks
+   * is one feature).
    */
-  featureIds: Int32Array;
+  featureIds: FeatureIdsOf<E>;
   /** The number of interpretable features (the largest id + 1). */
   numFeatures: number;
 }
@@ -63,40 +85,44 @@ export interface LimeContext {
 /**
  * Draws one sample around the example `[1, ...]` (Captum's `perturb_func`): with
  * `perturbInterpretableSpace`, an interpretable sample (one number per interpretable feature);
- * otherwise an input `[1, ...]` of the example's shape. Tensors it creates and does not return are
- * disposed after the call.
+ * otherwise an input `[1, ...]` of the example's shape (an array of them for an array of inputs).
+ * Tensors it creates and does not return are disposed after the call.
  */
-export type PerturbFunction = (
-  example: tf.Tensor,
-  context: LimeContext,
-) => tf.Tensor | ArrayLike<number>;
+export type PerturbFunction<E extends Inputs = tf.Tensor> = (
+  example: E,
+  context: LimeContext<E>,
+) => NoInfer<E> | ArrayLike<number>;
 
 /**
  * The weight of a sample (Captum's `similarity_func`): given the example, the sample in the input
- * space `[1, ...]` and in the interpretable space, a non-negative number (or a scalar tensor).
+ * space `[1, ...]` (arrays for an array of inputs) and in the interpretable space, a non-negative
+ * number (or a scalar tensor).
  */
-export type SimilarityFunction = (
-  example: tf.Tensor,
-  perturbedInput: tf.Tensor,
+export type SimilarityFunction<E extends Inputs = tf.Tensor> = (
+  example: E,
+  perturbedInput: E,
   interpretableSample: Float32Array,
-  context: LimeContext,
+  context: LimeContext<E>,
 ) => number | tf.Tensor;
 
-/** An interpretable sample to the input space `[1, ...]` (Captum's `from_interp_rep_transform`). */
-export type FromInterpRepTransform = (
+/**
+ * An interpretable sample to the input space `[1, ...]`, one per input for an array of inputs
+ * (Captum's `from_interp_rep_transform`).
+ */
+export type FromInterpRepTransform<E extends Inputs = tf.Tensor> = (
   interpretableSample: Float32Array,
-  example: tf.Tensor,
-  context: LimeContext,
-) => tf.Tensor;
+  example: E,
+  context: LimeContext<E>,
+) => E;
 
 /**
  * A sample in the input space to its interpretable representation (Captum's
  * `to_interp_rep_transform`): one number per interpretable feature.
  */
-export type ToInterpRepTransform = (
-  perturbedInput: tf.Tensor,
-  example: tf.Tensor,
-  context: LimeContext,
+export type ToInterpRepTransform<E extends Inputs = tf.Tensor> = (
+  perturbedInput: E,
+  example: E,
+  context: LimeContext<E>,
 ) => tf.Tensor | ArrayLike<number>;
 
 /**
@@ -119,26 +145,31 @@ export interface InterpretableModel {
   coefficients(): ArrayLike<number>;
 }
 
-/** The parts of a {@linkcode LimeBase}, as Captum's constructor arguments. */
-export interface LimeBaseConfig {
+/**
+ * The parts of a {@linkcode LimeBase}, as Captum's constructor arguments.
+ *
+ * @typeParam E the example the functions take: `tf.Tensor`, or `tf.Tensor[]` for an array of
+ *   inputs.
+ */
+export interface LimeBaseConfig<E extends Inputs = tf.Tensor> {
   /** The surrogate: a fitting function, or an object with `fit` and `coefficients`. */
   interpretableModel: InterpretableFit | InterpretableModel;
   /** The weight of each sample. */
-  similarityFunc: SimilarityFunction;
+  similarityFunc: SimilarityFunction<E>;
   /** Draws one sample. */
-  perturbFunc: PerturbFunction;
+  perturbFunc: PerturbFunction<E>;
   /** Whether `perturbFunc` returns interpretable samples (else inputs). @default false */
   perturbInterpretableSpace?: boolean;
   /** Needed with `perturbInterpretableSpace`: the interpretable sample in the input space. */
-  fromInterpRepTransform?: FromInterpRepTransform;
+  fromInterpRepTransform?: FromInterpRepTransform<E>;
   /** Needed without `perturbInterpretableSpace`: the input sample's interpretable representation. */
-  toInterpRepTransform?: ToInterpRepTransform;
+  toInterpRepTransform?: ToInterpRepTransform<E>;
 }
 
 /** A {@linkcode LimeBaseConfig} with every part resolved. */
-export type LimeParts =
-  & Required<Omit<LimeBaseConfig, "fromInterpRepTransform" | "toInterpRepTransform">>
-  & Pick<LimeBaseConfig, "fromInterpRepTransform" | "toInterpRepTransform">;
+export type LimeParts<E extends Inputs = tf.Tensor> =
+  & Required<Omit<LimeBaseConfig<E>, "fromInterpRepTransform" | "toInterpRepTransform">>
+  & Pick<LimeBaseConfig<E>, "fromInterpRepTransform" | "toInterpRepTransform">;
 
 /** Options of {@linkcode LimeBase.attribute}. */
 export interface LimeBaseOptions extends ProgressOptions, ForwardArgsOptions {
@@ -152,10 +183,16 @@ export interface LimeBaseOptions extends ProgressOptions, ForwardArgsOptions {
    * budget (Captum's default is 1)
    */
   perturbationsPerEval?: number;
-  /** Handed to the functions as `context.baselines` (resolved per example). @default 0 */
-  baselines?: PerturbationBaseline;
-  /** Handed to the functions as `context.featureIds`. @default one feature per element */
-  featureMask?: tf.Tensor;
+  /**
+   * Handed to the functions as `context.baselines` (resolved per example); one per input for an
+   * array of inputs. @default 0
+   */
+  baselines?: PerInput<PerturbationBaseline>;
+  /**
+   * Handed to the functions as `context.featureIds`; one mask per input for an array of inputs.
+   * @default one feature per element
+   */
+  featureMask?: PerInput<tf.Tensor>;
   /** Seed of `context.random`. @default 0 */
   seed?: number;
 }
@@ -185,26 +222,26 @@ export interface LimeBaseOptions extends ProgressOptions, ForwardArgsOptions {
  * (await limeBase.attribute(tf.tensor2d([[1]]), { nSamples: 10 })).print(); // [[3]]
  * ```
  */
-export class LimeBase extends PerturbationAttribution {
+export class LimeBase<E extends Inputs = tf.Tensor> extends PerturbationAttribution {
   /** The surrogate (Captum's `interpretable_model`). */
   readonly interpretableModel: InterpretableFit | InterpretableModel;
   /** Captum's `similarity_func`. */
-  readonly similarityFunc: SimilarityFunction;
+  readonly similarityFunc: SimilarityFunction<E>;
   /** Captum's `perturb_func`. */
-  readonly perturbFunc: PerturbFunction;
+  readonly perturbFunc: PerturbFunction<E>;
   /** Captum's `perturb_interpretable_space`. */
   readonly perturbInterpretableSpace: boolean;
   /** Captum's `from_interp_rep_transform`. */
-  readonly fromInterpRepTransform: FromInterpRepTransform | undefined;
+  readonly fromInterpRepTransform: FromInterpRepTransform<E> | undefined;
   /** Captum's `to_interp_rep_transform`. */
-  readonly toInterpRepTransform: ToInterpRepTransform | undefined;
+  readonly toInterpRepTransform: ToInterpRepTransform<E> | undefined;
 
   /**
    * @param model a `tf.LayersModel` or a forward function.
    * @param config the interpretable model, similarity, sampling and transforms.
    * @throws {TypeError} for a missing part, or a missing transform for the sampling space.
    */
-  constructor(model: ModelLike, config: LimeBaseConfig) {
+  constructor(model: ModelLike, config: LimeBaseConfig<E>) {
     super(model);
     const method = this.methodName;
     const fn = (what: string, value: unknown, fix: string) => {
@@ -212,7 +249,7 @@ export class LimeBase extends PerturbationAttribution {
         throw attributionTypeError(method, what, "a function", value, fix);
       }
     };
-    const c = (config ?? {}) as Partial<LimeBaseConfig>;
+    const c = (config ?? {}) as Partial<LimeBaseConfig<E>>;
     const m = c.interpretableModel;
     const isModel = typeof m === "object" && m !== null &&
       typeof (m as InterpretableModel).fit === "function" &&
@@ -251,18 +288,29 @@ export class LimeBase extends PerturbationAttribution {
 
   /**
    * The interpretable model's coefficients per example, `[N, M]` (M interpretable features, the
-   * length of the interpretable samples). The caller owns the returned tensor.
+   * length of the interpretable samples), also for an array of inputs (one surrogate per example
+   * over the features of all inputs). The caller owns the returned tensor.
    *
    * @throws {RangeError} for `nSamples` or `perturbationsPerEval` < 1.
    * @throws {TypeError} when a function returns something of the wrong kind or size.
    */
-  override async attribute(inputs: tf.Tensor, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
-    return await this.attributeCall(
-      assertOneTensor(this.methodName, inputs, "LimeBase's functions take one example tensor"),
-      options,
-      { baselines: "inputs", featureMask: true },
-      (call) => this.fitInterpretable(call, this),
-    );
+  override attribute(
+    this: LimeBase<tf.Tensor> | LimeBase<Inputs>,
+    inputs: tf.Tensor,
+    options?: LimeBaseOptions,
+  ): Promise<tf.Tensor>;
+  override attribute<T extends readonly tf.Tensor[]>(
+    this: LimeBase<T> | LimeBase<Inputs>,
+    inputs: T,
+    options?: LimeBaseOptions,
+  ): Promise<tf.Tensor>;
+  override async attribute(inputs: Inputs, options: LimeBaseOptions = {}): Promise<tf.Tensor> {
+    const call = this.prepare(inputs, options, { baselines: "inputs", featureMask: true });
+    try {
+      return await this.fitInterpretable(call, this);
+    } finally {
+      call.dispose();
+    }
   }
 
   /**
@@ -271,10 +319,10 @@ export class LimeBase extends PerturbationAttribution {
    */
   protected async fitInterpretable(
     call: PreparedCall<LimeBaseOptions>,
-    parts: LimeParts,
+    parts: LimeParts<E>,
   ): Promise<tf.Tensor> {
     const method = this.methodName;
-    const { inputs, options, forward } = call;
+    const { inputs, options, forward, layout } = call;
     const { target, nSamples = 50, seed = 0 } = options;
     assertInteger(method, "nSamples", nSamples);
     assertNumber(method, "seed", seed);
@@ -297,6 +345,8 @@ export class LimeBase extends PerturbationAttribution {
       for (let e = 0; e < n; e++) {
         const example = tf.tidy(() => inputs.slice(e, 1));
         const baseline = tf.tidy(() => baselines.slice(e, 1));
+        const exampleView = asExample(example, layout);
+        const baselineView = asExample(baseline, layout);
         const featureIds = mask.maskBatch > 1
           ? mask.ids.subarray(e * mask.featureSize, (e + 1) * mask.featureSize)
           : mask.ids;
@@ -309,15 +359,21 @@ export class LimeBase extends PerturbationAttribution {
             const batch: tf.Tensor[] = [];
             try {
               for (let k = start; k < end; k++) {
-                const context: LimeContext = {
+                const context: LimeContext<Inputs> = {
                   example: e,
                   sample: k,
                   random,
-                  baselines: baseline,
-                  featureIds,
+                  baselines: baselineView,
+                  featureIds: layout ? splitIds(featureIds, layout) : featureIds,
                   numFeatures: mask.numFeatures,
                 };
-                const [interp, input, sim] = this.#sample(parts, example, context, rowShape);
+                const [interp, input, sim] = this.#sample(
+                  parts as unknown as LimeParts<Inputs>,
+                  exampleView,
+                  context,
+                  rowShape,
+                  layout,
+                );
                 z.push(interp);
                 w[k] = sim;
                 batch.push(input);
@@ -342,7 +398,7 @@ export class LimeBase extends PerturbationAttribution {
           }
           rows.push(this.#fit(parts.interpretableModel, z, y, w));
         } finally {
-          tf.dispose([example, baseline]);
+          tf.dispose([example, baseline, exampleView as tf.Tensor, baselineView as tf.Tensor]);
         }
       }
       await progress.finish();
@@ -364,12 +420,16 @@ export class LimeBase extends PerturbationAttribution {
     return tf.tensor2d(out, [n, m]);
   }
 
-  /** One sample: its interpretable representation, its input `[1, ...]` (kept), its weight. */
+  /**
+   * One sample: its interpretable representation, its input `[1, ...]` (kept; the inputs packed
+   * `[1, D]` with a layout), its weight.
+   */
   #sample(
-    parts: LimeParts,
-    example: tf.Tensor,
-    context: LimeContext,
+    parts: LimeParts<Inputs>,
+    example: Inputs,
+    context: LimeContext<Inputs>,
     rowShape: number[],
+    layout: InputLayout | undefined,
   ): [Float32Array, tf.Tensor, number] {
     const method = this.methodName;
     let interp!: Float32Array;
@@ -378,20 +438,21 @@ export class LimeBase extends PerturbationAttribution {
       let x: tf.Tensor;
       if (parts.perturbInterpretableSpace) {
         interp = this.#interpretable(drawn, "perturbFunc");
-        x = parts.fromInterpRepTransform!(interp, example, context);
-        this.#assertInput(x, rowShape, "fromInterpRepTransform");
+        const back = parts.fromInterpRepTransform!(interp, example, context);
+        x = this.#packInput(back, rowShape, layout, "fromInterpRepTransform");
       } else {
-        this.#assertInput(drawn, rowShape, "perturbFunc");
-        x = drawn as tf.Tensor;
+        x = this.#packInput(drawn, rowShape, layout, "perturbFunc");
         interp = this.#interpretable(
-          parts.toInterpRepTransform!(x, example, context),
+          parts.toInterpRepTransform!(drawn as Inputs, example, context),
           "toInterpRepTransform",
         );
       }
       return x.toFloat();
     });
     try {
-      const raw = tf.tidy(() => parts.similarityFunc(example, input, interp, context));
+      const raw = tf.tidy(() =>
+        parts.similarityFunc(example, asExample(input, layout), interp, context)
+      );
       const sim = raw instanceof tf.Tensor ? raw.dataSync()[0] : raw;
       if (raw instanceof tf.Tensor) raw.dispose();
       if (typeof sim !== "number" || !Number.isFinite(sim) || sim < 0) {
@@ -414,7 +475,8 @@ export class LimeBase extends PerturbationAttribution {
     if (value instanceof tf.Tensor) return Float32Array.from(value.dataSync());
     if (
       value !== null && typeof value === "object" &&
-      typeof (value as ArrayLike<number>).length === "number"
+      typeof (value as ArrayLike<number>).length === "number" &&
+      !(Array.isArray(value) && value.some((v) => typeof v !== "number"))
     ) {
       return Float32Array.from(value as ArrayLike<number>);
     }
@@ -427,21 +489,40 @@ export class LimeBase extends PerturbationAttribution {
     );
   }
 
-  #assertInput(value: unknown, rowShape: number[], what: string): asserts value is tf.Tensor {
-    const expected = [1, ...rowShape];
-    const ok = value instanceof tf.Tensor && value.rank === expected.length &&
-      (value.shape as number[]).every((d: number, i: number) => d === expected[i]);
+  /**
+   * A sample in the input space as the parts return it, checked: one tensor `[1, ...rowShape]`, or
+   * with a layout one per input (`[1, ...layout.rowShapes[i]]`), packed `[1, D]`.
+   */
+  #packInput(
+    value: unknown,
+    rowShape: number[],
+    layout: InputLayout | undefined,
+    what: string,
+  ): tf.Tensor {
+    const shapes = layout ? layout.rowShapes : [rowShape];
+    const list = layout ? value : [value];
+    const fits = (x: unknown, shape: number[]) =>
+      x instanceof tf.Tensor && x.rank === shape.length + 1 && x.shape[0] === 1 &&
+      shape.every((d, i) => x.shape[i + 1] === d);
+    const ok = Array.isArray(list) && list.length === shapes.length &&
+      list.every((x, i) => fits(x, shapes[i]));
     if (!ok) {
+      const each = shapes.map((shape) => `[${[1, ...shape].join(", ")}]`);
       throw attributionTypeError(
         this.methodName,
         what,
-        `returning an input of one example's shape [${expected.join(", ")}]`,
+        layout
+          ? `returning an array of ${shapes.length} inputs of one example's shapes ${
+            each.join(", ")
+          }, in the inputs' order`
+          : `returning an input of one example's shape ${each[0]}`,
         value,
         this.perturbInterpretableSpace
           ? "Map the interpretable sample back to one input."
           : "Return one perturbed input, or set perturbInterpretableSpace for interpretable samples.",
       );
     }
+    return layout ? packTensors(list as tf.Tensor[]) : value as tf.Tensor;
   }
 
   #fit(
@@ -477,21 +558,12 @@ export class LimeBase extends PerturbationAttribution {
   }
 }
 
-/**
- * `inputs`, when it is not an array: a method whose parts take one tensor (LimeBase's functions)
- * refuses an array of inputs, saying `why`.
- *
- * @throws {TypeError} for an array of inputs.
- */
-export function assertOneTensor(method: string, inputs: Inputs, why: string): tf.Tensor {
-  if (Array.isArray(inputs)) {
-    throw attributionTypeError(
-      method,
-      "inputs",
-      `a single tensor (${why})`,
-      inputs,
-      "Pack the inputs into one tensor yourself, or use Lime or KernelShap with their default parts, which take an array of inputs.",
-    );
-  }
-  return inputs as tf.Tensor;
+/** One example `[1, D]` as the parts see it: itself, or split per input with a layout (new tensors). */
+function asExample(example: tf.Tensor, layout: InputLayout | undefined): Inputs {
+  return layout ? unpackTensor(example, layout) : example;
+}
+
+/** An example's packed feature ids split per input. */
+function splitIds(ids: Int32Array, layout: InputLayout): Int32Array[] {
+  return layout.offsets.map((offset, i) => ids.subarray(offset, offset + layout.sizes[i]));
 }

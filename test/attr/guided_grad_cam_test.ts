@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { GuidedBackprop, GuidedGradCam, LayerGradCam, tf } from "../../lib/mod.ts";
+import {
+  GuidedBackprop,
+  GuidedGradCam,
+  LayerAttribution,
+  LayerGradCam,
+  tf,
+} from "../../lib/mod.ts";
+import { twoInputNetwork } from "../../fixtures/multi_input_networks.ts";
 import { assertAllClose, assertNoLeak, relativeMaxError } from "../_helpers/tensor_asserts.ts";
 import { loadCaptumFixture } from "../../fixtures/load_fixture.ts";
 import { oneConvInput, oneConvNet, residualModel } from "./layer/_models.ts";
@@ -61,20 +68,68 @@ Deno.test("`GuidedGradCam.attribute()` leaks nothing and restores the ReLU gradi
   });
 });
 
-Deno.test("`GuidedGradCam.attribute()` refuses additionalForwardArgs instead of ignoring them", async () => {
-  const model = oneConvNet();
-  const x = oneConvInput();
+Deno.test("`GuidedGradCam.attribute()` on two inputs: each image × the map, an empty tensor for a vector, as Captum", async () => {
+  const model = twoInputNetwork();
+  const x = [
+    tf.randomUniform([2, 5, 5, 1], 0, 1, "float32", 3),
+    tf.tensor2d([[0.5, -1, 2], [1, 0, -0.5]]),
+  ];
+  const target = [0, 2];
+  const ggc = new GuidedGradCam(model, "conv");
+  const [image, vector] = await ggc.attribute(x, { target, interpolateMode: "bilinear" });
+  const [guided] = await new GuidedBackprop(model).attribute(x, { target });
+  const cam = await new LayerGradCam(model, "conv").attribute(x, {
+    target,
+    reluAttributions: true,
+  });
+  const expected = guided.mul(LayerAttribution.interpolate(cam, [5, 5], "bilinear"));
+  assert.deepEqual(image.shape, [2, 5, 5, 1]);
+  assertAllClose(image, expected, { rtol: 1e-6, atol: 1e-7 });
+  assert.deepEqual(vector.shape, [0]);
+  // The vector as additionalForwardArgs: the image's attribution alone, the same values.
+  const alone = await ggc.attribute(x[0], {
+    target,
+    additionalForwardArgs: [x[1]],
+    interpolateMode: "bilinear",
+  });
+  assertAllClose(alone, expected, { rtol: 1e-6, atol: 1e-7 });
+  await assertNoLeak(() => ggc.attribute(x, { target }));
   await assertNoLeak(async () => {
     await assert.rejects(
-      new GuidedGradCam(model, "conv1").attribute(x, {
-        target: 0,
-        additionalForwardArgs: [1],
-      } as never),
+      new GuidedGradCam(model, "merge").attribute(x, { target, attributeToLayerInput: true }),
       {
         name: "TypeError",
         message:
-          /^Cannot compute GuidedGradCam attributions: additionalForwardArgs must be undefined \(GuidedGradCam runs the model's layers itself/,
+          /^Cannot compute GuidedGradCam attributions: layer must be a layer with a 4-D NHWC output \(a convolution; one tensor\).*a map of shape \[2, 1\] and a map of shape \[2, 1\].*Attribute to the layer's output/,
       },
+    );
+  });
+});
+
+Deno.test("`GuidedGradCam.attribute()` refuses inputs with no image and extra arguments the model lacks", async () => {
+  const a = tf.input({ shape: [3] });
+  const b = tf.input({ shape: [2] });
+  const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 2, name: "fc" }).apply(merged) as tf.SymbolicTensor;
+  const vectors = tf.model({ inputs: [a, b], outputs: out });
+  const pair = [tf.ones([1, 3]), tf.ones([1, 2])];
+  const conv = new GuidedGradCam(oneConvNet(), "conv1");
+  const image = oneConvInput();
+  await assertNoLeak(async () => {
+    await assert.rejects(
+      new GuidedGradCam(vectors, "fc").attribute(pair, { target: 0 }),
+      {
+        name: "TypeError",
+        message:
+          /^Cannot compute GuidedGradCam attributions: inputs must be at least one NHWC image \[N, H, W, C\] among the inputs/,
+      },
+    );
+    await assert.rejects(
+      conv.attribute(image, {
+        target: 0,
+        additionalForwardArgs: [1],
+      }),
+      { name: "TypeError", message: /inputs must be 1 tensors for the model's 1 inputs/ },
     );
   });
 });

@@ -129,3 +129,79 @@ Deno.test("`LimeBase` leaks nothing and names missing parts and wrong samples", 
   assert.equal(tf.memory().numTensors, before);
   await assert.rejects(() => limeBase.attribute(x, { nSamples: 0 }), RangeError);
 });
+
+Deno.test("`LimeBase` on an array of inputs: the functions get and return arrays, one surrogate over both", async () => {
+  const wa = tf.tensor2d([[1, -2], [3, 0.5]]);
+  const wb = tf.tensor1d([4, -1]);
+  const f = (a: tf.Tensor, b: tf.Tensor) => a.mul(wa).sum([1, 2]).add(b.mul(wb).sum(1));
+  const x = [tf.tensor3d([[[1, 2], [3, 4]]]), tf.tensor2d([[2, -1]])];
+  const featureMask = [
+    tf.tensor3d([[[0, 0], [1, 1]]], undefined, "int32"),
+    tf.tensor2d([[2, 3]], undefined, "int32"),
+  ];
+  const seen: number[][][] = [];
+  const limeBase = new LimeBase(f as (x: tf.Tensor) => tf.Tensor, {
+    interpretableModel: leastSquares,
+    similarityFunc: (example: tf.Tensor[], perturbed: tf.Tensor[]) => {
+      seen.push([...example, ...perturbed].map((t) => t.shape));
+      return 1;
+    },
+    perturbFunc: (_x, { random, numFeatures }) =>
+      Array.from({ length: numFeatures }, () => (random.next() < 0.5 ? 1 : 0)),
+    perturbInterpretableSpace: true,
+    fromInterpRepTransform: (z, example, { featureIds, baselines }) =>
+      example.map((e, i) =>
+        tf.tidy(() => {
+          const keep = tf.tensor(Float32Array.from(featureIds[i], (f) => z[f]), e.shape);
+          return e.mul(keep).add(baselines[i].mul(tf.scalar(1).sub(keep)));
+        })
+      ),
+  });
+  const options = { nSamples: 40, featureMask, baselines: [0, 1], seed: 3 };
+  const coefs = await limeBase.attribute(x, options);
+  // Binary samples of a linear model: each group's Σ w·(x − baseline).
+  assertAllClose(coefs, [[1 - 4, 9 + 2, 4, 2]], { atol: 1e-4 });
+  assert.deepEqual(seen[0], [[1, 2, 2], [1, 2], [1, 2, 2], [1, 2]]);
+  // Lime with a custom part takes the same path; its default parts split per input too.
+  const lime = new Lime(f as (x: tf.Tensor) => tf.Tensor, { interpretableModel: leastSquares });
+  const [ga, gb] = await lime.attribute(x, options);
+  assertAllClose(ga, [[[-3, -3], [11, 11]]], { atol: 1e-4 });
+  assertAllClose(gb, [[4, 2]], { atol: 1e-4 });
+  await assertNoLeak(() => limeBase.attribute(x, options));
+  await assertNoLeak(() => lime.attribute(x, options));
+});
+
+Deno.test("`LimeBase` on an array of inputs in the input space, and its refusals naming the part", async () => {
+  const f = (a: tf.Tensor, b: tf.Tensor) => a.mul(tf.tensor1d([1, -2])).sum(1).add(b.mul(3).sum(1));
+  const x = [tf.tensor2d([[1, 2], [0, 1]]), tf.tensor2d([[2], [-1]])];
+  const config: LimeBaseConfig<tf.Tensor[]> = {
+    interpretableModel: leastSquares,
+    similarityFunc: () => 1,
+    perturbFunc: (example, { random }) =>
+      example.map((e) =>
+        e.add(tf.tensor(Array.from({ length: e.size }, () => random.normal()), e.shape))
+      ),
+    toInterpRepTransform: (p) => tf.concat(p.map((t) => t.reshape([-1]))),
+  };
+  const forward = f as (x: tf.Tensor) => tf.Tensor;
+  const coefs = await new LimeBase(forward, config).attribute(x, { nSamples: 12, seed: 1 });
+  assertAllClose(coefs, [[1, -2, 3], [1, -2, 3]], { atol: 1e-4 });
+  const wrong = new LimeBase(forward, { ...config, perturbFunc: (example) => [example[0]] });
+  await assertNoLeak(async () => {
+    await assert.rejects(wrong.attribute(x), {
+      name: "TypeError",
+      message:
+        /^Cannot compute LimeBase attributions: perturbFunc must be returning an array of 2 inputs of one example's shapes \[1, 2\], \[1, 1\], in the inputs' order/,
+    });
+  });
+  await assert.rejects(
+    new LimeBase(forward, config).attribute(x, {
+      baselines: 0 as never,
+      featureMask: tf.ones([1, 2]) as never,
+    }),
+    {
+      name: "TypeError",
+      message: /featureMask must be an array of 2 entries, one per input/,
+    },
+  );
+});

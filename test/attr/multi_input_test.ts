@@ -439,7 +439,9 @@ Deno.test("array calls name the input, baseline or mask that does not fit", asyn
   await assert.rejects(
     limeBase.attribute(inputs as unknown as tf.Tensor),
     (error: Error) =>
-      error instanceof TypeError && /inputs must be a single tensor/.test(error.message),
+      error instanceof TypeError &&
+      /fromInterpRepTransform must be returning an array of 2 inputs of one example's shapes \[1, 3\], \[1, 3\]/
+        .test(error.message),
   );
 });
 
