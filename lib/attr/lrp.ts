@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GradientAttribution } from "./attribution.ts";
 import type { LrpRules } from "./lrp_rules.ts";
 import type { LrpOptions } from "./_lrp_method.ts";
-import type { GradientMethod } from "./_gradient_method.ts";
+import type { InputsGradientMethod } from "./_gradient_method.ts";
 import { withLrp } from "./_lrp_method.ts";
 import { LrpPropagation } from "./_utils/lrp_propagation.ts";
 
@@ -25,7 +25,7 @@ export interface LrpConfig {
 export type { LrpOptions } from "./_lrp_method.ts";
 
 /** LRP's public methods with its options, and LRP's own convergence delta. */
-interface LrpMethods extends GradientMethod<[options?: LrpOptions]> {
+interface LrpMethods extends InputsGradientMethod<[options?: LrpOptions]> {
   computeConvergenceDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D;
 }
 
@@ -46,7 +46,9 @@ const LrpBase = withLrp(GradientAttribution) as unknown as abstract new (
  * layer (softmax, sigmoid, Multiply …) is refused at construction, by name and class.
  *
  * Attributions are in the inputs' shape and sum to about the target's value (exactly, for the
- * ε-rule without biases and ε → 0): Captum's normalized relevance times the output.
+ * ε-rule without biases and ε → 0): Captum's normalized relevance times the output. A model with
+ * several inputs takes an array with one tensor per model input and returns one attribution per
+ * input; the delta then sums all of them.
  *
  * @example
  * ```ts
@@ -82,7 +84,7 @@ export class LRP extends LrpBase {
   protected readonly propagation: LrpPropagation;
 
   /**
-   * @param model a `tf.LayersModel` with one input and one output.
+   * @param model a `tf.LayersModel` with one output (and one or more inputs).
    * @param config `{ rules }`: rules for some layers.
    * @throws {TypeError} when the model is a forward function, a rule is not a
    *   `PropagationRule`, a key of `rules` is not a layer of the model, or a layer has no rule.

@@ -246,3 +246,67 @@ Deno.test("`LRP` refuses additionalForwardArgs instead of ignoring them", async 
   x.dispose();
   model.dispose();
 });
+
+/** A bias-free linear network of an image-like and a vector input: dense, concatenate, add. */
+function twoInputLinear(): tf.LayersModel {
+  const init = (seed: number) => tf.initializers.randomNormal({ seed, stddev: 0.5 });
+  const a = tf.input({ shape: [2, 2, 1], name: "a" });
+  const b = tf.input({ shape: [3], name: "b" });
+  const fa = L.dense({ units: 3, useBias: false, kernelInitializer: init(1), name: "fa" })
+    .apply(L.flatten().apply(a)) as tf.SymbolicTensor;
+  const fb = L.dense({ units: 3, useBias: false, kernelInitializer: init(2), name: "fb" })
+    .apply(b) as tf.SymbolicTensor;
+  const cat = L.concatenate({ name: "cat" }).apply([fa, fb]) as tf.SymbolicTensor;
+  const sum = L.add({ name: "sum" }).apply([fa, fb]) as tf.SymbolicTensor;
+  const both = L.concatenate().apply([cat, sum]) as tf.SymbolicTensor;
+  const out = L.dense({ units: 2, useBias: false, kernelInitializer: init(3) }).apply(both);
+  return tf.model({ inputs: [a, b], outputs: out as tf.SymbolicTensor });
+}
+
+Deno.test("`LRP.attribute()` on two inputs of a bias-free linear network is gradient × input per input", async () => {
+  const model = twoInputLinear();
+  const a = tf.randomNormal([3, 2, 2, 1], 0, 1, "float32", 4);
+  const b = tf.randomNormal([3, 3], 0, 1, "float32", 5);
+  const target = [0, 1, 1];
+  const lrp = new LRP(model);
+  await assertNoLeak(async () => {
+    const attr = await lrp.attribute([a, b], { target });
+    const ixg = await new InputXGradient(model).attribute([a, b], { target });
+    assert.equal(attr.length, 2);
+    assert.deepEqual(attr[0].shape, [3, 2, 2, 1]);
+    assertAllClose(attr[0], ixg[0], { rtol: 1e-4, atol: 1e-5 });
+    assertAllClose(attr[1], ixg[1], { rtol: 1e-4, atol: 1e-5 });
+    // Conserved over both inputs together: Captum's delta sums every input's attributions.
+    const { attributions, delta } = await lrp.attributeWithDelta([a, b], { target });
+    assertAllClose(delta, [0, 0, 0], { atol: 1e-4 });
+    tf.dispose([...attr, ...ixg, ...attributions, delta]);
+  });
+  tf.dispose([a, b]);
+  model.dispose();
+});
+
+Deno.test("`LRP` checks each of several inputs and their count against the model", async () => {
+  const model = twoInputLinear();
+  const a = tf.ones([1, 2, 2, 1]);
+  const b = tf.ones([1, 3]);
+  const twoRows = tf.ones([2, 3]);
+  const lrp = new LRP(model);
+  await assertNoLeak(async () => {
+    await assert.rejects(lrp.attribute([a], { target: 0 }), {
+      name: "TypeError",
+      message:
+        /^Cannot compute LRP attributions: inputs must be 2 tensors, one per model input \("a", "b"\), received 1\. Pass one tensor per model input, in the model's order: LRP attributes every input\./,
+    });
+    await assert.rejects(lrp.attribute([a, twoRows], { target: 0 }), {
+      name: "TypeError",
+      message: /inputs\[1\] must be a tensor with the batch size of inputs\[0\] \(1\)/,
+    });
+    await assert.rejects(lrp.attribute(a, { target: 0 }), {
+      name: "TypeError",
+      message: /received 1\./,
+    });
+    await assert.rejects(lrp.attribute([a, b], { target: 5 }), RangeError);
+  });
+  tf.dispose([a, b, twoRows]);
+  model.dispose();
+});

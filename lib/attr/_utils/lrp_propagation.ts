@@ -28,7 +28,7 @@ import {
   type BatchNormalizationVariables,
 } from "../../models/_apply_layer.ts";
 import type { GraphStep, ModelGraph } from "../../models/_model_graph.ts";
-import { modelGraph, runSteps } from "../../models/_model_graph.ts";
+import { inputFeeds, modelGraph, runGraph } from "../../models/_model_graph.ts";
 import {
   EpsilonRule,
   IdentityRule,
@@ -340,7 +340,7 @@ export interface LrpPass {
 }
 
 /**
- * Run the model on `inputs`, then hand the target's relevance back through every step after
+ * Run the model on `inputs` (one tensor per model input), then hand the target's relevance back through every step after
  * `stop` (through `stop` itself too when `throughStop`), or through all steps. Steps must all
  * have plans (checked with {@linkcode assertLrpCovers}). Call inside `tf.tidy`.
  */
@@ -348,12 +348,12 @@ export function lrpBackward(
   method: string,
   graph: ModelGraph,
   plans: Map<tf.layers.Layer, LayerPlan | string>,
-  inputs: tf.Tensor,
+  inputs: readonly tf.Tensor[],
   target: Target | undefined,
   options: { stop?: GraphStep; throughStop?: boolean; verbose?: boolean } = {},
 ): LrpPass {
   const { stop, throughStop = false, verbose = false } = options;
-  const values = runSteps(graph.steps, graph.inputId, inputs);
+  const values = runGraph(graph.steps, inputFeeds(graph.inputIds, inputs));
   const modelOutput = values.get(graph.outputId)!;
   const output = selectTarget(method, modelOutput, target);
   const relevance = new Map<number, tf.Tensor>();
@@ -398,11 +398,19 @@ export function scaleByOutput(normalized: tf.Tensor, output: tf.Tensor1D): tf.Te
   return normalized.mul(output.reshape([n, ...normalized.shape.slice(1).map(() => 1)]));
 }
 
-/** Captum's LRP delta: the target's value minus the sum of the attributions, per example. */
-export function lrpDelta(attributions: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
+/**
+ * Captum's LRP delta: the target's value minus the sum of the attributions (of every input, for
+ * several), per example.
+ */
+export function lrpDelta(
+  attributions: tf.Tensor | readonly tf.Tensor[],
+  output: tf.Tensor,
+): tf.Tensor1D {
   return tf.tidy(() => {
-    const n = attributions.shape[0];
-    return output.reshape([n]).sub(attributions.reshape([n, -1]).sum(1)) as tf.Tensor1D;
+    const list = Array.isArray(attributions) ? attributions : [attributions as tf.Tensor];
+    const n = list[0].shape[0];
+    const total = list.map((a) => a.reshape([n, -1]).sum(1)).reduce((sum, s) => sum.add(s));
+    return output.reshape([n]).sub(total) as tf.Tensor1D;
   });
 }
 
@@ -431,18 +439,19 @@ export function checkedLrpDelta(
 
 /**
  * The body of LRP's and LayerLRP's `attribute()` and `attributeWithDelta()`: one backward pass,
- * the normalized relevance `pick` reads from it scaled by the target's value, and with
+ * the normalized relevance `pick` reads from it (one tensor per input or layer tensor) scaled by
+ * the target's value, and with
  * `withDelta` Captum's delta. Synchronous errors become a rejected promise.
  */
 export function settleLrp(
   pass: () => LrpPass,
-  pick: (pass: LrpPass) => tf.Tensor,
+  pick: (pass: LrpPass) => tf.Tensor[],
   withDelta: boolean,
-): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
+): Promise<{ attributions: tf.Tensor[]; delta?: tf.Tensor1D }> {
   try {
     return Promise.resolve(tf.tidy(() => {
       const done = pass();
-      const attributions = scaleByOutput(pick(done), done.output);
+      const attributions = pick(done).map((r) => scaleByOutput(r, done.output));
       return withDelta
         ? { attributions, delta: lrpDelta(attributions, done.output) }
         : { attributions };
@@ -490,14 +499,14 @@ export class LrpPropagation {
   /**
    * One backward pass settled by {@linkcode settleLrp}: `validate` runs first (its errors reject
    * the promise) and says whether relevance goes on through the stop layer to its input, which
-   * then needs a rule too. Returns the relevance at the inputs, at the stop layer's output or at
-   * its input, and with `withDelta` Captum's delta.
+   * then needs a rule too. Returns the relevance at the inputs (one tensor per model input), at the
+   * stop layer's output or at its inputs, and with `withDelta` Captum's delta over all of them.
    */
   relevance(
-    inputs: tf.Tensor,
+    inputs: readonly tf.Tensor[],
     target: Target | undefined,
     options: { verbose: boolean; withDelta: boolean; validate: () => boolean },
-  ): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D }> {
+  ): Promise<{ attributions: tf.Tensor[]; delta?: tf.Tensor1D }> {
     const stop = this.#stop;
     let throughStop = false;
     return settleLrp(
@@ -511,8 +520,13 @@ export class LrpPropagation {
         });
       },
       (pass) => {
-        if (stop === undefined) return pass.relevance.get(this.#graph.inputId)!;
-        return throughStop ? pass.stepInputRelevance![0] : pass.relevance.get(stop.outputIds[0])!;
+        if (stop === undefined) {
+          // An input no step reads (or whose relevance is cut off) gets none.
+          return this.#graph.inputIds.map((id, i) =>
+            pass.relevance.get(id) ?? tf.zerosLike(inputs[i])
+          );
+        }
+        return throughStop ? pass.stepInputRelevance! : [pass.relevance.get(stop.outputIds[0])!];
       },
       options.withDelta,
     );

@@ -135,7 +135,7 @@ export function prepareCall<O extends CallOptions>(
   spec: CallSpec,
 ): PreparedCall<O> {
   const multi = Array.isArray(inputs);
-  const list = validateInputs(method, model, inputs, options);
+  const list = validateCallInputs(method, model, inputs, options);
   const n = list[0].shape[0];
   validateTarget(method, options.target, n);
   const extras = validateExtras(method, options.additionalForwardArgs, n);
@@ -186,7 +186,13 @@ export function prepareCall<O extends CallOptions>(
   }
 }
 
-function validateInputs(
+/**
+ * Check `inputs` (one float tensor, or a non-empty array of float tensors of one batch size) against
+ * the model's inputs and `additionalForwardArgs`; returns them as a list.
+ *
+ * @throws {TypeError} naming `inputs` or `inputs[i]`.
+ */
+export function validateCallInputs(
   method: string,
   model: ModelLike,
   inputs: unknown,

@@ -7,6 +7,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import type { LrpConfig, LrpOptions } from "../lrp.ts";
 import type { LayerInputOptions } from "../options.ts";
+import type { Inputs } from "../types.ts";
 import type { LayerGradientMethod } from "../_gradient_method.ts";
 import { withLrp } from "../_lrp_method.ts";
 import { LrpPropagation } from "../_utils/lrp_propagation.ts";
@@ -56,7 +57,7 @@ export class LayerLRP extends LayerLrpBase {
   protected readonly propagation: LrpPropagation;
 
   /**
-   * @param model a `tf.LayersModel` with one input and one output.
+   * @param model a `tf.LayersModel` with one output (and one or more inputs).
    * @param layer one of its layers or the layer's name.
    * @param config `{ rules }`: rules for some layers, as {@linkcode LRP}'s.
    * @throws {TypeError} when the model is a forward function, the layer is not in the model, a
@@ -71,8 +72,14 @@ export class LayerLRP extends LayerLrpBase {
   /** With `attributeToLayerInput`, on through the layer (which then needs a rule and one input). */
   protected throughLayer(options: LayerLrpOptions): boolean {
     const { attributeToLayerInput = false } = options;
-    // Validates a single input when attributing to the layer's input.
-    this.taps.tap(attributeToLayerInput);
+    // A merge layer's inputs give one relevance per input; the output must be one tensor.
+    if (attributeToLayerInput) this.taps.anyTap(true);
+    else this.taps.tap(false);
     return attributeToLayerInput;
+  }
+
+  /** One relevance per layer input with `attributeToLayerInput` at a merge layer. */
+  protected returnsArray(_inputs: Inputs, options: LayerLrpOptions): boolean {
+    return options.attributeToLayerInput === true && this.taps.anyTap(true).tensorCount > 1;
   }
 }
