@@ -51,15 +51,18 @@ export class TracInCPFast<C = string> extends TracInCPBase<C> {
   /** The final dense layer (Captum's `final_fc_layer`). */
   readonly finalFcLayer: tf.layers.Layer;
   readonly #tap: LayerTap;
+  /** The layer's own activation (e.g. softmax), applied after the linear map; none for linear. */
+  readonly #activation: tf.layers.Layer | undefined;
 
   /**
    * @param model the `tf.LayersModel` the checkpoints belong to.
-   * @param finalFcLayer the model's last layer, a dense layer without activation (its output is
-   *   the model's output), or its name.
+   * @param finalFcLayer the model's last layer, a dense layer (its output is the model's output),
+   *   or its name. With an activation (Keras's `activation: "softmax"`), the loss gradient is
+   *   taken at the layer's linear output, as Captum's `final_fc_layer` (a `Linear` module) is.
    * @param trainDataset the training examples, with labels (`ys`); see {@linkcode InfluenceDataset}.
    * @param checkpoints a directory of checkpoint directories, or a list for `checkpointsLoadFunc`.
    * @param options see {@linkcode TracInCPFastOptions}; `lossFn` is required.
-   * @throws {TypeError} when `finalFcLayer` is not the model's final linear dense layer, or for
+   * @throws {TypeError} when `finalFcLayer` is not the model's final dense layer, or for
    *   unusable data, checkpoints or loss.
    */
   constructor(
@@ -87,8 +90,6 @@ export class TracInCPFast<C = string> extends TracInCPBase<C> {
     const config = layer.getConfig();
     const problem = layer.getClassName() !== "Dense"
       ? `a ${layer.getClassName()} layer`
-      : config.activation !== "linear"
-      ? `a dense layer with activation ${JSON.stringify(config.activation)}`
       : model.outputs.length !== 1 || layer.inboundNodes.length !== 1 ||
           layer.output !== model.outputs[0]
       ? "a dense layer that is not the model's output layer"
@@ -99,19 +100,27 @@ export class TracInCPFast<C = string> extends TracInCPBase<C> {
       throw influenceTypeError(
         "TracInCPFast",
         "finalFcLayer",
-        "the model's output layer, a dense layer without activation applied to vectors (its output gradient must be the loss's)",
+        "the model's output layer, a dense layer applied to vectors",
         `layer ${layer.name}, ${problem}`,
-        'Pass the last dense layer (e.g. "dense" of createClassifier()); put a softmax in the loss, not the model, or use TracInCP.',
+        'Pass the last dense layer (e.g. "dense" of createClassifier()), or use TracInCP.',
       );
     }
     this.finalFcLayer = layer;
     this.#tap = tap;
+    const activation = config.activation as string | undefined;
+    if (activation !== undefined && activation !== "linear") {
+      this.#activation = tf.layers.activation({ activation: activation as never });
+    }
   }
 
-  /** `[∂ℓ/∂y [B, C], x [B, D]]`: the loss gradient w.r.t. the output, and the layer's input. */
+  /**
+   * `[∂ℓ/∂z [B, C], x [B, D]]`: the loss gradient w.r.t. the layer's linear output `z = x·W + b`
+   * (the model's output, or, when the layer has an activation such as Keras's softmax, its input:
+   * Captum's `final_fc_layer` is the linear map alone), and the layer's input.
+   */
   protected batchQuantities(batch: LabeledBatch, test: boolean): tf.Tensor[] {
     const { layerValue, output } = this.#tap.forwardWithTap(batch.xs);
-    const jacobian = tf.grad((out: tf.Tensor) =>
+    const loss = (out: tf.Tensor) =>
       summedLoss(
         "TracInCPFast",
         test ? this.testLossName : "lossFn",
@@ -119,8 +128,14 @@ export class TracInCPFast<C = string> extends TracInCPBase<C> {
         test ? this.testReductionType : this.reductionType,
         out,
         batch.ys,
-      )
-    )(output);
+      );
+    const activation = this.#activation;
+    if (activation === undefined) return [tf.grad(loss)(output), layerValue];
+    const [kernel, bias] = this.finalFcLayer.getWeights();
+    const linear = bias === undefined
+      ? layerValue.matMul(kernel)
+      : layerValue.matMul(kernel).add(bias);
+    const jacobian = tf.grad((z: tf.Tensor) => loss(activation.apply(z) as tf.Tensor))(linear);
     return [jacobian, layerValue];
   }
 

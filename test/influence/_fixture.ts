@@ -35,13 +35,13 @@ export function readInfluenceFixture(): InfluenceFixture {
   );
 }
 
-/** The fixture's MLP in TF.js: `fc1` dense(5) → `relu` → `fc2` dense(3). */
-export function fixtureMlp(): tf.Sequential {
+/** The fixture's MLP in TF.js: `fc1` dense(5) → `relu` → `fc2` dense(3) (with a softmax: Keras's fused one). */
+export function fixtureMlp(softmax = false): tf.Sequential {
   return tf.sequential({
     layers: [
       tf.layers.dense({ name: "fc1", units: 5, inputShape: [6] }),
       tf.layers.reLU({ name: "relu" }),
-      tf.layers.dense({ name: "fc2", units: 3 }),
+      tf.layers.dense({ name: "fc2", units: 3, activation: softmax ? "softmax" : "linear" }),
     ],
   });
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { createClassifier, crossEntropyLossFn, tf, TracInCPFast } from "../../lib/mod.ts";
+import {
+  createClassifier,
+  crossEntropyLossFn,
+  type InfluenceLossFn,
+  tf,
+  TracInCPFast,
+} from "../../lib/mod.ts";
 import { assertAllClose, assertNoLeak } from "../_helpers/tensor_asserts.ts";
 import { syntheticSplit } from "../_helpers/synthetic_split.ts";
 import * as fx from "./_fixture.ts";
@@ -78,13 +84,6 @@ Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () =
       /^Cannot compute TracInCPFast influence: finalFcLayer must be the model's output layer.*received "layer fc1, a dense layer that is not the model's output layer"\. Pass the last dense layer/
         .test(e.message),
   );
-  const softmax = tf.sequential({
-    layers: [tf.layers.dense({ name: "out", units: 3, inputShape: [6], activation: "softmax" })],
-  });
-  assert.throws(
-    () => new TracInCPFast(softmax, "out", train, [0], options),
-    /received "layer out, a dense layer with activation \\"softmax\\""/,
-  );
   assert.throws(
     () => new TracInCPFast(createClassifier(), "conv2", train, [0], options),
     /a Conv2D layer/,
@@ -108,5 +107,26 @@ Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () =
   assert.throws(
     () => new TracInCPFast(fx.fixtureMlp(), "fc9", train, [0], options),
     /layer must be one of the model's layers \("fc1", "relu", "fc2"\), received "fc9"/,
+  );
+});
+
+Deno.test("`TracInCPFast` on a dense layer with a softmax activation takes the loss gradient at its linear output (Captum's)", async () => {
+  // fc2 with Keras's fused softmax and the negative log-likelihood of the probabilities is the
+  // fixture's network with cross-entropy on the logits: Captum's scores, unchanged.
+  const model = fx.fixtureMlp(true);
+  const nll: InfluenceLossFn = Object.assign(
+    (probabilities: tf.Tensor, targets: tf.Tensor) =>
+      tf.neg(tf.sum(tf.mul(tf.oneHot(targets as tf.Tensor1D, 3), tf.log(probabilities)))),
+    { reduction: "sum" as const },
+  );
+  const tracin = new TracInCPFast(model, "fc2", train, [0, 1], {
+    checkpointsLoadFunc: fx.fixtureLoader(fixture),
+    lossFn: nll,
+    batchSize: 4,
+  });
+  await fx.assertTracInMatchesCaptum(
+    tracin,
+    test,
+    fixture.captum.TracInCPFast as unknown as fx.TracInReference,
   );
 });
