@@ -26,10 +26,11 @@ Deno.test("`TracInCPFast.influence()` is Σ_c η_c (∂ℓ/∂y·∂ℓ'/∂y')(
   tf.dispose([scores, data.train.xs, data.train.ys, data.test.xs, data.test.ys]);
 });
 
-Deno.test("`TracInCPFast` matches Captum's TracInCPFast (influence, proponents, opponents, self-influence)", async () => {
-  const tracin = new TracInCPFast(fx.fixtureMlp(), "fc2", train, [0, 1], {
+/** TracInCPFast at `fc2` of `model` over the fixture's checkpoints gives Captum's results. */
+async function assertMatchesCaptum(model: tf.LayersModel, lossFn: InfluenceLossFn): Promise<void> {
+  const tracin = new TracInCPFast(model, "fc2", train, [0, 1], {
     checkpointsLoadFunc: fx.fixtureLoader(fixture),
-    lossFn: sum,
+    lossFn,
     batchSize: 4,
   });
   await fx.assertTracInMatchesCaptum(
@@ -37,6 +38,10 @@ Deno.test("`TracInCPFast` matches Captum's TracInCPFast (influence, proponents, 
     test,
     fixture.captum.TracInCPFast as unknown as fx.TracInReference,
   );
+}
+
+Deno.test("`TracInCPFast` matches Captum's TracInCPFast (influence, proponents, opponents, self-influence)", async () => {
+  await assertMatchesCaptum(fx.fixtureMlp(), sum);
 });
 
 Deno.test("`TracInCPFast` with a mean loss gives the sum loss's scores (per-example gradients)", async () => {
@@ -113,20 +118,10 @@ Deno.test("`TracInCPFast` errors name the argument, the value and the fix", () =
 Deno.test("`TracInCPFast` on a dense layer with a softmax activation takes the loss gradient at its linear output (Captum's)", async () => {
   // fc2 with Keras's fused softmax and the negative log-likelihood of the probabilities is the
   // fixture's network with cross-entropy on the logits: Captum's scores, unchanged.
-  const model = fx.fixtureMlp(true);
   const nll: InfluenceLossFn = Object.assign(
     (probabilities: tf.Tensor, targets: tf.Tensor) =>
       tf.neg(tf.sum(tf.mul(tf.oneHot(targets as tf.Tensor1D, 3), tf.log(probabilities)))),
     { reduction: "sum" as const },
   );
-  const tracin = new TracInCPFast(model, "fc2", train, [0, 1], {
-    checkpointsLoadFunc: fx.fixtureLoader(fixture),
-    lossFn: nll,
-    batchSize: 4,
-  });
-  await fx.assertTracInMatchesCaptum(
-    tracin,
-    test,
-    fixture.captum.TracInCPFast as unknown as fx.TracInReference,
-  );
+  await assertMatchesCaptum(fx.fixtureMlp(true), nll);
 });
