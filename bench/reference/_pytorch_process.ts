@@ -123,9 +123,12 @@ export class PytorchReference {
     return (await this.#ask({ cmd: "attr", method, batch, runs }))?.ms;
   }
 
-  /** Seconds of IntegratedGradients (50 steps) over the first `images` test images. */
-  async ig(images: number, batch: number): Promise<number | undefined> {
-    return (await this.#ask({ cmd: "ig", images, batch }))?.seconds;
+  /**
+   * Seconds of IntegratedGradients (50 steps) over the `images` test images from index `start`,
+   * `batch` per call.
+   */
+  async ig(start: number, images: number, batch: number): Promise<number | undefined> {
+    return (await this.#ask({ cmd: "ig", start, images, batch }))?.seconds;
   }
 
   /** Ask the process to quit. */

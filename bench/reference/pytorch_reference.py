@@ -16,8 +16,8 @@ Commands (one JSON object per line):
   {"cmd": "attr", "method": M, "batch": 1 | 64, "runs": R}  -> {"ms": median}
       M one of IntegratedGradients, Saliency, DeepLift, Occlusion, LayerGradCam (settings as the
       Deno side's, see run.ts), after one untimed call.
-  {"cmd": "ig", "images": N, "batch": B}  -> {"seconds": s, "images": N}
-      IntegratedGradients (50 steps) over the first N test images, B per call.
+  {"cmd": "ig", "start": S, "images": N, "batch": B}  -> {"seconds": s, "images": N}
+      IntegratedGradients (50 steps) over the N test images from index S (default 0), B per call.
   {"cmd": "quit"}
 The first line written is {"ready": true, ...} or {"error": message} when torch or Captum is missing.
 """
@@ -153,10 +153,11 @@ def main():
         elif cmd == "ig":
             if test_x is None:
                 test_x, test_y = load_split("t10k")
-            n, b = request["images"], request["batch"]
+            first, n, b = request.get("start", 0), request["images"], request["batch"]
             start = time.perf_counter()
-            for s in range(0, n, b):
-                ig.attribute(test_x[s : s + b], target=test_y[s : s + b], n_steps=50,
+            for s in range(first, first + n, b):
+                e = min(s + b, first + n)
+                ig.attribute(test_x[s:e], target=test_y[s:e], n_steps=50,
                              internal_batch_size=IG_CHUNK)
             send({"seconds": time.perf_counter() - start, "images": n})
         else:
