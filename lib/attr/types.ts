@@ -30,6 +30,9 @@ export type AttributionsOf<T extends Inputs> = T extends tf.Tensor ? tf.Tensor :
  */
 export type PerInput<T> = T | readonly T[];
 
+/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
+export type LayerAttributions = tf.Tensor | tf.Tensor[];
+
 /**
  * What an explainer explains: a `tf.LayersModel`, a `tf.GraphModel` (a converted TensorFlow
  * SavedModel; primary methods and metrics only, since layer methods need the model's layers) or a

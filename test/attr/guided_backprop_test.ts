@@ -39,10 +39,20 @@ Deno.test("`GuidedBackprop.attribute()` reaches ReLUs fused into conv2d and dens
   // applies: the fused model and the one with separate ReLU layers give the same maps.
   const fused = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, activation: "relu" }),
+      tf.layers.conv2d({
+        inputShape: [6, 6, 1],
+        filters: 3,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 4, activation: "relu" }),
-      tf.layers.dense({ units: 2 }),
+      tf.layers.dense({
+        units: 4,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
+      tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
     ],
   });
   const separate = tf.sequential({

@@ -31,8 +31,7 @@ import { assertOneOf } from "../_utils/errors.ts";
 import { GradientAttribution, type PathAttributions } from "../attribution.ts";
 import { type LayerCall, withLayerTaps } from "./layer_taps.ts";
 
-/** A layer attribution: one tensor, or one per tensor of a layer's value (Captum's tuple). */
-export type LayerAttributions = tf.Tensor | tf.Tensor[];
+export type { LayerAttributions } from "../types.ts";
 
 /**
  * The options of the layer methods that integrate along the input path (InternalInfluence,

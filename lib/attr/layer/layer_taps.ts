@@ -28,7 +28,7 @@ import { type CallTarget, expandTarget, runForward } from "../_utils/target.ts";
 import { selectNeuron, validateNeuronSelector } from "../neuron/neuron_selector.ts";
 import type { NeuronSelector } from "../neuron/neuron_selector.ts";
 import type { LayerInputOptions, NeuronOptions } from "../options.ts";
-import type { LayerAttributions } from "./layer_attribution.ts";
+import type { LayerAttributions } from "../types.ts";
 import {
   type LayerPerturbationOptions,
   type PackedLayerOptions,
