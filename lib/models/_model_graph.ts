@@ -27,8 +27,6 @@ export interface ModelGraph {
   steps: GraphStep[];
   /** The ids of the model's inputs, in the model's order (`model.inputs`). */
   inputIds: number[];
-  /** The id of the model's first input (the only one of a single-input model). */
-  inputId: number;
   outputId: number;
 }
 
@@ -75,7 +73,7 @@ export function modelGraph(model: tf.LayersModel): ModelGraph {
     });
   };
   visit(output);
-  return { steps, inputIds, inputId: inputIds[0], outputId: output.id };
+  return { steps, inputIds, outputId: output.id };
 }
 
 /** The symbolic output tensor `index` (default the first) of a step. */
@@ -109,21 +107,6 @@ export function pruneSteps(
     for (const id of step.inputIds) if (!fedIds.has(id)) needed.add(id);
   }
   return kept.reverse();
-}
-
-/**
- * Run `steps` on `inputs` (fed as tensor `inputId`; undefined when no step reads it) and return
- * every computed tensor by id: {@linkcode runGraph} for a single-input model.
- */
-export function runSteps(
-  steps: GraphStep[],
-  inputId: number,
-  inputs: tf.Tensor | undefined,
-  substitution?: Substitution,
-): Map<number, tf.Tensor> {
-  const feeds = new Map<number, tf.Tensor>();
-  if (inputs !== undefined) feeds.set(inputId, inputs);
-  return runGraph(steps, feeds, substitution);
 }
 
 /**
