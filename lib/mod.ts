@@ -140,6 +140,8 @@ export type {
   TargetOptions,
 } from "./attr/options.ts";
 export { IntegratedGradients } from "./attr/integrated_gradients.ts";
+export { closeAttributionWorkers, setAttributionWorkers } from "./attr/attribution_workers.ts";
+export type { AttributionWorkersOptions } from "./attr/attribution_workers.ts";
 export type {
   IntegratedGradientsConfig,
   IntegratedGradientsOptions,

@@ -17,9 +17,9 @@ import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
 import { rowCost } from "./_utils/memory_budget.ts";
-import { sumOverChunks } from "./_utils/chunk_sum.ts";
+import { sumOverAsyncChunks } from "./_utils/chunk_sum.ts";
 import { callProgress } from "./_utils/progress.ts";
-import { gradientsOfTarget } from "./_utils/gradients.ts";
+import { type ChunkGradients, chunkGradients } from "./attribution_workers.ts";
 import { type CallTarget, expandTarget } from "./_utils/target.ts";
 
 /** Constructor options of {@linkcode IntegratedGradients}. */
@@ -38,26 +38,37 @@ export interface IntegratedGradientsOptions
 
 /**
  * Σₖ wₖ ∂F/∂x at baselines + αₖ·(inputs − baselines), for the given steps, in one batched pass
- * (step-major expansion as Captum). Returns `[N, ...]`; caller disposes.
+ * (step-major expansion as Captum) whose gradients `gradients` computes. Returns `[N, ...]`;
+ * caller disposes.
  */
-function integrateGradientsChunk(
-  method: string,
-  forward: ForwardFunction,
+async function integrateGradientsChunk(
+  gradients: ChunkGradients,
   baselines: tf.Tensor,
   diff: tf.Tensor,
   alphas: readonly number[],
   weights: readonly number[],
   target: CallTarget | undefined,
-): tf.Tensor {
-  return tf.tidy(() => {
-    const k = alphas.length;
-    const [n, ...rest] = diff.shape;
-    const stepShape = [k, 1, ...rest.map(() => 1)];
+): Promise<tf.Tensor> {
+  const k = alphas.length;
+  const [n, ...rest] = diff.shape;
+  const stepShape = [k, 1, ...rest.map(() => 1)];
+  const scaled = tf.tidy(() => {
     const a = tf.tensor(alphas as number[], stepShape);
-    const scaled = baselines.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
-    const grads = gradientsOfTarget(method, forward, scaled, expandTarget(target, k));
-    return grads.reshape([k, n, ...rest]).mul(tf.tensor(weights as number[], stepShape)).sum(0);
+    return baselines.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
   });
+  let grads: tf.Tensor;
+  try {
+    grads = await gradients(scaled, expandTarget(target, k));
+  } finally {
+    scaled.dispose();
+  }
+  try {
+    return tf.tidy(() =>
+      grads.reshape([k, n, ...rest]).mul(tf.tensor(weights as number[], stepShape)).sum(0)
+    );
+  } finally {
+    grads.dispose();
+  }
 }
 
 /**
@@ -137,12 +148,12 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
     const diff = tf.tidy(() => inputs.sub(baselines));
     let total: tf.Tensor | undefined;
     try {
-      total = await sumOverChunks(
+      const gradients = chunkGradients(name, this.model, forward, nSteps * inputs.shape[0]);
+      total = await sumOverAsyncChunks(
         chunks,
         (start, end) =>
           integrateGradientsChunk(
-            name,
-            forward,
+            gradients,
             baselines,
             diff,
             alphas.slice(start, end),

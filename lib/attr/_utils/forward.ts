@@ -13,6 +13,17 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
   return model instanceof tf.LayersModel;
 }
 
+/** The forward functions {@linkcode toForwardFunction} made for each LayersModel. */
+const modelForwards = new WeakMap<tf.LayersModel, WeakSet<ForwardFunction>>();
+
+/**
+ * Whether `forward` is `model`'s own forward function as {@linkcode toForwardFunction} made it
+ * (not a call's wrapper of it), which a worker can rebuild from the model alone.
+ */
+export function isModelForward(model: tf.LayersModel, forward: ForwardFunction): boolean {
+  return modelForwards.get(model)?.has(forward) ?? false;
+}
+
 /**
  * A differentiable forward function for `model`: a LayersModel runs layer by layer in inference
  * mode (`training: false`), its Conv2D and Dense layers as plain ops so that input gradients skip
@@ -33,7 +44,10 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return modelForwardFunction(model, method) as ForwardFunction;
+    const forward = modelForwardFunction(model, method) as ForwardFunction;
+    const made = modelForwards.get(model) ?? new WeakSet();
+    modelForwards.set(model, made.add(forward));
+    return forward;
   }
   if (model instanceof tf.GraphModel) return graphModelForward(method, model);
   if (typeof model === "function") return model;
