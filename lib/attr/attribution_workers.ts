@@ -1,28 +1,31 @@
 /**
- * Input gradients on several cores: a pool of workers per `tf.LayersModel`, each with its own
- * TensorFlow.js, backend and copy of the model, computes the gradients of a share of each chunk's
- * rows while the main thread computes its own share. Examples are independent, so every row's
- * gradient is the one the main thread alone would compute (the same code on the same backend).
+ * IntegratedGradients on several cores: a pool of workers per `tf.LayersModel`, each with its own
+ * TensorFlow.js, backend and copy of the model, integrates a share of a call's steps while the
+ * main thread integrates the rest (shares sized by each thread's measured speed); the shares' sums
+ * are added. Each thread runs the same code on the same backend, so the result differs from a
+ * main-thread-only run by the order of that last sum only (float rounding).
  *
- * A pool starts in the background when a call still has at least {@linkcode POOL_START_MS} of
- * gradient work ahead of it (measured on its first chunk); until it is ready, and for calls it
- * cannot serve (a forward function, a function target, several inputs or extra forward arguments),
- * everything runs on the main thread. Idle workers do not keep the process alive. A worker that
- * fails or crashes is never trusted again: its share is recomputed on the main thread and the pool
- * is closed.
+ * A pool starts in the background after a call that took at least {@linkcode POOL_START_MS} on the
+ * main thread alone, and serves the calls after it. Calls it cannot serve (a forward function, a
+ * function target, several inputs or extra forward arguments) run on the main thread. Idle
+ * workers do not keep the process alive. A worker that fails or crashes is never trusted again:
+ * its share is computed on the main thread and the pool is closed.
  *
  * @module
  */
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { packTensors, sizeOf } from "../training/_gradient_protocol.ts";
+import { packTensors } from "../training/_gradient_protocol.ts";
 import type { ForwardFunction, ModelLike } from "./types.ts";
+import type { AffineEntry } from "./_utils/affine_entry.ts";
 import { isLayersModel, isModelForward } from "./_utils/forward.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
+import { integrateSteps, type RowGradients, type StepShare } from "./_utils/path_integral.ts";
+import type { CallProgress } from "./_utils/progress.ts";
 import type { CallTarget } from "./_utils/target.ts";
 import type {
-  PoolGradientRequest,
   PoolInitRequest,
+  PoolIntegrateRequest,
   PoolReply,
 } from "./_utils/_gradient_pool_protocol.ts";
 
@@ -110,45 +113,50 @@ export function closeAttributionWorkers(): void {
   for (const pool of [...openPools]) pool.close();
 }
 
-/** Gradients of the call's target with respect to a chunk of rows; the caller owns the result. */
-export type ChunkGradients = (
-  rows: tf.Tensor,
-  target: CallTarget | undefined,
-) => Promise<tf.Tensor>;
+/** A straight-line path integral of gradients, as IntegratedGradients computes it. */
+export interface PathIntegral {
+  method: string;
+  model: ModelLike;
+  /** The call's forward function (the model's own, or a call's wrapper of it). */
+  forward: ForwardFunction;
+  /** When set, the path is in this layer's output space (see `affine_entry.ts`). */
+  entry?: AffineEntry;
+  /** The path's start and direction, `[N, ...]`. */
+  start: tf.Tensor;
+  diff: tf.Tensor;
+  /** All the steps. */
+  steps: StepShare;
+  /** Per example. */
+  target: CallTarget | undefined;
+  progress: CallProgress;
+}
 
 /**
- * The input-gradient function of one `attribute()` call that will compute gradients of about
- * `totalRows` rows through `forward`: ∂F(x)[target]/∂x for each chunk it is given, its rows shared
- * with the model's worker pool when the pool can serve the call (see the module's description),
- * else {@linkcode gradientsOfTarget} on the main thread.
+ * `Σₖ wₖ ∂F/∂z` at `start + αₖ·diff` over all steps ({@linkcode integrateSteps}), shared with the
+ * model's worker pool when it is ready and can serve the call. Returns `[N, ...]`; the caller
+ * disposes it.
  */
-export function chunkGradients(
-  method: string,
-  model: ModelLike,
-  forward: ForwardFunction,
-  totalRows: number,
-): ChunkGradients {
-  const local: ChunkGradients = (rows, target) =>
-    Promise.resolve(gradientsOfTarget(method, forward, rows, target));
-  if (settings.workers === 0 || !isLayersModel(model) || !isModelForward(model, forward)) {
-    return local;
-  }
-  if (!["wasm", "cpu"].includes(tf.getBackend())) return local;
-  let pool = pools.get(model);
-  let done = 0;
-  const sent = new Set<number>();
-  return async (rows, target) => {
-    const n = rows.shape[0];
-    if (pool?.ready && n >= MIN_SPLIT_ROWS && splittable(target, n)) {
-      return await pool.gradients(method, forward, rows, target, sent);
-    }
-    const start = performance.now();
-    const grads = gradientsOfTarget(method, forward, rows, target);
-    done += n;
-    const perRow = (performance.now() - start) / n;
-    if (pool === undefined && perRow * (totalRows - done) >= POOL_START_MS) pool = poolFor(model);
-    return grads;
-  };
+export async function integratePath(path: PathIntegral): Promise<tf.Tensor> {
+  const { method, model, forward, entry } = path;
+  const gradients: RowGradients = entry
+    ? (rows, target) => entry.gradients(method, rows, target)
+    : (rows, target) => gradientsOfTarget(method, forward, rows, target);
+  const servable = settings.workers > 0 && isLayersModel(model) &&
+    isModelForward(model, forward) && ["wasm", "cpu"].includes(tf.getBackend()) &&
+    splittable(path.target, path.start.shape[0]);
+  const pool = servable ? pools.get(model as tf.LayersModel) : undefined;
+  if (pool?.ready && path.steps.alphas.length >= 2) return await pool.integrate(path, gradients);
+  const start = performance.now();
+  const sum = await integrateSteps(
+    gradients,
+    path.start,
+    path.diff,
+    path.steps,
+    path.target,
+    path.progress,
+  );
+  if (servable && performance.now() - start >= POOL_START_MS) poolFor(model as tf.LayersModel);
+  return sum;
 }
 
 /** `model`'s pool, started now if it has none. */
@@ -170,10 +178,15 @@ export function startGradientPool(model: tf.LayersModel): Promise<boolean> {
   return poolFor(model).started;
 }
 
-/** Whether `target` can be handed to shares of `rows` rows (no function target). */
-function splittable(target: CallTarget | undefined, rows: number): boolean {
+/** How many step shares `model`'s current pool has had integrated by its workers (for tests). */
+export function workerShares(model: tf.LayersModel): number {
+  return pools.get(model)?.workerShares ?? 0;
+}
+
+/** Whether a worker can be handed `target` for `n` examples (no function target). */
+function splittable(target: CallTarget | undefined, n: number): boolean {
   if (target === undefined || typeof target === "number") return true;
-  return Array.isArray(target) && target.length === rows;
+  return Array.isArray(target) && target.length === n;
 }
 
 /** One worker thread and the request it is answering. */
@@ -203,7 +216,7 @@ class PoolWorker {
   }
 
   /** Send `request` and resolve with the reply; the worker keeps the process alive meanwhile. */
-  request(request: PoolInitRequest | PoolGradientRequest, transfer: ArrayBuffer[] = []) {
+  request(request: PoolInitRequest | PoolIntegrateRequest, transfer: ArrayBuffer[] = []) {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise<PoolReply>((resolve, reject) => {
       this.#pending = { resolve, reject };
@@ -229,6 +242,8 @@ class GradientPool {
   #ready = false;
   #closed = false;
   #nextId = 0;
+  /** Step shares the workers returned. */
+  workerShares = 0;
   /** Rows per millisecond of each thread, the main thread's first (undefined until measured). */
   readonly #speeds: (number | undefined)[];
   /** Resolves when the workers are ready (true) or the pool failed to start or closed (false). */
@@ -295,71 +310,80 @@ class GradientPool {
   }
 
   /**
-   * The gradients of `rows`: the main thread's share first (the first rows), each worker's after
-   * it; `sent` holds the workers that already have this call's weights.
+   * {@linkcode integratePath} with the steps shared: the main thread integrates the first ones,
+   * each worker the next share; the shares' sums are added in that order.
    */
-  async gradients(
-    method: string,
-    forward: ForwardFunction,
-    rows: tf.Tensor,
-    target: CallTarget | undefined,
-    sent: Set<number>,
-  ): Promise<tf.Tensor> {
-    const n = rows.shape[0];
-    const sizes = this.shareSizes(n);
+  async integrate(path: PathIntegral, gradients: RowGradients): Promise<tf.Tensor> {
+    const { alphas, weights: stepWeights, stepsPerChunk } = path.steps;
+    const n = path.start.shape[0];
+    const sizes = this.shareSizes(alphas.length);
     const starts = sizes.map((_, s) => sizes.slice(0, s).reduce((a, b) => a + b, 0));
-    const rowShape = rows.shape.slice(1);
-    const shareTarget = (s: number) =>
-      Array.isArray(target) ? target.slice(starts[s], starts[s] + sizes[s]) : target;
-    const perRow = sizeOf(rowShape);
-    const values = rows.dataSync() as Float32Array;
-    const weights = sent.size < this.#workers.length
-      ? packTensors(this.#model.weights.map((w) => w.read()))
-      : undefined;
+    const share = (s: number): StepShare => ({
+      alphas: alphas.slice(starts[s], starts[s] + sizes[s]),
+      weights: stepWeights.slice(starts[s], starts[s] + sizes[s]),
+      stepsPerChunk,
+    });
+    const start = path.start.dataSync() as Float32Array;
+    const diff = path.diff.dataSync() as Float32Array;
+    const weights = packTensors(this.#model.weights.map((w) => w.read()));
     const replies = this.#workers.map((w, k) => {
-      const s = k + 1;
-      const request: PoolGradientRequest = {
-        type: "gradients",
+      const { alphas, weights: stepWeights } = share(k + 1);
+      const request: PoolIntegrateRequest = {
+        type: "integrate",
         id: this.#nextId++,
-        method,
-        weights: sent.has(k) ? undefined : weights!.slice(),
-        rows: values.slice(starts[s] * perRow, (starts[s] + sizes[s]) * perRow),
-        shape: [sizes[s], ...rowShape],
-        target: (shareTarget(s) as number | number[] | undefined) ?? null,
+        method: path.method,
+        weights: weights.slice(),
+        entry: path.entry?.layer ?? null,
+        start: start.slice(),
+        diff: diff.slice(),
+        shape: path.start.shape,
+        alphas: [...alphas],
+        stepWeights: [...stepWeights],
+        stepsPerChunk,
+        target: (path.target as number | number[] | undefined) ?? null,
       };
-      sent.add(k);
-      const transfer = [request.rows.buffer as ArrayBuffer];
-      if (request.weights) transfer.push(request.weights.buffer as ArrayBuffer);
+      const transfer = [request.weights!, request.start, request.diff].map((a) =>
+        a.buffer as ArrayBuffer
+      );
       return w.request(request, transfer).catch((error: Error) => error);
     });
-    const local = (s: number) =>
-      tf.tidy(() =>
-        gradientsOfTarget(method, forward, tf.slice(rows, starts[s], sizes[s]), shareTarget(s))
-      );
+    const local = (s: number, progress?: CallProgress) =>
+      integrateSteps(gradients, path.start, path.diff, share(s), path.target, progress);
+    // The main thread's share advances the call's progress as if it were all the steps.
+    const scale = alphas.length / sizes[0];
+    const progress: CallProgress = {
+      advance: (done) => path.progress.advance(Math.round(done * scale)),
+      finish: () => Promise.resolve(),
+    };
     const parts: tf.Tensor[] = [];
     try {
       try {
-        const start = performance.now();
-        parts.push(local(0));
-        this.#measured(0, sizes[0], performance.now() - start);
+        const began = performance.now();
+        parts.push(await local(0, progress));
+        this.#measured(0, sizes[0] * n, performance.now() - began);
+          console.log("main ms", (performance.now() - began).toFixed(1));
+        }
       } finally {
         // Wait for every worker even if the main share failed, so the next request starts clean.
         await Promise.allSettled(replies);
       }
       for (const [k, pending] of replies.entries()) {
         const reply = await pending;
-        const s = k + 1;
         if (reply instanceof Error || reply.type !== "result") {
           // Never trust a failed worker again; its share is computed here, where a real error in
           // the inputs or target is raised with its own message.
           this.close();
-          parts.push(local(s));
+          parts.push(await local(k + 1));
         } else {
-          this.#measured(s, sizes[s], reply.ms);
-          parts.push(tf.tensor(reply.grads, [sizes[s], ...rowShape]));
+          this.#measured(k + 1, sizes[k + 1] * n, reply.ms);
+          this.workerShares++;
+            console.log("sizes", sizes, "worker ms", reply.ms.toFixed(1));
+          }
+          parts.push(tf.tensor(reply.grads, path.start.shape));
         }
       }
-      return tf.concat(parts);
+      await path.progress.finish();
+      return tf.tidy(() => parts.reduce((sum, part) => sum.add(part)));
     } finally {
       tf.dispose(parts);
     }

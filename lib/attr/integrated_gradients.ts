@@ -17,10 +17,10 @@ import { approximationParameters } from "./_utils/approximation.ts";
 import { resolveBaselines } from "./_utils/baselines.ts";
 import { stepChunks } from "./_utils/batching.ts";
 import { rowCost } from "./_utils/memory_budget.ts";
-import { sumOverAsyncChunks } from "./_utils/chunk_sum.ts";
 import { callProgress } from "./_utils/progress.ts";
-import { type ChunkGradients, chunkGradients } from "./attribution_workers.ts";
-import { type CallTarget, expandTarget } from "./_utils/target.ts";
+import { integratePath } from "./attribution_workers.ts";
+import { affineEntry } from "./_utils/affine_entry.ts";
+import { isLayersModel, isModelForward } from "./_utils/forward.ts";
 
 /** Constructor options of {@linkcode IntegratedGradients}. */
 export interface IntegratedGradientsConfig {
@@ -35,41 +35,6 @@ export interface IntegratedGradientsConfig {
 /** Options of {@linkcode IntegratedGradients.attribute}. */
 export interface IntegratedGradientsOptions
   extends TargetOptions, InputBaselineOptions, IntegrationOptions, ForwardArgsOptions {}
-
-/**
- * Σₖ wₖ ∂F/∂x at baselines + αₖ·(inputs − baselines), for the given steps, in one batched pass
- * (step-major expansion as Captum) whose gradients `gradients` computes. Returns `[N, ...]`;
- * caller disposes.
- */
-async function integrateGradientsChunk(
-  gradients: ChunkGradients,
-  baselines: tf.Tensor,
-  diff: tf.Tensor,
-  alphas: readonly number[],
-  weights: readonly number[],
-  target: CallTarget | undefined,
-): Promise<tf.Tensor> {
-  const k = alphas.length;
-  const [n, ...rest] = diff.shape;
-  const stepShape = [k, 1, ...rest.map(() => 1)];
-  const scaled = tf.tidy(() => {
-    const a = tf.tensor(alphas as number[], stepShape);
-    return baselines.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
-  });
-  let grads: tf.Tensor;
-  try {
-    grads = await gradients(scaled, expandTarget(target, k));
-  } finally {
-    scaled.dispose();
-  }
-  try {
-    return tf.tidy(() =>
-      grads.reshape([k, n, ...rest]).mul(tf.tensor(weights as number[], stepShape)).sum(0)
-    );
-  } finally {
-    grads.dispose();
-  }
-}
 
 /**
  * Integrated Gradients: `(x − x′) ⊙ Σₖ wₖ ∇F(x′ + αₖ(x − x′))`, the path integral of the gradient
@@ -146,32 +111,40 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
     const chunks = stepChunks(name, nSteps, inputs.shape[0], internalBatchSize, cost);
     const baselines = resolveBaselines(name, inputs, options.baselines);
     const diff = tf.tidy(() => inputs.sub(baselines));
+    const model = this.model;
+    const entry = isLayersModel(model) && isModelForward(model, forward)
+      ? affineEntry(model)
+      : undefined;
+    // With an affine entry layer, the path runs in its output space (see affine_entry.ts).
+    const ends = entry &&
+      tf.tidy(() => {
+        const start = entry.apply(baselines);
+        return { start, diff: entry.apply(inputs).sub(start) };
+      });
     let total: tf.Tensor | undefined;
     try {
-      const gradients = chunkGradients(name, this.model, forward, nSteps * inputs.shape[0]);
-      total = await sumOverAsyncChunks(
-        chunks,
-        (start, end) =>
-          integrateGradientsChunk(
-            gradients,
-            baselines,
-            diff,
-            alphas.slice(start, end),
-            weights.slice(start, end),
-            target,
-          ),
-        callProgress(options.showProgress, name, nSteps, "steps"),
-      );
+      total = await integratePath({
+        method: name,
+        model,
+        forward,
+        entry,
+        start: ends?.start ?? baselines,
+        diff: ends?.diff ?? diff,
+        steps: { alphas, weights, stepsPerChunk: chunks[0][1] - chunks[0][0] },
+        target,
+        progress: callProgress(options.showProgress, name, nSteps, "steps"),
+      });
       const integrated = total;
-      const attributions = tf.tidy(() =>
-        this.multiplyByInputs ? integrated.mul(diff) : integrated.clone()
-      );
+      const attributions = tf.tidy(() => {
+        const grads = entry ? entry.transpose(integrated, inputs.shape.slice(1)) : integrated;
+        return this.multiplyByInputs ? grads.mul(diff) : grads.clone();
+      });
       return { attributions, baselines };
     } catch (error) {
       baselines.dispose();
       throw error;
     } finally {
-      tf.dispose([diff, total!]);
+      tf.dispose([diff, total!, ...(ends ? [ends.start, ends.diff] : [])]);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Private: the messages between the attribution workers (`attribution_workers.ts`) (main thread) and its workers, which
- * compute input gradients of a share of a chunk's rows on their own copy of the model.
+ * Private: the messages between the main thread's attribution worker pools
+ * (`attribution_workers.ts`) and their workers, which integrate a share of a path's steps on
+ * their own copy of the model.
  *
  * @module
  */
@@ -18,9 +19,12 @@ export interface PoolInitRequest {
   imports: string[];
 }
 
-/** Main → worker: ∂F(x)[target]/∂x for the rows `rows`. */
-export interface PoolGradientRequest {
-  type: "gradients";
+/**
+ * Main → worker: `Σₖ wₖ ∂F/∂z` at `start + αₖ·diff` for a share of a path integral's steps
+ * (`integrateSteps`), in the model's input space or its affine entry layer's output space.
+ */
+export interface PoolIntegrateRequest {
+  type: "integrate";
   id: number;
   /** The attribution method, for error messages. */
   method: string;
@@ -29,10 +33,16 @@ export interface PoolGradientRequest {
    * last request (once per `attribute()` call); absent otherwise.
    */
   weights?: Float32Array;
-  /** The rows, `[n, ...inputShape]` concatenated. */
-  rows: Float32Array;
+  /** The name of the affine entry layer whose output space the path is in, or null (inputs). */
+  entry: string | null;
+  /** The path's start and direction, `[N, ...]` each, concatenated. */
+  start: Float32Array;
+  diff: Float32Array;
   shape: number[];
-  /** One class index for all rows, one per row, or none (a one-value output). */
+  alphas: number[];
+  stepWeights: number[];
+  stepsPerChunk: number;
+  /** One class index for all examples, one per example, or none (a one-value output). */
   target: number | number[] | null;
 }
 

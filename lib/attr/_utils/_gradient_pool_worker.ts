@@ -1,8 +1,8 @@
 /**
- * Private: the worker behind the attribution workers (`attribution_workers.ts`). It owns its own TensorFlow.js instance and
- * backend, rebuilds the model from its topology once, and per request (when sent) sets the weights
- * and returns the input gradients of its rows, through the same forward function and gradient code
- * as the main thread (so the same numerics, row for row).
+ * Private: one attribution worker (see `attribution_workers.ts`). It owns its own TensorFlow.js
+ * instance and backend, rebuilds the model from its topology once, and per request sets the
+ * weights (when sent) and integrates its share of a path's steps, through the same forward
+ * function, gradient and summation code as the main thread (so the same numerics).
  *
  * @module
  */
@@ -11,9 +11,15 @@ import * as tf from "@tensorflow/tfjs";
 import { type BackendName, setBackend } from "../../backend/backend.ts";
 import { splitFloat32 } from "../../training/_gradient_protocol.ts";
 import type { ForwardFunction } from "../types.ts";
+import { affineEntry } from "./affine_entry.ts";
 import { toForwardFunction } from "./forward.ts";
 import { gradientsOfTarget } from "./gradients.ts";
-import type { PoolGradientRequest, PoolInitRequest, PoolReply } from "./_gradient_pool_protocol.ts";
+import { integrateSteps, type RowGradients } from "./path_integral.ts";
+import type {
+  PoolInitRequest,
+  PoolIntegrateRequest,
+  PoolReply,
+} from "./_gradient_pool_protocol.ts";
 
 const port = parentPort!;
 let model: tf.LayersModel | undefined;
@@ -40,10 +46,10 @@ async function init(request: PoolInitRequest): Promise<void> {
       }, expected ${JSON.stringify(request.weightShapes)}`,
     );
   }
-  forward = toForwardFunction("GradientPool", model);
+  forward = toForwardFunction("IntegratedGradients", model);
 }
 
-function gradients(request: PoolGradientRequest): Float32Array {
+async function integrate(request: PoolIntegrateRequest): Promise<Float32Array> {
   if (request.weights !== undefined) {
     const weights = model!.weights;
     const shapes = weights.map((w) => w.shape as number[]);
@@ -53,23 +59,38 @@ function gradients(request: PoolGradientRequest): Float32Array {
       }
     });
   }
-  const rows = tf.tensor(request.rows, request.shape);
+  const { method } = request;
+  let gradients: RowGradients = (rows, target) => gradientsOfTarget(method, forward!, rows, target);
+  if (request.entry !== null) {
+    const entry = affineEntry(model!);
+    if (entry === undefined || entry.layer !== request.entry) {
+      throw new Error(`the rebuilt model has no affine entry layer "${request.entry}"`);
+    }
+    gradients = (rows, target) => entry.gradients(method, rows, target);
+  }
+  const start = tf.tensor(request.start, request.shape);
+  const diff = tf.tensor(request.diff, request.shape);
   try {
-    const grads = gradientsOfTarget(request.method, forward!, rows, request.target ?? undefined);
+    const share = {
+      alphas: request.alphas,
+      weights: request.stepWeights,
+      stepsPerChunk: request.stepsPerChunk,
+    };
+    const sum = await integrateSteps(gradients, start, diff, share, request.target ?? undefined);
     try {
       // A copy the message can own (a backend may hand out its own storage).
-      return (grads.dataSync() as Float32Array).slice();
+      return (sum.dataSync() as Float32Array).slice();
     } finally {
-      grads.dispose();
+      sum.dispose();
     }
   } finally {
-    rows.dispose();
+    tf.dispose([start, diff]);
   }
 }
 
 // Messages are handled strictly in order: `init` finishes before the first request runs.
 let queue: Promise<void> = Promise.resolve();
-port.on("message", (request: PoolInitRequest | PoolGradientRequest) => {
+port.on("message", (request: PoolInitRequest | PoolIntegrateRequest) => {
   queue = queue.then(async () => {
     if (request.type === "init") {
       try {
@@ -82,7 +103,7 @@ port.on("message", (request: PoolInitRequest | PoolGradientRequest) => {
     }
     try {
       const t0 = performance.now();
-      const grads = gradients(request);
+      const grads = await integrate(request);
       const ms = performance.now() - t0;
       reply({ type: "result", id: request.id, grads, ms }, [grads.buffer as ArrayBuffer]);
     } catch (error) {

@@ -13,33 +13,19 @@ import type { CallProgress } from "./progress.ts";
  * runs, so that Jupyter shows it). Returns a new tensor the caller owns; on error nothing is left
  * behind.
  */
-export function sumOverChunks(
+export async function sumOverChunks(
   chunks: readonly (readonly [number, number])[],
   part: (start: number, end: number) => tf.Tensor,
-  progress?: CallProgress,
-): Promise<tf.Tensor> {
-  return sumOverAsyncChunks(
-    chunks,
-    (start, end) => Promise.resolve(tf.tidy(() => part(start, end))),
-    progress,
-  );
-}
-
-/**
- * {@linkcode sumOverChunks} for parts computed asynchronously (e.g. shared with workers): each
- * part returns a new tensor and disposes its own intermediates, as it runs outside `tf.tidy`.
- */
-export async function sumOverAsyncChunks(
-  chunks: readonly (readonly [number, number])[],
-  part: (start: number, end: number) => Promise<tf.Tensor>,
   progress?: CallProgress,
 ): Promise<tf.Tensor> {
   let total: tf.Tensor | undefined;
   try {
     for (const [start, end] of chunks) {
-      const p = await part(start, end);
-      const next = total === undefined ? p : tf.tidy(() => total!.add(p));
-      if (next !== p) tf.dispose([total!, p]);
+      const next = tf.tidy(() => {
+        const p = part(start, end);
+        return total === undefined ? p : total.add(p);
+      });
+      total?.dispose();
       total = next;
       await progress?.advance(end);
     }

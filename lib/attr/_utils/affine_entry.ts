@@ -1,0 +1,84 @@
+/**
+ * A model's affine entry layer: when a `tf.LayersModel`'s one input is read by exactly one layer,
+ * and that layer is affine in its input (a convolution or dense layer without activation), the
+ * model is `F(x) = G(W·x + c)`. Then ∂F/∂x = Wᵀ·∂G/∂h at `h = W·x + c`, and along a straight path
+ * `W·(b + α·(x − b)) + c = h_b + α·(h_x − h_b)`. A path integral of input gradients can therefore
+ * run in the layer's output space and apply `Wᵀ` once per example at the end: the same integral
+ * (linearity; only float rounding differs), without the layer's forward and backward pass on
+ * every step.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { LayerTap } from "../../models/layer_tap.ts";
+import { modelGraph } from "../../models/_model_graph.ts";
+import type { CallTarget } from "./target.ts";
+import { gradientsOfTarget } from "./gradients.ts";
+
+/** Layer classes that are affine in their input whenever their activation is linear. */
+const AFFINE_LAYERS = new Set([
+  "Conv1D",
+  "Conv2D",
+  "Conv3D",
+  "DepthwiseConv2D",
+  "SeparableConv2D",
+  "Dense",
+]);
+
+/** The affine entry layer of a model, with what a path integral needs of it. */
+export interface AffineEntry {
+  /** The entry layer's name. */
+  readonly layer: string;
+  /** `W·x + c` for a batch of model inputs `x`. */
+  apply(x: tf.Tensor): tf.Tensor;
+  /** ∂F/∂h[target] for a batch of the layer's outputs `h` (the caller disposes it). */
+  gradients(method: string, h: tf.Tensor, target: CallTarget | undefined): tf.Tensor;
+  /** `Wᵀ·g` for a batch `g` of the layer's output shape: the input gradient of `⟨W·x + c, g⟩`. */
+  transpose(g: tf.Tensor, inputShape: readonly number[]): tf.Tensor;
+}
+
+const entries = new WeakMap<tf.LayersModel, AffineEntry | null>();
+
+/**
+ * `model`'s affine entry layer, or undefined when its input is not read by exactly one affine
+ * layer without activation (several inputs, a branch that reads the input again, a shared layer,
+ * an activation, or any other layer class).
+ */
+export function affineEntry(model: tf.LayersModel): AffineEntry | undefined {
+  let entry = entries.get(model);
+  if (entry === undefined) {
+    entry = findAffineEntry(model);
+    entries.set(model, entry);
+  }
+  return entry ?? undefined;
+}
+
+function findAffineEntry(model: tf.LayersModel): AffineEntry | null {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
+  const { steps, inputIds } = modelGraph(model);
+  const readers = steps.filter((s) => s.inputIds.includes(inputIds[0]));
+  if (readers.length !== 1) return null;
+  const [step] = readers;
+  const layer = step.layer;
+  if (step.inputIds.length !== 1 || step.outputIds.length !== 1) return null;
+  if (steps.filter((s) => s.layer === layer).length !== 1) return null;
+  if (!AFFINE_LAYERS.has(layer.getClassName())) return null;
+  const activation = (layer.getConfig() as { activation?: string }).activation ?? "linear";
+  if (activation !== "linear") return null;
+  const tap = new LayerTap(model, layer);
+  const noInputs = () => {
+    // Unreachable: the entry layer is the input's only reader.
+    throw new Error(`the model reads its input past its entry layer "${layer.name}"`);
+  };
+  return {
+    layer: layer.name,
+    apply: (x) => tap.layerValue(x),
+    gradients: (method, h, target) =>
+      gradientsOfTarget(method, (v) => tap.forwardFrom(v, noInputs), h, target),
+    transpose: (g, inputShape) =>
+      tf.tidy(() => {
+        const zero = tf.zeros([g.shape[0], ...inputShape]);
+        return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tap.layerValue(x), g)))(zero);
+      }),
+  };
+}

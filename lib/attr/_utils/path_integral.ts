@@ -1,0 +1,54 @@
+/**
+ * The Riemann/Gauss–Legendre sum of a straight-line path integral of gradients, chunk by chunk:
+ * the loop IntegratedGradients runs on the main thread and on its workers (the same code, so the
+ * same numerics).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { sumOverChunks } from "./chunk_sum.ts";
+import type { CallProgress } from "./progress.ts";
+import { type CallTarget, expandTarget } from "./target.ts";
+
+/** ∂F/∂z[target] for a batch of rows `z` (a new tensor the caller disposes). */
+export type RowGradients = (rows: tf.Tensor, target: CallTarget | undefined) => tf.Tensor;
+
+/** One share of a path integral's steps. */
+export interface StepShare {
+  /** Each step's position on the path, in [0, 1]. */
+  alphas: readonly number[];
+  /** Each step's weight. */
+  weights: readonly number[];
+  /** Steps per forward/backward pass (each pass holds that many times N rows). */
+  stepsPerChunk: number;
+}
+
+/**
+ * `Σₖ wₖ · gradients(start + αₖ·diff)` over the steps of `share`, `share.stepsPerChunk` steps per
+ * pass, rows step-major as Captum expands them; `target` is per example (expanded per step here).
+ * `start` and `diff` are `[N, ...]`; returns `[N, ...]`, which the caller disposes. `progress`
+ * advances by steps of the share.
+ */
+export function integrateSteps(
+  gradients: RowGradients,
+  start: tf.Tensor,
+  diff: tf.Tensor,
+  share: StepShare,
+  target: CallTarget | undefined,
+  progress?: CallProgress,
+): Promise<tf.Tensor> {
+  const chunks: [number, number][] = [];
+  for (let s = 0; s < share.alphas.length; s += share.stepsPerChunk) {
+    chunks.push([s, Math.min(share.alphas.length, s + share.stepsPerChunk)]);
+  }
+  const [n, ...rest] = start.shape;
+  return sumOverChunks(chunks, (s, e) => {
+    const k = e - s;
+    const stepShape = [k, 1, ...rest.map(() => 1)];
+    const a = tf.tensor(share.alphas.slice(s, e) as number[], stepShape);
+    const rows = start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
+    const grads = gradients(rows, expandTarget(target, k));
+    const w = tf.tensor(share.weights.slice(s, e) as number[], stepShape);
+    return grads.reshape([k, n, ...rest]).mul(w).sum(0);
+  }, progress);
+}
