@@ -53,6 +53,10 @@ const KERNELS: Kernel[] = [{
   source: "lib/backend/_kernels/max_pool_grad/max_pool_grad.c",
   output: "lib/backend/_kernels/_generated/max_pool_grad_wasm.ts",
   constant: "MAX_POOL_GRAD_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/relu_grad/relu_grad.c",
+  output: "lib/backend/_kernels/_generated/relu_grad_wasm.ts",
+  constant: "RELU_GRAD_WASM_BASE64",
 }];
 
 /** `--check`: compare with the committed modules instead of writing them (exit 1 if stale). */

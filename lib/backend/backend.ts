@@ -7,8 +7,10 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmKernels, type StockKernels } from "./register_wasm_kernels.ts";
+import { registerWasmGradients } from "./register_wasm_gradients.ts";
 
 registerWasmKernels();
+registerWasmGradients();
 
 export type { StockKernels } from "./register_wasm_kernels.ts";
 

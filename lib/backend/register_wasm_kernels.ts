@@ -32,6 +32,7 @@ import { gatherV2Kernel } from "./_kernels/gather_v2.ts";
 import { identityKernel } from "./_kernels/identity.ts";
 import { maxPool3DGradKernel } from "./_kernels/max_pool_3d_grad.ts";
 import { maxPoolGradKernel } from "./_kernels/max_pool_grad.ts";
+import { reluGradKernel } from "./_kernels/relu_grad.ts";
 import { sliceKernel } from "./_kernels/slice.ts";
 import { meanKernel, sumKernel } from "./_kernels/sum_mean.ts";
 import { tileKernel } from "./_kernels/tile.ts";
@@ -63,6 +64,7 @@ export const WASM_KERNELS: readonly WasmKernel[] = [
   dilation2DBackpropFilterKernel,
   depthwiseConv2dNativeBackpropInputKernel,
   depthwiseConv2dNativeBackpropFilterKernel,
+  reluGradKernel,
 ];
 
 /**

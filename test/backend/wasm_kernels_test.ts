@@ -102,6 +102,7 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "MaxPool3DGrad",
       "MaxPoolGrad",
       "Mean",
+      "ReluGrad",
       "Slice",
       "Sum",
       "Tile",
