@@ -361,8 +361,6 @@ class GradientPool {
         const began = performance.now();
         parts.push(await local(0, progress));
         this.#measured(0, sizes[0] * n, performance.now() - began);
-          console.log("main ms", (performance.now() - began).toFixed(1));
-        }
       } finally {
         // Wait for every worker even if the main share failed, so the next request starts clean.
         await Promise.allSettled(replies);
@@ -377,8 +375,6 @@ class GradientPool {
         } else {
           this.#measured(k + 1, sizes[k + 1] * n, reply.ms);
           this.workerShares++;
-            console.log("sizes", sizes, "worker ms", reply.ms.toFixed(1));
-          }
           parts.push(tf.tensor(reply.grads, path.start.shape));
         }
       }
