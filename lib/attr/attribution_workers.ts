@@ -15,18 +15,18 @@
  */
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { packTensors } from "../training/_gradient_protocol.ts";
 import type { ForwardFunction, ModelLike } from "./types.ts";
 import type { AffineEntry } from "./_utils/affine_entry.ts";
 import { isLayersModel, isModelForward } from "./_utils/forward.ts";
 import { gradientsOfTarget } from "./_utils/gradients.ts";
-import { integrateSteps, type RowGradients, type StepShare } from "./_utils/path_integral.ts";
+import { integrateGradients, type PathSpace, type StepShare } from "./_utils/path_integral.ts";
 import type { CallProgress } from "./_utils/progress.ts";
 import type { CallTarget } from "./_utils/target.ts";
-import type {
-  PoolInitRequest,
-  PoolIntegrateRequest,
-  PoolReply,
+import {
+  type PoolInitRequest,
+  type PoolIntegrateRequest,
+  type PoolReply,
+  readShared,
 } from "./_utils/_gradient_pool_protocol.ts";
 
 /** Options of {@linkcode setAttributionWorkers}. */
@@ -49,9 +49,6 @@ export interface AttributionWorkersOptions {
 
 /** Remaining gradient work (estimated from the call's first chunk) that starts a pool. */
 export const POOL_START_MS = 500;
-
-/** Rows below which a chunk is not split (the messages would cost more than they save). */
-const MIN_SPLIT_ROWS = 2;
 
 function defaultWorkers(): number {
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
@@ -119,9 +116,9 @@ export interface PathIntegral {
   model: ModelLike;
   /** The call's forward function (the model's own, or a call's wrapper of it). */
   forward: ForwardFunction;
-  /** When set, the path is in this layer's output space (see `affine_entry.ts`). */
+  /** When set, the steps are taken in this layer's output space (see `affine_entry.ts`). */
   entry?: AffineEntry;
-  /** The path's start and direction, `[N, ...]`. */
+  /** The path's start and direction in input space, `[N, ...]`. */
   start: tf.Tensor;
   diff: tf.Tensor;
   /** All the steps. */
@@ -132,29 +129,25 @@ export interface PathIntegral {
 }
 
 /**
- * `Σₖ wₖ ∂F/∂z` at `start + αₖ·diff` over all steps ({@linkcode integrateSteps}), shared with the
- * model's worker pool when it is ready and can serve the call. Returns `[N, ...]`; the caller
+ * `Σₖ wₖ ∂F/∂x` at `start + αₖ·diff` over all steps ({@linkcode integrateGradients}), shared with
+ * the model's worker pool when it is ready and can serve the call. Returns `[N, ...]`; the caller
  * disposes it.
  */
 export async function integratePath(path: PathIntegral): Promise<tf.Tensor> {
   const { method, model, forward, entry } = path;
-  const gradients: RowGradients = entry
-    ? (rows, target) => entry.gradients(method, rows, target)
-    : (rows, target) => gradientsOfTarget(method, forward, rows, target);
+  const space: PathSpace = {
+    method,
+    entry,
+    gradients: (rows, target) => gradientsOfTarget(method, forward, rows, target),
+  };
   const servable = settings.workers > 0 && isLayersModel(model) &&
     isModelForward(model, forward) && ["wasm", "cpu"].includes(tf.getBackend()) &&
     splittable(path.target, path.start.shape[0]);
   const pool = servable ? pools.get(model as tf.LayersModel) : undefined;
-  if (pool?.ready && path.steps.alphas.length >= 2) return await pool.integrate(path, gradients);
+  if (pool?.ready && path.steps.alphas.length >= 2) return await pool.integrate(path, space);
   const start = performance.now();
-  const sum = await integrateSteps(
-    gradients,
-    path.start,
-    path.diff,
-    path.steps,
-    path.target,
-    path.progress,
-  );
+  const { start: from, diff, steps, target, progress } = path;
+  const sum = await integrateGradients(space, from, diff, steps, target, progress);
   if (servable && performance.now() - start >= POOL_START_MS) poolFor(model as tf.LayersModel);
   return sum;
 }
@@ -183,17 +176,31 @@ export function workerShares(model: tf.LayersModel): number {
   return pools.get(model)?.workerShares ?? 0;
 }
 
+/** Whether two arrays hold the same values, bit for bit (NaN included). */
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /** Whether a worker can be handed `target` for `n` examples (no function target). */
 function splittable(target: CallTarget | undefined, n: number): boolean {
   if (target === undefined || typeof target === "number") return true;
   return Array.isArray(target) && target.length === n;
 }
 
-/** One worker thread and the request it is answering. */
+/**
+ * One worker thread and the request it is answering. Bulk data (weights, paths, results) travel
+ * through a shared buffer the two threads reuse; messages carry only their layout (a transferred
+ * or copied array costs a fresh allocation, milliseconds per megabyte, on each side).
+ */
 class PoolWorker {
   readonly #worker: Worker;
   #pending: { resolve(reply: PoolReply): void; reject(error: Error): void } | undefined;
   #failure: Error | undefined;
+  #shared: Float32Array<ArrayBufferLike> = new Float32Array(new SharedArrayBuffer(0));
 
   constructor(onFailure: (error: Error) => void) {
     this.#worker = new Worker(new URL("./_utils/_gradient_pool_worker.ts", import.meta.url));
@@ -215,13 +222,37 @@ class PoolWorker {
     this.#worker.on("exit", (code: number) => fail(new Error(`worker exited with code ${code}`)));
   }
 
-  /** Send `request` and resolve with the reply; the worker keeps the process alive meanwhile. */
-  request(request: PoolInitRequest | PoolIntegrateRequest, transfer: ArrayBuffer[] = []) {
+  /** The shared buffer's values (valid until the next request). */
+  get shared(): Float32Array<ArrayBufferLike> {
+    return this.#shared;
+  }
+
+  /**
+   * Send `request` with `data` written one after the other into the shared buffer (grown to hold
+   * `capacity` values at least), and resolve with the reply; the worker keeps the process alive
+   * meanwhile.
+   */
+  request(
+    request: PoolInitRequest | PoolIntegrateRequest,
+    data: readonly ArrayLike<number>[] = [],
+    capacity = 0,
+  ): Promise<PoolReply> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const needed = Math.max(capacity, data.reduce((sum, d) => sum + d.length, 0));
+    let buffer: SharedArrayBuffer | undefined;
+    if (needed > this.#shared.length) {
+      buffer = new SharedArrayBuffer(4 * needed);
+      this.#shared = new Float32Array(buffer);
+    }
+    let offset = 0;
+    for (const d of data) {
+      this.#shared.set(d, offset);
+      offset += d.length;
+    }
     return new Promise<PoolReply>((resolve, reject) => {
       this.#pending = { resolve, reject };
       this.#worker.ref();
-      this.#worker.postMessage(request, transfer);
+      this.#worker.postMessage(buffer ? { ...request, buffer } : request);
     });
   }
 
@@ -242,6 +273,8 @@ class GradientPool {
   #ready = false;
   #closed = false;
   #nextId = 0;
+  /** The weights the workers were last sent, per weight. */
+  #sent: Float32Array[] | undefined;
   /** Step shares the workers returned. */
   workerShares = 0;
   /** Rows per millisecond of each thread, the main thread's first (undefined until measured). */
@@ -313,7 +346,7 @@ class GradientPool {
    * {@linkcode integratePath} with the steps shared: the main thread integrates the first ones,
    * each worker the next share; the shares' sums are added in that order.
    */
-  async integrate(path: PathIntegral, gradients: RowGradients): Promise<tf.Tensor> {
+  async integrate(path: PathIntegral, space: PathSpace): Promise<tf.Tensor> {
     const { alphas, weights: stepWeights, stepsPerChunk } = path.steps;
     const n = path.start.shape[0];
     const sizes = this.shareSizes(alphas.length);
@@ -323,32 +356,33 @@ class GradientPool {
       weights: stepWeights.slice(starts[s], starts[s] + sizes[s]),
       stepsPerChunk,
     });
-    const start = path.start.dataSync() as Float32Array;
-    const diff = path.diff.dataSync() as Float32Array;
-    const weights = packTensors(this.#model.weights.map((w) => w.read()));
+    const weights = this.#model.weights.map((w) => w.read().dataSync() as Float32Array);
+    // Unchanged weights are not sent again: setting them would also drop the workers' cached
+    // derived filters (transposes, transforms, packed weights).
+    const changed = this.#sent === undefined ||
+      weights.some((w, i) => !sameValues(w, this.#sent![i]));
+    this.#sent = weights;
+    const start = path.start.dataSync();
+    const diff = path.diff.dataSync();
     const replies = this.#workers.map((w, k) => {
       const { alphas, weights: stepWeights } = share(k + 1);
       const request: PoolIntegrateRequest = {
         type: "integrate",
         id: this.#nextId++,
         method: path.method,
-        weights: weights.slice(),
+        weights: changed,
         entry: path.entry?.layer ?? null,
-        start: start.slice(),
-        diff: diff.slice(),
         shape: path.start.shape,
         alphas: [...alphas],
         stepWeights: [...stepWeights],
         stepsPerChunk,
         target: (path.target as number | number[] | undefined) ?? null,
       };
-      const transfer = [request.weights!, request.start, request.diff].map((a) =>
-        a.buffer as ArrayBuffer
-      );
-      return w.request(request, transfer).catch((error: Error) => error);
+      const reply = w.request(request, [...(changed ? weights : []), start, diff]);
+      return reply.catch((error: Error) => error);
     });
     const local = (s: number, progress?: CallProgress) =>
-      integrateSteps(gradients, path.start, path.diff, share(s), path.target, progress);
+      integrateGradients(space, path.start, path.diff, share(s), path.target, progress);
     // The main thread's share advances the call's progress as if it were all the steps.
     const scale = alphas.length / sizes[0];
     const progress: CallProgress = {
@@ -375,7 +409,7 @@ class GradientPool {
         } else {
           this.#measured(k + 1, sizes[k + 1] * n, reply.ms);
           this.workerShares++;
-          parts.push(tf.tensor(reply.grads, path.start.shape));
+          parts.push(readShared(this.#workers[k].shared, 0, path.start.shape));
         }
       }
       await path.progress.finish();

@@ -115,12 +115,6 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
     const entry = isLayersModel(model) && isModelForward(model, forward)
       ? affineEntry(model)
       : undefined;
-    // With an affine entry layer, the path runs in its output space (see affine_entry.ts).
-    const ends = entry &&
-      tf.tidy(() => {
-        const start = entry.apply(baselines);
-        return { start, diff: entry.apply(inputs).sub(start) };
-      });
     let total: tf.Tensor | undefined;
     try {
       total = await integratePath({
@@ -128,23 +122,22 @@ export class IntegratedGradients extends PathAttribution<[options?: IntegratedGr
         model,
         forward,
         entry,
-        start: ends?.start ?? baselines,
-        diff: ends?.diff ?? diff,
+        start: baselines,
+        diff,
         steps: { alphas, weights, stepsPerChunk: chunks[0][1] - chunks[0][0] },
         target,
         progress: callProgress(options.showProgress, name, nSteps, "steps"),
       });
       const integrated = total;
-      const attributions = tf.tidy(() => {
-        const grads = entry ? entry.transpose(integrated, inputs.shape.slice(1)) : integrated;
-        return this.multiplyByInputs ? grads.mul(diff) : grads.clone();
-      });
+      const attributions = tf.tidy(() =>
+        this.multiplyByInputs ? integrated.mul(diff) : integrated.clone()
+      );
       return { attributions, baselines };
     } catch (error) {
       baselines.dispose();
       throw error;
     } finally {
-      tf.dispose([diff, total!, ...(ends ? [ends.start, ends.diff] : [])]);
+      tf.dispose([diff, total!]);
     }
   }
 }

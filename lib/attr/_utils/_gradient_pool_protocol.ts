@@ -5,6 +5,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 
 /** Main → worker, once: build the model and select the backend. */
 export interface PoolInitRequest {
@@ -17,28 +18,29 @@ export interface PoolInitRequest {
   weightShapes: number[][];
   /** Module URLs the worker imports before building the model (custom layers). */
   imports: string[];
+  /** The shared buffer, when the main thread has (re)allocated it. */
+  buffer?: SharedArrayBuffer;
 }
 
 /**
- * Main → worker: `Σₖ wₖ ∂F/∂z` at `start + αₖ·diff` for a share of a path integral's steps
- * (`integrateSteps`), in the model's input space or its affine entry layer's output space.
+ * Main → worker: `Σₖ wₖ ∂F/∂x` at `start + αₖ·diff` for a share of a path integral's steps
+ * (`integrateGradients`). The shared buffer holds every one of `model.weights` (in order) when
+ * `weights`, then `start` and `diff` (`[N, ...]` each); the worker writes the result (`[N, ...]`)
+ * at its start.
  */
 export interface PoolIntegrateRequest {
   type: "integrate";
   id: number;
   /** The attribution method, for error messages. */
   method: string;
-  /**
-   * All of `model.weights`, concatenated in order, when they may have changed since the worker's
-   * last request (once per `attribute()` call); absent otherwise.
-   */
-  weights?: Float32Array;
-  /** The name of the affine entry layer whose output space the path is in, or null (inputs). */
+  /** Whether the weights changed since the last request (and lead the shared buffer). */
+  weights: boolean;
+  /** The affine entry layer whose output space the steps are taken in, or null (inputs). */
   entry: string | null;
-  /** The path's start and direction, `[N, ...]` each, concatenated. */
-  start: Float32Array;
-  diff: Float32Array;
+  /** The inputs' shape, `[N, ...]`. */
   shape: number[];
+  /** The shared buffer, when the main thread has (re)allocated it. */
+  buffer?: SharedArrayBuffer;
   alphas: number[];
   stepWeights: number[];
   stepsPerChunk: number;
@@ -46,13 +48,27 @@ export interface PoolIntegrateRequest {
   target: number | number[] | null;
 }
 
+/**
+ * A tensor of `shape` from the shared buffer's values at `offset`, copied (the buffer is reused;
+ * the wasm backend copies on creation, the cpu backend would keep the view).
+ */
+export function readShared(
+  shared: Float32Array<ArrayBufferLike>,
+  offset: number,
+  shape: readonly number[],
+): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const view = shared.subarray(offset, offset + size);
+  return tf.tensor(tf.getBackend() === "wasm" ? view : view.slice(), shape as number[]);
+}
+
 /** Worker → main. */
 export type PoolReply =
   | { type: "ready" }
   | {
+    /** The sum is at the shared buffer's start. */
     type: "result";
     id: number;
-    grads: Float32Array;
     /** Milliseconds the worker spent on the request (its speed sizes its next shares). */
     ms: number;
   }

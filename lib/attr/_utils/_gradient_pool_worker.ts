@@ -9,24 +9,25 @@
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName, setBackend } from "../../backend/backend.ts";
-import { splitFloat32 } from "../../training/_gradient_protocol.ts";
+import { sizeOf } from "../../training/_gradient_protocol.ts";
 import type { ForwardFunction } from "../types.ts";
-import { affineEntry } from "./affine_entry.ts";
+import { type AffineEntry, affineEntry } from "./affine_entry.ts";
 import { toForwardFunction } from "./forward.ts";
 import { gradientsOfTarget } from "./gradients.ts";
-import { integrateSteps, type RowGradients } from "./path_integral.ts";
-import type {
-  PoolInitRequest,
-  PoolIntegrateRequest,
-  PoolReply,
+import { integrateGradients, type PathSpace } from "./path_integral.ts";
+import {
+  type PoolInitRequest,
+  type PoolIntegrateRequest,
+  type PoolReply,
+  readShared,
 } from "./_gradient_pool_protocol.ts";
 
 const port = parentPort!;
 let model: tf.LayersModel | undefined;
 let forward: ForwardFunction | undefined;
 
-function reply(message: PoolReply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
+function reply(message: PoolReply): void {
+  port.postMessage(message);
 }
 
 function errorReply(id: number | null, error: unknown): PoolReply {
@@ -49,40 +50,52 @@ async function init(request: PoolInitRequest): Promise<void> {
   forward = toForwardFunction("IntegratedGradients", model);
 }
 
-async function integrate(request: PoolIntegrateRequest): Promise<Float32Array> {
-  if (request.weights !== undefined) {
-    const weights = model!.weights;
-    const shapes = weights.map((w) => w.shape as number[]);
-    tf.tidy(() => {
-      for (const [i, values] of splitFloat32(request.weights!, shapes).entries()) {
-        (weights[i].read() as tf.Variable).assign(tf.tensor(values, shapes[i]));
-      }
-    });
-  }
-  const { method } = request;
-  let gradients: RowGradients = (rows, target) => gradientsOfTarget(method, forward!, rows, target);
-  if (request.entry !== null) {
-    const entry = affineEntry(model!);
-    if (entry === undefined || entry.layer !== request.entry) {
-      throw new Error(`the rebuilt model has no affine entry layer "${request.entry}"`);
+/** The main thread's shared buffer (see `PoolWorker` in attribution_workers.ts). */
+let shared: Float32Array<ArrayBufferLike> = new Float32Array(0);
+
+/** Set the weights from the shared buffer; returns the offset after them. */
+function readWeights(): number {
+  const weights = model!.weights;
+  let offset = 0;
+  tf.tidy(() => {
+    for (const w of weights) {
+      (w.read() as tf.Variable).assign(readShared(shared, offset, w.shape as number[]));
+      offset += sizeOf(w.shape as number[]);
     }
-    gradients = (rows, target) => entry.gradients(method, rows, target);
-  }
-  const start = tf.tensor(request.start, request.shape);
-  const diff = tf.tensor(request.diff, request.shape);
+  });
+  return offset;
+}
+
+/** Integrate the request's share of steps and write the sum at the shared buffer's start. */
+async function integrate(request: PoolIntegrateRequest): Promise<void> {
+  const { method } = request;
+  let offset = request.weights ? readWeights() : 0;
+  const size = sizeOf(request.shape);
+  const start = readShared(shared, offset, request.shape);
+  const diff = readShared(shared, offset + size, request.shape);
   try {
+    let entry: AffineEntry | undefined;
+    if (request.entry !== null) {
+      entry = affineEntry(model!);
+      if (entry === undefined || entry.layer !== request.entry) {
+        throw new Error(`the rebuilt model has no affine entry layer "${request.entry}"`);
+      }
+    }
+    const space: PathSpace = {
+      method,
+      entry,
+      gradients: (rows, target) => gradientsOfTarget(method, forward!, rows, target),
+    };
     const share = {
       alphas: request.alphas,
       weights: request.stepWeights,
       stepsPerChunk: request.stepsPerChunk,
     };
-    const sum = await integrateSteps(gradients, start, diff, share, request.target ?? undefined);
-    try {
-      // A copy the message can own (a backend may hand out its own storage).
-      return (sum.dataSync() as Float32Array).slice();
-    } finally {
-      sum.dispose();
-    }
+    const target = request.target ?? undefined;
+    const sum = await integrateGradients(space, start, diff, share, target);
+    offset = 0;
+    shared.set(sum.dataSync(), offset);
+    sum.dispose();
   } finally {
     tf.dispose([start, diff]);
   }
@@ -92,6 +105,7 @@ async function integrate(request: PoolIntegrateRequest): Promise<Float32Array> {
 let queue: Promise<void> = Promise.resolve();
 port.on("message", (request: PoolInitRequest | PoolIntegrateRequest) => {
   queue = queue.then(async () => {
+    if (request.buffer) shared = new Float32Array(request.buffer);
     if (request.type === "init") {
       try {
         await init(request);
@@ -102,10 +116,9 @@ port.on("message", (request: PoolInitRequest | PoolIntegrateRequest) => {
       return;
     }
     try {
-      const t0 = performance.now();
-      const grads = await integrate(request);
-      const ms = performance.now() - t0;
-      reply({ type: "result", id: request.id, grads, ms }, [grads.buffer as ArrayBuffer]);
+      const began = performance.now();
+      await integrate(request);
+      reply({ type: "result", id: request.id, ms: performance.now() - began });
     } catch (error) {
       reply(errorReply(request.id, error));
     }

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { sumOverChunks } from "./chunk_sum.ts";
 import type { CallProgress } from "./progress.ts";
 import { type CallTarget, expandTarget } from "./target.ts";
+import type { AffineEntry } from "./affine_entry.ts";
 
 /** ∂F/∂z[target] for a batch of rows `z` (a new tensor the caller disposes). */
 export type RowGradients = (rows: tf.Tensor, target: CallTarget | undefined) => tf.Tensor;
@@ -51,4 +52,47 @@ export function integrateSteps(
     const w = tf.tensor(share.weights.slice(s, e) as number[], stepShape);
     return grads.reshape([k, n, ...rest]).mul(w).sum(0);
   }, progress);
+}
+
+/** The space a path integral's steps are taken in: the model's inputs, or its entry layer's output. */
+export interface PathSpace {
+  /** ∂F/∂x[target] for a batch of model inputs. */
+  gradients: RowGradients;
+  /** When set, steps are taken in this layer's output space (see `affine_entry.ts`). */
+  entry?: AffineEntry;
+  /** The attribution method, for error messages. */
+  method: string;
+}
+
+/**
+ * `Σₖ wₖ ∂F/∂x` at `start + αₖ·diff` over the steps of `share`, as {@linkcode integrateSteps},
+ * for inputs `start` and `diff` (`[N, ...]`). With an affine entry layer `h = W·x + c` the steps
+ * run in its output space, from `h(start)` along `h(start + diff) − h(start)`, and `Wᵀ` is applied
+ * to the sum once: the same integral up to float rounding. Returns `[N, ...]` of the inputs'
+ * shape, which the caller disposes.
+ */
+export async function integrateGradients(
+  space: PathSpace,
+  start: tf.Tensor,
+  diff: tf.Tensor,
+  share: StepShare,
+  target: CallTarget | undefined,
+  progress?: CallProgress,
+): Promise<tf.Tensor> {
+  const { entry, method } = space;
+  if (entry === undefined) {
+    return await integrateSteps(space.gradients, start, diff, share, target, progress);
+  }
+  const [hStart, hDiff] = tf.tidy(() => {
+    const h = entry.apply(start);
+    return [h, entry.apply(start.add(diff)).sub(h)];
+  });
+  let sum: tf.Tensor | undefined;
+  try {
+    const gradients: RowGradients = (rows, t) => entry.gradients(method, rows, t);
+    sum = await integrateSteps(gradients, hStart, hDiff, share, target, progress);
+    return entry.transpose(sum, start.shape.slice(1));
+  } finally {
+    tf.dispose([hStart, hDiff, sum!]);
+  }
 }
