@@ -8,6 +8,21 @@ import type { ForwardFunction, ModelLike } from "../types.ts";
 import { attributionTypeError } from "./errors.ts";
 import { modelForwardFunction } from "../../models/_model_graph.ts";
 
+/**
+ * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function):
+ * each runs one fixed graph, so the tensors it allocates depend on the input shapes alone.
+ */
+const modelForwards = new WeakSet<ForwardFunction>();
+
+/**
+ * Whether `forward` was made by {@linkcode toForwardFunction} from a `tf.LayersModel` or a
+ * `tf.GraphModel`: a fixed graph, whose allocations depend on the input shapes alone (a user's
+ * function may change between calls, e.g. by closing over a variable).
+ */
+export function runsFixedGraph(forward: ForwardFunction): boolean {
+  return modelForwards.has(forward);
+}
+
 /** True when `model` is a `tf.LayersModel` (Sequential or functional). */
 export function isLayersModel(model: unknown): model is tf.LayersModel {
   return model instanceof tf.LayersModel;
@@ -33,9 +48,9 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return modelForwardFunction(model, method) as ForwardFunction;
+    return fixedGraph(modelForwardFunction(model, method) as ForwardFunction);
   }
-  if (model instanceof tf.GraphModel) return graphModelForward(method, model);
+  if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model));
   if (typeof model === "function") return model;
   throw attributionTypeError(
     method,
@@ -44,6 +59,12 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
     model,
     "Pass the model itself (e.g. createClassifier()) or a function that runs it.",
   );
+}
+
+/** `forward`, recorded as a model's (see {@linkcode runsFixedGraph}). */
+function fixedGraph(forward: ForwardFunction): ForwardFunction {
+  modelForwards.add(forward);
+  return forward;
 }
 
 /**
