@@ -9,10 +9,11 @@ import { attributionTypeError } from "./errors.ts";
 import { modelForwardFunction } from "../../models/_model_graph.ts";
 
 /**
- * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function):
- * each runs one fixed graph, so the tensors it allocates depend on the input shapes alone.
+ * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function),
+ * each with the model's declared output shape: each runs one fixed graph, so the tensors it
+ * allocates depend on the input shapes alone.
  */
-const modelForwards = new WeakSet<ForwardFunction>();
+const modelForwards = new WeakMap<ForwardFunction, readonly (number | null)[] | undefined>();
 
 /**
  * Whether `forward` was made by {@linkcode toForwardFunction} from a `tf.LayersModel` or a
@@ -21,6 +22,30 @@ const modelForwards = new WeakSet<ForwardFunction>();
  */
 export function runsFixedGraph(forward: ForwardFunction): boolean {
   return modelForwards.has(forward);
+}
+
+/**
+ * The output shape a LayersModel's forward function (made by {@linkcode toForwardFunction})
+ * declares for a batch of `batch` rows, when every axis but the batch's is known; `undefined` for
+ * other forward functions. A declaration, not a guarantee: callers that rely on it check the
+ * output they get.
+ */
+export function declaredOutputShape(forward: ForwardFunction, batch: number): number[] | undefined {
+  return knownShape(modelForwards.get(forward), batch);
+}
+
+/**
+ * `shape` (a symbolic shape, `null` or -1 for an unknown axis) for a batch of `batch` rows, when
+ * every other axis is known; else `undefined`.
+ */
+export function knownShape(
+  shape: readonly (number | null)[] | undefined,
+  batch: number,
+): number[] | undefined {
+  if (shape === undefined || shape.length === 0) return undefined;
+  const rest = shape.slice(1);
+  if (rest.some((d) => d === null || d < 0)) return undefined;
+  return [batch, ...(rest as number[])];
 }
 
 /** True when `model` is a `tf.LayersModel` (Sequential or functional). */
@@ -48,7 +73,10 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    return fixedGraph(modelForwardFunction(model, method) as ForwardFunction);
+    return fixedGraph(
+      modelForwardFunction(model, method) as ForwardFunction,
+      model.outputs[0].shape,
+    );
   }
   if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model));
   if (typeof model === "function") return model;
@@ -61,9 +89,15 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
   );
 }
 
-/** `forward`, recorded as a model's (see {@linkcode runsFixedGraph}). */
-function fixedGraph(forward: ForwardFunction): ForwardFunction {
-  modelForwards.add(forward);
+/**
+ * `forward`, recorded as a model's (see {@linkcode runsFixedGraph}), with the output shape it
+ * declares (see {@linkcode declaredOutputShape}).
+ */
+function fixedGraph(
+  forward: ForwardFunction,
+  outputShape?: readonly (number | null)[],
+): ForwardFunction {
+  modelForwards.set(forward, outputShape);
   return forward;
 }
 
