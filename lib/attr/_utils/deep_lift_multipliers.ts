@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction } from "../types.ts";
 import { withGradientOverrides } from "./gradient_override.ts";
 import { deepLiftOverrides } from "./relu_rules.ts";
-import { DeferredError, targetObjective } from "./gradients.ts";
+import { DeferredError, targetGradient } from "./gradients.ts";
+import { declaredOutputShape } from "./forward.ts";
 import { type CallTarget, expandTarget, runForward } from "./target.ts";
 
 /**
@@ -29,16 +30,13 @@ export function deepLiftMultipliers(
   const multipliers = withGradientOverrides(
     deepLiftOverrides(method, eps, deferred.fail),
     () =>
-      tf.tidy(() => {
-        const f = (x: tf.Tensor) =>
-          targetObjective(
-            method,
-            runForward(forward, tf.concat([x, baselines], 0), both),
-            both,
-            deferred.fail,
-          );
-        return tf.grad(f)(inputs);
-      }),
+      targetGradient(
+        method,
+        (x) => runForward(forward, tf.concat([x, baselines], 0), both),
+        inputs,
+        both,
+        declaredOutputShape(forward, 2 * inputs.shape[0]),
+      ),
   );
   deferred.rethrow(multipliers);
   return multipliers;

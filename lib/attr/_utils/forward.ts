@@ -8,20 +8,60 @@ import type { ForwardFunction, ModelLike } from "../types.ts";
 import { attributionTypeError } from "./errors.ts";
 import { modelForwardFunction } from "../../models/_model_graph.ts";
 
+/**
+ * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function),
+ * each with the model's declared output shape: each runs one fixed graph, so the tensors it
+ * allocates depend on the input shapes alone.
+ */
+const modelForwards = new WeakMap<ForwardFunction, readonly (number | null)[] | undefined>();
+
+/**
+ * Whether `forward` was made by {@linkcode toForwardFunction} from a `tf.LayersModel` or a
+ * `tf.GraphModel`: a fixed graph, whose allocations depend on the input shapes alone (a user's
+ * function may change between calls, e.g. by closing over a variable).
+ */
+export function runsFixedGraph(forward: ForwardFunction): boolean {
+  return modelForwards.has(forward);
+}
+
+/**
+ * The output shape a LayersModel's forward function (made by {@linkcode toForwardFunction})
+ * declares for a batch of `batch` rows, when every axis but the batch's is known; `undefined` for
+ * other forward functions. A declaration, not a guarantee: callers that rely on it check the
+ * output they get.
+ */
+export function declaredOutputShape(forward: ForwardFunction, batch: number): number[] | undefined {
+  return knownShape(modelForwards.get(forward), batch);
+}
+
+/**
+ * `shape` (a symbolic shape, `null` or -1 for an unknown axis) for a batch of `batch` rows, when
+ * every other axis is known; else `undefined`.
+ */
+export function knownShape(
+  shape: readonly (number | null)[] | undefined,
+  batch: number,
+): number[] | undefined {
+  if (shape === undefined || shape.length === 0) return undefined;
+  const rest = shape.slice(1);
+  if (rest.some((d) => d === null || d < 0)) return undefined;
+  return [batch, ...(rest as number[])];
+}
+
 /** True when `model` is a `tf.LayersModel` (Sequential or functional). */
 export function isLayersModel(model: unknown): model is tf.LayersModel {
   return model instanceof tf.LayersModel;
 }
 
 /** The forward functions {@linkcode toForwardFunction} made for each LayersModel. */
-const modelForwards = new WeakMap<tf.LayersModel, WeakSet<ForwardFunction>>();
+const layersModelForwards = new WeakMap<tf.LayersModel, WeakSet<ForwardFunction>>();
 
 /**
  * Whether `forward` is `model`'s own forward function as {@linkcode toForwardFunction} made it
  * (not a call's wrapper of it), which a worker can rebuild from the model alone.
  */
 export function isModelForward(model: tf.LayersModel, forward: ForwardFunction): boolean {
-  return modelForwards.get(model)?.has(forward) ?? false;
+  return layersModelForwards.get(model)?.has(forward) ?? false;
 }
 
 /**
@@ -44,12 +84,15 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
         "Wrap it in a forward function (x) => ... that returns the single output to explain.",
       );
     }
-    const forward = modelForwardFunction(model, method) as ForwardFunction;
-    const made = modelForwards.get(model) ?? new WeakSet();
-    modelForwards.set(model, made.add(forward));
+    const forward = fixedGraph(
+      modelForwardFunction(model, method) as ForwardFunction,
+      model.outputs[0].shape,
+    );
+    const made = layersModelForwards.get(model) ?? new WeakSet();
+    layersModelForwards.set(model, made.add(forward));
     return forward;
   }
-  if (model instanceof tf.GraphModel) return graphModelForward(method, model);
+  if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model));
   if (typeof model === "function") return model;
   throw attributionTypeError(
     method,
@@ -58,6 +101,18 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
     model,
     "Pass the model itself (e.g. createClassifier()) or a function that runs it.",
   );
+}
+
+/**
+ * `forward`, recorded as a model's (see {@linkcode runsFixedGraph}), with the output shape it
+ * declares (see {@linkcode declaredOutputShape}).
+ */
+function fixedGraph(
+  forward: ForwardFunction,
+  outputShape?: readonly (number | null)[],
+): ForwardFunction {
+  modelForwards.set(forward, outputShape);
+  return forward;
 }
 
 /**

@@ -5,7 +5,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction } from "../types.ts";
-import { type CallTarget, resolveTarget, runForward, selectTarget, targetMask } from "./target.ts";
+import { declaredOutputShape } from "./forward.ts";
+import {
+  type CallTarget,
+  classMask,
+  resolveTarget,
+  runForward,
+  selectTarget,
+  targetMask,
+} from "./target.ts";
 
 /**
  * ∂F(x)[target]/∂x for every example of the batch `inputs` (examples are independent, so the
@@ -18,14 +26,82 @@ export function gradientsOfTarget(
   inputs: tf.Tensor,
   target: CallTarget | undefined,
 ): tf.Tensor {
+  return targetGradient(
+    method,
+    (x) => runForward(forward, x, target),
+    inputs,
+    target,
+    declaredOutputShape(forward, inputs.shape[0]),
+  );
+}
+
+/**
+ * ∂(Σ of the target's outputs)/∂x, where `f(x)` is the model's output: the gradient of
+ * {@linkcode targetSum}. With class-index targets and the output's shape known before running
+ * (`outputShape`, 2-D), backpropagation starts from the one-hot mask itself, which is the
+ * gradient of the selection, so the selection is not taped at all (its forward and backward
+ * kernels cost ~85 µs of a ~0.5 ms one-image gradient); when the output turns out another shape,
+ * or without `outputShape`, it goes through {@linkcode targetObjective}. Either way the result is
+ * the same, and a target that does not fit the output throws once the pass has completed (see
+ * {@linkcode DeferredError}). Returns a new tensor of `x`'s shape; the caller disposes it.
+ */
+export function targetGradient(
+  method: string,
+  f: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+  target: CallTarget | undefined,
+  outputShape?: readonly number[],
+): tf.Tensor {
+  const seeded = seededGradient(method, f, x, target, outputShape);
+  if (seeded !== undefined) return seeded;
   const deferred = new DeferredError();
   const grads = tf.tidy(() =>
-    tf.grad((x: tf.Tensor) =>
-      targetObjective(method, runForward(forward, x, target), target, deferred.fail)
-    )(inputs)
+    tf.grad((v: tf.Tensor) => targetObjective(method, f(v), target, deferred.fail))(x)
   );
   deferred.rethrow(grads);
   return grads;
+}
+
+/**
+ * `tf.grad(f)(x, mask)` for the one-hot mask of class-index targets on a 2-D output of
+ * `outputShape`: ∂(Σ f(x) ⊙ mask)/∂x. `undefined` for other targets or shapes, for a target the
+ * shape does not have, and when `f(x)` does not have `outputShape` (the pass then completes on a
+ * stand-in and is discarded).
+ */
+function seededGradient(
+  method: string,
+  f: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+  callTarget: CallTarget | undefined,
+  outputShape: readonly number[] | undefined,
+): tf.Tensor | undefined {
+  if (outputShape?.length !== 2) return undefined;
+  const target = resolveTarget(callTarget);
+  if (typeof target !== "number" && !Array.isArray(target)) return undefined;
+  let fits = true;
+  const grads = tf.tidy(() => {
+    let mask: tf.Tensor2D;
+    try {
+      // Made in this scope: disposed with it, unless backpropagation hands it back as the result.
+      mask = classMask(method, outputShape as [number, number], target as number[]);
+    } catch {
+      fits = false; // the objective's pass throws the error for the output the model returns
+      return undefined;
+    }
+    return tf.grad((v: tf.Tensor) => {
+      const output = f(v);
+      if (output.rank === 2 && tf.util.arraysEqual(output.shape, mask.shape)) {
+        // A model whose output is its input (e.g. a tap at the output layer) still gets a taped op.
+        return output === v ? output.clone() : output;
+      }
+      // Not the declared shape: complete the pass on a stand-in of the mask's shape, discarded.
+      fits = false;
+      return tf.zerosLike(mask).add(output.sum());
+    })(x, mask);
+  });
+  if (fits) return grads;
+  grads?.dispose();
+  return undefined;
 }
 
 /**
@@ -56,7 +132,7 @@ export class DeferredError {
  * error goes to `fail` and the objective is zero, so that the pass completes (see
  * {@linkcode DeferredError}).
  */
-export function targetObjective(
+function targetObjective(
   method: string,
   output: tf.Tensor,
   target: CallTarget | undefined,
@@ -75,7 +151,7 @@ export function targetObjective(
  * index (or one per example) selects through a one-hot mask in one differentiable op, a function
  * target through the ops it runs. Throws on a bad target (callers inside `tf.grad` catch it).
  */
-export function targetSum(
+function targetSum(
   method: string,
   output: tf.Tensor,
   callTarget: CallTarget | undefined,

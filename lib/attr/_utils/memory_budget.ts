@@ -12,14 +12,16 @@
  * What a row costs: the bytes the model's forward pass keeps alive for one row, measured by
  * running it on the first example inside `tf.tidy` (every intermediate stays allocated until the
  * scope closes, as it does while a chunk is evaluated or recorded for gradients), plus the row
- * itself. A gradient row costs {@linkcode GRADIENT_ROW_FACTOR} times that (the activations kept for
- * the backward pass, their gradients and the method's own copies of the row).
+ * itself; a model's forward function is measured once per row shape (its allocations depend on
+ * the shapes alone). A gradient row costs {@linkcode GRADIENT_ROW_FACTOR} times that (the
+ * activations kept for the backward pass, their gradients and the method's own copies of the row).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction } from "../types.ts";
 import { errorPrefix } from "./errors.ts";
+import { runsFixedGraph } from "./forward.ts";
 
 /**
  * Bytes one chunk may take by default: 512 MiB, an eighth of the wasm heap's maximum
@@ -62,7 +64,8 @@ export interface RowCost {
  * {@linkcode GRADIENT_ROW_FACTOR} for gradient rows, times `rowsPerItem` when one counted item
  * runs several rows (DeepLiftShap's pairs run the input and the baseline). Nothing stays
  * allocated. When the forward function rejects a batch of one, the row is assumed to cost 64
- * times its own bytes.
+ * times its own bytes. A model's forward function (see `runsFixedGraph`) is measured once per
+ * backend and row shape, and the measure reused by later calls.
  */
 export function rowCost(
   forward: ForwardFunction,
@@ -71,20 +74,45 @@ export function rowCost(
   rowsPerItem = 1,
 ): RowCost {
   const rowBytes = 4 * inputs.shape.slice(1).reduce((a, b) => a * b, 1);
-  let forwardBytes: number;
+  const forwardBytes = forwardBytesPerRow(forward, inputs, rowBytes);
+  const bytesPerRow = pass === "gradient" ? GRADIENT_ROW_FACTOR * forwardBytes : 2 * rowBytes +
+    forwardBytes;
+  return { bytesPerRow: Math.max(rowsPerItem * bytesPerRow, 1), pass };
+}
+
+/**
+ * What a model's forward function (see `runsFixedGraph`) was measured to keep alive for one row,
+ * by backend and row shape ({@linkcode forwardBytesPerRow}).
+ */
+const measured = new WeakMap<ForwardFunction, Map<string, number>>();
+
+/**
+ * The bytes one row's forward pass keeps alive inside `tf.tidy`, plus the row itself
+ * (`rowBytes`); `64 · rowBytes` when `forward` rejects a batch of one. A model's forward function
+ * allocates by the input shapes alone, so its measure is kept and reused.
+ */
+function forwardBytesPerRow(forward: ForwardFunction, inputs: tf.Tensor, rowBytes: number): number {
+  const fixed = runsFixedGraph(forward);
+  const key = `${tf.getBackend()} ${inputs.dtype} ${inputs.shape.slice(1).join(",")}`;
+  const known = fixed ? measured.get(forward)?.get(key) : undefined;
+  if (known !== undefined) return known;
+  let bytes: number;
   try {
-    forwardBytes = tf.tidy(() => {
+    bytes = tf.tidy(() => {
       const row = inputs.slice(0, 1);
       const before = tf.memory().numBytes;
       forward(row);
       return tf.memory().numBytes - before;
     }) + rowBytes;
   } catch {
-    forwardBytes = 64 * rowBytes;
+    return 64 * rowBytes;
   }
-  const bytesPerRow = pass === "gradient" ? GRADIENT_ROW_FACTOR * forwardBytes : 2 * rowBytes +
-    forwardBytes;
-  return { bytesPerRow: Math.max(rowsPerItem * bytesPerRow, 1), pass };
+  if (fixed) {
+    let byShape = measured.get(forward);
+    if (byShape === undefined) measured.set(forward, byShape = new Map());
+    byShape.set(key, bytes);
+  }
+  return bytes;
 }
 
 /**

@@ -292,7 +292,6 @@ export function targetMask(
   output: tf.Tensor,
   target: number | readonly number[],
 ): tf.Tensor2D {
-  const n = output.shape[0];
   if (output.rank !== 2) {
     throw attributionTypeError(
       method,
@@ -302,7 +301,21 @@ export function targetMask(
       "Make the model return [N, numClasses], or pass target as a function of the output.",
     );
   }
-  const numClasses = (output.shape as number[])[1];
+  return classMask(method, output.shape as [number, number], target);
+}
+
+/**
+ * {@linkcode targetMask} for a 2-D output of shape `[n, numClasses]`, known before the output is
+ * computed.
+ *
+ * @throws {RangeError} when a class index is not below `numClasses`, or an array of indices does
+ *   not have `n` entries.
+ */
+export function classMask(
+  method: string,
+  [n, numClasses]: readonly [number, number],
+  target: number | readonly number[],
+): tf.Tensor2D {
   const indices = typeof target === "number" ? new Array<number>(n).fill(target) : target;
   if (indices.length !== n) {
     throw attributionRangeError(

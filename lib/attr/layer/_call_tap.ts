@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LayerTap, ModelInputs } from "../../models/layer_tap.ts";
 import type { CallTarget } from "../_utils/target.ts";
+import { knownShape } from "../_utils/forward.ts";
 
 /**
  * How a call turns the batch its body works on into the model's inputs. `rows` is the target the
@@ -98,24 +99,33 @@ export class CallTap {
   }
 
   /**
-   * ∂objective(F)/∂A at the layer's (packed) value `layerValue` for the batch `x`, as Captum's layer
-   * gradients: each tapped tensor is replaced for every layer that reads it, the others following
-   * from it (see {@linkcode LayerTap.forwardFromTensor}); one backward pass per tapped tensor.
-   * Call inside `tf.tidy`.
+   * ∂(explained output)/∂A at the layer's (packed) value `layerValue` for the batch `x`, as
+   * Captum's layer gradients: each tapped tensor is replaced for every layer that reads it, the
+   * others following from it (see {@linkcode LayerTap.forwardFromTensor}); one backward pass per
+   * tapped tensor, `gradientOf(f, value)` differentiating the model's output `f(value)` with
+   * respect to the tensor's value (e.g. `targetGradient`). Call inside `tf.tidy`.
    */
   gradient(
     layerValue: tf.Tensor,
     x: tf.Tensor,
     rows: CallTarget | undefined,
-    objective: (output: tf.Tensor) => tf.Scalar,
+    gradientOf: (f: (value: tf.Tensor) => tf.Tensor, value: tf.Tensor) => tf.Tensor,
   ): tf.Tensor {
     const inputs = this.#inputsOf(x, rows);
     const grads = this.split(layerValue).map((value, i) =>
-      tf.grad((v: tf.Tensor) => objective(this.tap.forwardFromTensor(i, v, inputs)))(value)
+      gradientOf((v) => this.tap.forwardFromTensor(i, v, inputs), value)
     );
     if (this.#layout === undefined) return grads[0];
     const b = layerValue.shape[0];
     return tf.concat(grads.map((g) => g.reshape([b, -1])), 1);
+  }
+
+  /**
+   * The model's output shape for a batch of `batch` rows, when the model declares every axis
+   * (see `targetGradient`).
+   */
+  outputShape(batch: number): number[] | undefined {
+    return knownShape(this.tap.model.outputs[0].shape, batch);
   }
 
   /** The model's inputs for the batch `x` (the call's: split back, extra arguments added). */

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { CallTarget } from "../_utils/target.ts";
-import { DeferredError, targetObjective } from "../_utils/gradients.ts";
+import { targetGradient } from "../_utils/gradients.ts";
 import type { CallTap } from "./_call_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
@@ -29,10 +29,13 @@ export function layerGradients(
   target: CallTarget | undefined,
 ): LayerGradients {
   const values = tap.layerValue(inputs, target);
-  const deferred = new DeferredError();
-  const objective = (output: tf.Tensor) => targetObjective(method, output, target, deferred.fail);
-  const grads = tap.gradient(values, inputs, target, objective);
-  deferred.rethrow();
+  const outputShape = tap.outputShape(values.shape[0]);
+  const grads = tap.gradient(
+    values,
+    inputs,
+    target,
+    (f, v) => targetGradient(method, f, v, target, outputShape),
+  );
   return { values, grads };
 }
 

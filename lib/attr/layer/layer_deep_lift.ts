@@ -18,7 +18,7 @@ import type { LayerPathAttributions } from "./layer_attribution.ts";
 import { resolveBaselines } from "../_utils/baselines.ts";
 import { withGradientOverrides } from "../_utils/gradient_override.ts";
 import { deepLiftOverrides } from "../_utils/relu_rules.ts";
-import { DeferredError, targetObjective } from "../_utils/gradients.ts";
+import { DeferredError, targetGradient } from "../_utils/gradients.ts";
 import { type CallTarget, expandTarget } from "../_utils/target.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import type { MethodArguments } from "../_gradient_method.ts";
@@ -50,11 +50,16 @@ export function layerDeepLiftParts(
   const begin = rest.map(() => 0);
   const size = rest.map(() => -1);
   const deferred = new DeferredError();
-  const objective = (output: tf.Tensor) =>
-    targetObjective(method, output, bothTargets, deferred.fail);
+  const outputShape = tap.outputShape(2 * n);
   const grads = withGradientOverrides(
     deepLiftOverrides(method, eps, deferred.fail),
-    () => tap.gradient(values, both, bothTargets, objective),
+    () =>
+      tap.gradient(
+        values,
+        both,
+        bothTargets,
+        (f, v) => targetGradient(method, f, v, bothTargets, outputShape),
+      ),
   );
   deferred.rethrow();
   const multipliers = grads.slice([0, ...begin], [n, ...size]);

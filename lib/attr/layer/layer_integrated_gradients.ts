@@ -8,7 +8,7 @@ import type { Baseline, Inputs, PerInput } from "../types.ts";
 import type { LayerRef } from "../../models/layer_tap.ts";
 import { sumOverChunks } from "../_utils/chunk_sum.ts";
 import { expandTarget } from "../_utils/target.ts";
-import { targetSum } from "../_utils/gradients.ts";
+import { targetGradient } from "../_utils/gradients.ts";
 import { LayerPathAttribution } from "../_path_method.ts";
 import { pathPoints, tileRows, weightedStepSum } from "./_layer_gradients.ts";
 import {
@@ -96,8 +96,9 @@ export class LayerIntegratedGradients
         const points = pathPoints(b, a, alphas.slice(s, e));
         const xs = () => tileRows(x, e - s);
         const t = expandTarget(target, e - s);
-        const f = (v: tf.Tensor) => targetSum(method, tap.forwardFrom(v, xs, t), t);
-        return weightedStepSum(tf.grad(f)(points), weights.slice(s, e), n);
+        const f = (v: tf.Tensor) => tap.forwardFrom(v, xs, t);
+        const grads = targetGradient(method, f, points, t, tap.outputShape(points.shape[0]));
+        return weightedStepSum(grads, weights.slice(s, e), n);
       }, path.progress);
       const integrated = total;
       const attributions = tf.tidy(() =>

@@ -10,6 +10,7 @@ import {
   WASM_HEAP_MAX_BYTES,
   WASM_HEAP_RESERVE_BYTES,
 } from "../../../lib/attr/_utils/memory_budget.ts";
+import { toForwardFunction } from "../../../lib/attr/_utils/forward.ts";
 
 const MIB = 2 ** 20;
 
@@ -35,6 +36,35 @@ Deno.test("`rowCost()` measures what one row's forward pass keeps alive, ×3 for
   );
   assert.equal(rejecting.bytesPerRow, 2 * 1024 + 64 * 1024);
   inputs.dispose();
+});
+
+Deno.test("`rowCost()` measures a model's forward function once per row shape, a user's function every call", async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: "relu" })],
+  });
+  const forward = toForwardFunction("Test", model);
+  const inputs = tf.zeros([3, 4]);
+  const kernels = async (fn: () => unknown) => (await tf.profile(() => void fn())).kernels.length;
+  const first = rowCost(forward, inputs, "gradient");
+  // What the same forward pass measures as a user's function.
+  assert.deepEqual(first, rowCost((x) => forward(x), inputs, "gradient"));
+  assert.equal(await kernels(() => rowCost(forward, inputs, "gradient")), 0);
+  assert.deepEqual(rowCost(forward, inputs, "gradient"), first);
+  assert.equal(
+    rowCost(forward, inputs, "forward").bytesPerRow,
+    2 * 16 + first.bytesPerRow / GRADIENT_ROW_FACTOR,
+  );
+  // Another batch size shares the measure; another row shape does not.
+  const more = tf.zeros([7, 4]);
+  assert.equal(await kernels(() => rowCost(forward, more, "forward")), 0);
+  // A user's function may change between calls: it is measured every time.
+  let width = 8;
+  const user = (x: tf.Tensor) => tf.tile(x, [1, width / 4]);
+  const before = rowCost(user, inputs, "forward").bytesPerRow;
+  width = 16;
+  assert.equal(rowCost(user, inputs, "forward").bytesPerRow, before + 4 * 8);
+  tf.dispose([inputs, more]);
+  model.dispose();
 });
 
 Deno.test("`budgetRows()` fits the 512 MiB budget, at least one row", () => {

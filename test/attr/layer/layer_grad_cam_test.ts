@@ -67,3 +67,16 @@ Deno.test("`LayerGradCam` rejects a forward function and an unknown layer", () =
     /layer must be one of the model's layers \("conv1", "relu1", "flatten", "fc1", "relu2"\)/,
   );
 });
+
+Deno.test("`LayerGradCam.attribute()` at the output layer weighs each logit by its own gradient", async () => {
+  const model = residualModel();
+  const x = tf.randomNormal([2, 5, 5, 2], 0, 1, "float32", 3);
+  const gc = new LayerGradCam(model, "dense");
+  // A 2-D layer: the map is Σ_c ∂F/∂logit_c · logit_c, the target's logit itself.
+  const cam = await gc.attribute(x, { target: [3, 1] });
+  const logits = model.predict(x) as tf.Tensor2D;
+  const l = logits.arraySync();
+  assertAllClose(cam, [[l[0][3]], [l[1][1]]], { rtol: 1e-5, atol: 1e-6 });
+  await assertNoLeak(() => gc.attribute(x, { target: 2 }));
+  tf.dispose([x, cam, logits]);
+});
