@@ -72,6 +72,14 @@ export interface IntegratedGradientsOptions
  * model output a class index cannot select, and a `RangeError` for `nSteps < 1`, an unknown
  * `method`, or a target out of range. The caller owns the tensors returned.
  *
+ * On a `tf.LayersModel` with one input, three shortcuts compute the same integral with less work
+ * (results differ by float rounding only): when the input enters one affine layer (a convolution
+ * or dense layer without activation), the steps are taken in that layer's output space and its
+ * transpose is applied once per example (`_utils/affine_entry.ts`); when the output is a linear
+ * `Dense` layer, class-index gradients start at its input from the kernel's column
+ * (`_utils/affine_exit.ts`); and once a call has taken 0.5 s or more, a worker thread starts in
+ * the background and later calls share their steps with it ({@linkcode setAttributionWorkers}).
+ *
  * @example
  * ```ts
  * import { IntegratedGradients, tf } from "../mod.ts";

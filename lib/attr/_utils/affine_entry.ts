@@ -14,6 +14,7 @@ import { LayerTap } from "../../models/layer_tap.ts";
 import { modelGraph } from "../../models/_model_graph.ts";
 import type { CallTarget } from "./target.ts";
 import { gradientsOfTarget } from "./gradients.ts";
+import { modelAffineExit, registerAffineExit } from "./affine_exit.ts";
 
 /** Layer classes that are affine in their input whenever their activation is linear. */
 const AFFINE_LAYERS = new Set([
@@ -70,11 +71,13 @@ function findAffineEntry(model: tf.LayersModel): AffineEntry | null {
     // Unreachable: the entry layer is the input's only reader.
     throw new Error(`the model reads its input past its entry layer "${layer.name}"`);
   };
+  const rest = (h: tf.Tensor) => tap.forwardFrom(h, noInputs);
+  const exit = modelAffineExit(model, step.outputIds[0]);
+  if (exit !== undefined) registerAffineExit(rest, exit);
   return {
     layer: layer.name,
     apply: (x) => tap.layerValue(x),
-    gradients: (method, h, target) =>
-      gradientsOfTarget(method, (v) => tap.forwardFrom(v, noInputs), h, target),
+    gradients: (method, h, target) => gradientsOfTarget(method, rest, h, target),
     transpose: (g, inputShape) =>
       tf.tidy(() => {
         const zero = tf.zeros([g.shape[0], ...inputShape]);

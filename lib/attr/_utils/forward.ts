@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction, ModelLike } from "../types.ts";
 import { attributionTypeError } from "./errors.ts";
 import { modelForwardFunction } from "../../models/_model_graph.ts";
+import { modelAffineExit, registerAffineExit } from "./affine_exit.ts";
 
 /**
  * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function),
@@ -90,6 +91,8 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
     );
     const made = layersModelForwards.get(model) ?? new WeakSet();
     layersModelForwards.set(model, made.add(forward));
+    const exit = modelAffineExit(model);
+    if (exit !== undefined) registerAffineExit(forward, exit);
     return forward;
   }
   if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model));

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction } from "../types.ts";
 import { declaredOutputShape } from "./forward.ts";
+import { type AffineExit, affineExitOf } from "./affine_exit.ts";
 import {
   type CallTarget,
   classMask,
@@ -26,6 +27,9 @@ export function gradientsOfTarget(
   inputs: tf.Tensor,
   target: CallTarget | undefined,
 ): tf.Tensor {
+  const exit = inputs.shape[0] >= EXIT_MIN_ROWS ? affineExitOf(forward) : undefined;
+  const fromExit = exit && exitGradient(exit, inputs, target);
+  if (fromExit !== undefined) return fromExit;
   return targetGradient(
     method,
     (x) => runForward(forward, x, target),
@@ -33,6 +37,37 @@ export function gradientsOfTarget(
     target,
     declaredOutputShape(forward, inputs.shape[0]),
   );
+}
+
+/**
+ * Rows from which a batch backpropagates from the model's affine exit layer (see
+ * `affine_exit.ts`): below it, transposing the layer's kernel costs more than the skipped matmuls.
+ */
+const EXIT_MIN_ROWS = 8;
+
+/**
+ * ∂F(x)[target]/∂x from the affine exit: `tf.grad(body)(x, seed)` with each row's seed the exit
+ * kernel's column of its class. `undefined` (take the ordinary path, which also words any error)
+ * for a target other than class indices that fit, or a kernel with a non-finite entry.
+ */
+function exitGradient(
+  exit: AffineExit,
+  x: tf.Tensor,
+  callTarget: CallTarget | undefined,
+): tf.Tensor | undefined {
+  const target = resolveTarget(callTarget);
+  if (typeof target !== "number" && !Array.isArray(target)) return undefined;
+  const n = x.shape[0];
+  const indices: readonly number[] = typeof target === "number" ? Array(n).fill(target) : target;
+  const fits = (t: number) => Number.isInteger(t) && t >= 0 && t < exit.units;
+  if (indices.length !== n || !indices.every(fits)) return undefined;
+  const columns = exit.columns();
+  if (columns === undefined) return undefined;
+  return tf.tidy(() => {
+    const seed = tf.gather(columns, tf.tensor1d(indices as number[], "int32"));
+    columns.dispose();
+    return tf.grad((v: tf.Tensor) => exit.body(v))(x, seed);
+  });
 }
 
 /**
