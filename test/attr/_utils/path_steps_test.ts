@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { setBackend, tf } from "../../../lib/mod.ts";
 import { runWasmKernel } from "../../../lib/backend/backend.ts";
 import { stepPoints, weightedStepSum } from "../../../lib/attr/_utils/path_steps.ts";
+import { pathPoints } from "../../../lib/attr/layer/_layer_gradients.ts";
 import { stepPointsInto } from "../../../lib/backend/_kernels/step_points.ts";
 import { weightedStepSumInto } from "../../../lib/backend/_kernels/weighted_step_sum.ts";
 import { mulberry32 } from "../../../lib/data/_prng.ts";
@@ -223,6 +224,20 @@ Deno.test("the kernels reject inputs they do not take, naming them", async () =>
   );
   assert.equal(tf.backend().numDataIds(), ids, "nothing allocated");
   tf.dispose([start, diff, alphas, weights]);
+});
+
+Deno.test("`pathPoints()` of the layer methods is `stepPoints()` along `end − start`", async () => {
+  for (const backend of ["wasm", "cpu"] as const) {
+    await setBackend(backend);
+    const start = tf.tensor(values(2 * 13, 41), [2, 13]);
+    const end = tf.tensor(values(2 * 13, 42), [2, 13]);
+    const alphas = steps(9, 43);
+    const ours = noLeak(() => pathPoints(start, end, alphas), backend);
+    const chain = tf.tidy(() => chainPoints(start, end.sub(start), alphas));
+    assertSameFloats(ours.dataSync(), chain.dataSync(), backend);
+    tf.dispose([start, end, ours, chain]);
+  }
+  await setBackend("wasm");
 });
 
 Deno.test("differentiating through the wasm kernels throws TensorFlow.js's missing-gradient error", async () => {
