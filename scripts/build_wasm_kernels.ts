@@ -57,6 +57,14 @@ const KERNELS: Kernel[] = [{
   source: "lib/backend/_kernels/relu_grad/relu_grad.c",
   output: "lib/backend/_kernels/_generated/relu_grad_wasm.ts",
   constant: "RELU_GRAD_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/step_points/step_points.c",
+  output: "lib/backend/_kernels/_generated/step_points_wasm.ts",
+  constant: "STEP_POINTS_WASM_BASE64",
+}, {
+  source: "lib/backend/_kernels/weighted_step_sum/weighted_step_sum.c",
+  output: "lib/backend/_kernels/_generated/weighted_step_sum_wasm.ts",
+  constant: "WEIGHTED_STEP_SUM_WASM_BASE64",
 }];
 
 /** `--check`: compare with the committed modules instead of writing them (exit 1 if stale). */

@@ -34,9 +34,11 @@ import { maxPool3DGradKernel } from "./_kernels/max_pool_3d_grad.ts";
 import { maxPoolGradKernel } from "./_kernels/max_pool_grad.ts";
 import { reluGradKernel } from "./_kernels/relu_grad.ts";
 import { sliceKernel } from "./_kernels/slice.ts";
+import { stepPointsKernel } from "./_kernels/step_points.ts";
 import { meanKernel, sumKernel } from "./_kernels/sum_mean.ts";
 import { tileKernel } from "./_kernels/tile.ts";
 import { unsortedSegmentSumKernel } from "./_kernels/unsorted_segment_sum.ts";
+import { weightedStepSumKernel } from "./_kernels/weighted_step_sum.ts";
 
 export type { StockKernels } from "./_kernels/_wasm.ts";
 
@@ -65,6 +67,8 @@ export const WASM_KERNELS: readonly WasmKernel[] = [
   depthwiseConv2dNativeBackpropInputKernel,
   depthwiseConv2dNativeBackpropFilterKernel,
   reluGradKernel,
+  stepPointsKernel,
+  weightedStepSumKernel,
 ];
 
 /**

@@ -104,9 +104,11 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "Mean",
       "ReluGrad",
       "Slice",
+      "StepPoints",
       "Sum",
       "Tile",
       "UnsortedSegmentSum",
+      "WeightedStepSum",
     ],
   );
   for (const name of names) {

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { sumOverChunks } from "./chunk_sum.ts";
+import { stepPoints, weightedStepSum } from "./path_steps.ts";
 import type { CallProgress } from "./progress.ts";
 import { type CallTarget, expandTarget } from "./target.ts";
 import type { AffineEntry } from "./affine_entry.ts";
@@ -42,15 +43,11 @@ export function integrateSteps(
   for (let s = 0; s < share.alphas.length; s += share.stepsPerChunk) {
     chunks.push([s, Math.min(share.alphas.length, s + share.stepsPerChunk)]);
   }
-  const [n, ...rest] = start.shape;
+  const n = start.shape[0];
   return sumOverChunks(chunks, (s, e) => {
-    const k = e - s;
-    const stepShape = [k, 1, ...rest.map(() => 1)];
-    const a = tf.tensor(share.alphas.slice(s, e) as number[], stepShape);
-    const rows = start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
-    const grads = gradients(rows, expandTarget(target, k));
-    const w = tf.tensor(share.weights.slice(s, e) as number[], stepShape);
-    return grads.reshape([k, n, ...rest]).mul(w).sum(0);
+    const rows = stepPoints(start, diff, share.alphas.slice(s, e));
+    const grads = gradients(rows, expandTarget(target, e - s));
+    return weightedStepSum(grads, share.weights.slice(s, e), n);
   }, progress);
 }
 

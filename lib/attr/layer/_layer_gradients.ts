@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { CallTarget } from "../_utils/target.ts";
 import { targetGradient } from "../_utils/gradients.ts";
+import { stepPoints } from "../_utils/path_steps.ts";
 import type { CallTap } from "./_call_tap.ts";
 
 /** A layer's value and ∂F[target]/∂(value), both `[N, ...layer shape]`. */
@@ -45,24 +46,10 @@ export function tileRows(x: tf.Tensor, k: number): tf.Tensor {
   return tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
 }
 
-/**
- * Σₖ weights[k] · rows of step k, for a `[k·N, ...]` step-major tensor: `[N, ...]`.
- */
-export function weightedStepSum(x: tf.Tensor, weights: readonly number[], n: number): tf.Tensor {
-  const k = weights.length;
-  const rest = x.shape.slice(1);
-  const w = tf.tensor1d(weights as number[]).reshape([k, 1, ...rest.map(() => 1)]);
-  return x.reshape([k, n, ...rest]).mul(w).sum(0);
-}
+/** Σₖ weights[k] · rows of step k, for a `[k·N, ...]` step-major tensor: `[N, ...]`. */
+export { weightedStepSum } from "../_utils/path_steps.ts";
 
 /** `start + α·(end − start)` for each α, stacked step-major: `[alphas.length · N, ...]`. */
 export function pathPoints(start: tf.Tensor, end: tf.Tensor, alphas: readonly number[]): tf.Tensor {
-  const k = alphas.length;
-  const rest = start.shape.slice(1);
-  const a = tf.tensor1d(alphas as number[]).reshape([k, 1, ...start.shape.slice(1).map(() => 1)]);
-  const diff = end.sub(start);
-  return start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([
-    k * start.shape[0],
-    ...rest,
-  ]);
+  return tf.tidy(() => stepPoints(start, end.sub(start), alphas));
 }
