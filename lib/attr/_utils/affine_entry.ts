@@ -5,13 +5,15 @@
  * `W·(b + α·(x − b)) + c = h_b + α·(h_x − h_b)`. A path integral of input gradients can therefore
  * run in the layer's output space and apply `Wᵀ` once per example at the end: the same integral
  * (linearity; only float rounding differs), without the layer's forward and backward pass on
- * every step.
+ * every step. When a ReLU alone follows the layer, the steps are taken at the ReLU's output and
+ * its derivative at `h` is folded into the sum over the steps (`Wᵀ·Σₖ wₖ·step(hₖ)·∂G/∂r`): the
+ * ReLU's forward pass and its gradient pass are folded into the points and the sum.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { LayerTap } from "../../models/layer_tap.ts";
-import { modelGraph } from "../../models/_model_graph.ts";
+import { type GraphStep, modelGraph } from "../../models/_model_graph.ts";
 import type { CallTarget } from "./target.ts";
 import { gradientsOfTarget } from "./gradients.ts";
 import { modelAffineExit, registerAffineExit } from "./affine_exit.ts";
@@ -30,10 +32,19 @@ const AFFINE_LAYERS = new Set([
 export interface AffineEntry {
   /** The entry layer's name. */
   readonly layer: string;
+  /**
+   * Whether a plain ReLU (a `ReLU` layer without `maxValue`, or `Activation("relu")`) alone reads
+   * the entry layer's output: {@linkcode AffineEntry.gradients} then takes the ReLU's outputs, and
+   * a path integral folds ReLU's derivative into its sum over the steps.
+   */
+  readonly relu: boolean;
   /** `W·x + c` for a batch of model inputs `x`. */
   apply(x: tf.Tensor): tf.Tensor;
-  /** ∂F/∂h[target] for a batch of the layer's outputs `h` (the caller disposes it). */
-  gradients(method: string, h: tf.Tensor, target: CallTarget | undefined): tf.Tensor;
+  /**
+   * ∂F/∂v[target] for a batch `v` of the layer's outputs, or of the ReLU's outputs when
+   * {@linkcode AffineEntry.relu} (the caller disposes it).
+   */
+  gradients(method: string, v: tf.Tensor, target: CallTarget | undefined): tf.Tensor;
   /** `Wᵀ·g` for a batch `g` of the layer's output shape: the input gradient of `⟨W·x + c, g⟩`. */
   transpose(g: tf.Tensor, inputShape: readonly number[]): tf.Tensor;
 }
@@ -54,6 +65,20 @@ export function affineEntry(model: tf.LayersModel): AffineEntry | undefined {
   return entry ?? undefined;
 }
 
+/** The step of a plain ReLU that alone reads `step`'s output (once), if any. */
+function followingRelu(steps: GraphStep[], step: GraphStep): GraphStep | undefined {
+  const readers = steps.filter((s) => s.inputIds.includes(step.outputIds[0]));
+  if (readers.length !== 1) return undefined;
+  const [relu] = readers;
+  if (relu.inputIds.length !== 1 || relu.outputIds.length !== 1) return undefined;
+  if (steps.filter((s) => s.layer === relu.layer).length !== 1) return undefined;
+  const config = relu.layer.getConfig() as { activation?: string; maxValue?: number | null };
+  const plain = relu.layer.getClassName() === "ReLU"
+    ? config.maxValue === null || config.maxValue === undefined
+    : relu.layer.getClassName() === "Activation" && config.activation === "relu";
+  return plain ? relu : undefined;
+}
+
 function findAffineEntry(model: tf.LayersModel): AffineEntry | null {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
   const { steps, inputIds } = modelGraph(model);
@@ -71,13 +96,18 @@ function findAffineEntry(model: tf.LayersModel): AffineEntry | null {
     // Unreachable: the entry layer is the input's only reader.
     throw new Error(`the model reads its input past its entry layer "${layer.name}"`);
   };
-  const rest = (h: tf.Tensor) => tap.forwardFrom(h, noInputs);
-  const exit = modelAffineExit(model, step.outputIds[0]);
+  // A ReLU that alone reads the layer's output: the steps are taken at its output.
+  const relu = followingRelu(steps, step);
+  const from = relu ?? step;
+  const restTap = relu ? new LayerTap(model, relu.layer) : tap;
+  const rest = (v: tf.Tensor) => restTap.forwardFrom(v, noInputs);
+  const exit = modelAffineExit(model, from.outputIds[0]);
   if (exit !== undefined) registerAffineExit(rest, exit);
   return {
     layer: layer.name,
+    relu: relu !== undefined,
     apply: (x) => tap.layerValue(x),
-    gradients: (method, h, target) => gradientsOfTarget(method, rest, h, target),
+    gradients: (method, v, target) => gradientsOfTarget(method, rest, v, target),
     transpose: (g, inputShape) =>
       tf.tidy(() => {
         const zero = tf.zeros([g.shape[0], ...inputShape]);

@@ -28,6 +28,8 @@ export interface StepShare {
 /**
  * `Σₖ wₖ · gradients(start + αₖ·diff)` over the steps of `share`, `share.stepsPerChunk` steps per
  * pass, rows step-major as Captum expands them; `target` is per example (expanded per step here).
+ * With `relu`, the gradients are taken at `relu(start + αₖ·diff)` and ReLU's derivative at each
+ * point is folded into the sum: the integral of the gradient at the ReLU's input.
  * `start` and `diff` are `[N, ...]`; returns `[N, ...]`, which the caller disposes. `progress`
  * advances by steps of the share.
  */
@@ -38,6 +40,7 @@ export function integrateSteps(
   share: StepShare,
   target: CallTarget | undefined,
   progress?: CallProgress,
+  relu = false,
 ): Promise<tf.Tensor> {
   const chunks: [number, number][] = [];
   for (let s = 0; s < share.alphas.length; s += share.stepsPerChunk) {
@@ -45,9 +48,11 @@ export function integrateSteps(
   }
   const n = start.shape[0];
   return sumOverChunks(chunks, (s, e) => {
-    const rows = stepPoints(start, diff, share.alphas.slice(s, e));
+    const alphas = share.alphas.slice(s, e);
+    const rows = stepPoints(start, diff, alphas, relu);
     const grads = gradients(rows, expandTarget(target, e - s));
-    return weightedStepSum(grads, share.weights.slice(s, e), n);
+    const mask = relu ? { start, diff, alphas } : undefined;
+    return weightedStepSum(grads, share.weights.slice(s, e), n, mask);
   }, progress);
 }
 
@@ -87,7 +92,7 @@ export async function integrateGradients(
   let sum: tf.Tensor | undefined;
   try {
     const gradients: RowGradients = (rows, t) => entry.gradients(method, rows, t);
-    sum = await integrateSteps(gradients, hStart, hDiff, share, target, progress);
+    sum = await integrateSteps(gradients, hStart, hDiff, share, target, progress, entry.relu);
     return entry.transpose(sum, start.shape.slice(1));
   } finally {
     tf.dispose([hStart, hDiff, sum!]);

@@ -29,39 +29,72 @@ export function stepPoints(
   start: tf.Tensor,
   diff: tf.Tensor,
   alphas: readonly number[],
+  relu = false,
 ): tf.Tensor {
   return tf.tidy(() => {
     const [n, ...rest] = start.shape;
     const k = alphas.length;
-    if (
-      hasKernel(StepPoints) && start.dtype === "float32" && diff.dtype === "float32" &&
-      start.shape.length > 0 && tf.util.arraysEqual(start.shape, diff.shape)
-    ) {
+    if (hasKernel(StepPoints) && fitsKernel(start, diff)) {
       const a = tf.tensor1d(alphas as number[], "float32");
-      return tf.engine().runKernel(StepPoints, { start, diff, alphas: a }) as tf.Tensor;
+      const attrs = { relu } as unknown as tf.NamedAttrMap;
+      return tf.engine().runKernel(StepPoints, { start, diff, alphas: a }, attrs) as tf.Tensor;
     }
     const a = tf.tensor(alphas as number[], [k, 1, ...rest.map(() => 1)]);
-    return start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
+    const points = start.expandDims(0).add(a.mul(diff.expandDims(0))).reshape([k * n, ...rest]);
+    return relu ? tf.relu(points) : points;
   });
+}
+
+/** Whether `start` and `diff` are float32 of one shape `[N, …]` (the kernels' inputs). */
+function fitsKernel(start: tf.Tensor, diff: tf.Tensor): boolean {
+  return start.dtype === "float32" && diff.dtype === "float32" && start.shape.length > 0 &&
+    tf.util.arraysEqual(start.shape, diff.shape);
+}
+
+/** The points a masked {@linkcode weightedStepSum} takes ReLU's derivative at. */
+export interface StepMask {
+  start: tf.Tensor;
+  diff: tf.Tensor;
+  alphas: readonly number[];
 }
 
 /**
  * `Σₖ weights[k] · x[k·n + i, …]` for a `[K·n, …]` step-major `x` (`K` = `weights.length`):
  * `[n, …]`. On `wasm` the products are summed in increasing `k`; elsewhere as
- * `x.reshape([K, n, …]).mul(weights).sum(0)` sums them. Returns a new tensor the caller owns.
+ * `x.reshape([K, n, …]).mul(weights).sum(0)` sums them. With `mask`, each row of step `k` is
+ * first multiplied by ReLU's derivative at the point `mask.start + αₖ·mask.diff` (as
+ * {@linkcode stepPoints} computes it): `x·step(point)`, ReLU's gradient (its input's gradient
+ * from its output's), in the same pass. Returns a new tensor the caller owns.
  */
-export function weightedStepSum(x: tf.Tensor, weights: readonly number[], n: number): tf.Tensor {
+export function weightedStepSum(
+  x: tf.Tensor,
+  weights: readonly number[],
+  n: number,
+  mask?: StepMask,
+): tf.Tensor {
   return tf.tidy(() => {
     const k = weights.length;
     const rest = x.shape.slice(1);
+    const masks = mask === undefined ||
+      (fitsKernel(mask.start, mask.diff) && mask.alphas.length === k &&
+        tf.util.arraysEqual(mask.start.shape, [n, ...rest]));
     if (
       hasKernel(WeightedStepSum) && x.dtype === "float32" && k > 0 && x.shape.length > 0 &&
-      x.shape[0] === k * n
+      x.shape[0] === k * n && masks
     ) {
       const w = tf.tensor1d(weights as number[], "float32");
-      return tf.engine().runKernel(WeightedStepSum, { g: x, weights: w }) as tf.Tensor;
+      const inputs: tf.NamedTensorMap = { g: x, weights: w };
+      if (mask !== undefined) {
+        inputs.start = mask.start;
+        inputs.diff = mask.diff;
+        inputs.alphas = tf.tensor1d(mask.alphas as number[], "float32");
+      }
+      return tf.engine().runKernel(WeightedStepSum, inputs) as tf.Tensor;
     }
+    const masked = mask === undefined
+      ? x
+      : x.mul(tf.step(stepPoints(mask.start, mask.diff, mask.alphas)));
     const w = tf.tensor(weights as number[], [k, 1, ...rest.map(() => 1)]);
-    return x.reshape([k, n, ...rest]).mul(w).sum(0);
+    return masked.reshape([k, n, ...rest]).mul(w).sum(0);
   });
 }

@@ -11,7 +11,9 @@
  * SIMD module (`step_points/step_points.c`), or as the same loop in TypeScript
  * ({@linkcode stepPointsInto}) where WebAssembly SIMD is unavailable. The kernel takes float32
  * `start` and `diff` of one shape and float32 `alphas` of rank 1; it has no gradient (the points
- * are the input of the gradients they feed, never differentiated).
+ * are the input of the gradients they feed, never differentiated). With the attribute `relu`,
+ * each point goes through the wasm backend's `Relu` as it is written (`tf.relu` of the points, bit
+ * for bit: the signed-integer maximum of the float's bits and 0).
  *
  * @module
  */
@@ -34,6 +36,12 @@ export interface StepPointsInputs {
   alphas: tf.TensorInfo;
 }
 
+/** The attributes of {@linkcode StepPoints}. */
+export interface StepPointsAttrs {
+  /** Apply `Relu` to every point. @default false */
+  relu?: boolean;
+}
+
 /** The SIMD module's export (pointers are heap byte offsets). */
 interface StepPointsExports {
   step_points(
@@ -43,6 +51,7 @@ interface StepPointsExports {
     out: number,
     steps: number,
     m: number,
+    relu: number,
   ): void;
 }
 
@@ -58,6 +67,7 @@ export function stepPointsInto(
   diff: ArrayLike<number>,
   alphas: ArrayLike<number>,
   out: Float32Array,
+  relu = false,
 ): void {
   const m = start.length;
   for (let k = 0; k < alphas.length; k++) {
@@ -65,6 +75,11 @@ export function stepPointsInto(
     const row = k * m;
     // A sum of two float32 values rounds to the same float32 through a double.
     for (let j = 0; j < m; j++) out[row + j] = start[j] + Math.fround(alpha * diff[j]);
+  }
+  if (relu) {
+    // The backend's Relu: the float's bits as a signed integer, at least 0.
+    const bits = new Int32Array(out.buffer, out.byteOffset, alphas.length * m);
+    for (let i = 0; i < bits.length; i++) if (bits[i] < 0) bits[i] = 0;
   }
 }
 
@@ -83,8 +98,9 @@ function unsupported({ start, diff, alphas }: StepPointsInputs): string | null {
   return null;
 }
 
-function stepPoints(args: WasmKernelArgs<StepPointsInputs, object>): tf.TensorInfo {
+function stepPoints(args: WasmKernelArgs<StepPointsInputs, StepPointsAttrs>): tf.TensorInfo {
   const { inputs, backend } = args;
+  const relu = args.attrs?.relu ?? false;
   const why = unsupported(inputs);
   if (why !== null) {
     throw new TypeError(`Cannot run the StepPoints kernel: ${why}. Use the tfjs ops instead.`);
@@ -102,6 +118,7 @@ function stepPoints(args: WasmKernelArgs<StepPointsInputs, object>): tf.TensorIn
         heapView(backend, diff),
         heapView(backend, alphas),
         heapView(backend, out) as Float32Array,
+        relu,
       );
       return;
     }
@@ -113,6 +130,7 @@ function stepPoints(args: WasmKernelArgs<StepPointsInputs, object>): tf.TensorIn
       heapOffset(backend, out),
       steps,
       m,
+      relu ? 1 : 0,
     );
   });
 }

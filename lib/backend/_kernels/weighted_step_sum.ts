@@ -24,17 +24,38 @@ import { WEIGHTED_STEP_SUM_WASM_BASE64 } from "./_generated/weighted_step_sum_wa
 /** The kernel name of the one-pass weighted step sum (not a tfjs-core kernel). */
 export const WeightedStepSum = "WeightedStepSum";
 
-/** The inputs of {@linkcode WeightedStepSum}. */
+/**
+ * The inputs of {@linkcode WeightedStepSum}. With `start`, `diff` and `alphas` (all three), each
+ * row of step `k` is first multiplied by ReLU's derivative at that step's point
+ * `start + alphas[k]·diff` (computed as `StepPoints` computes it; 1 above 0, 0 at or below, NaN
+ * for NaN, as `ReluGrad`): the gradient at the points' ReLU input from the gradient at its output.
+ */
 export interface WeightedStepSumInputs {
   /** Step-major rows, `[K·N, …]`, float32. */
   g: tf.TensorInfo;
   /** Each step's weight, `[K]`, float32. */
   weights: tf.TensorInfo;
+  /** The points' start, `[N, …]`, float32 (masked sum only). */
+  start?: tf.TensorInfo;
+  /** The points' direction, `[N, …]`, float32 (masked sum only). */
+  diff?: tf.TensorInfo;
+  /** The points' positions, `[K]`, float32 (masked sum only). */
+  alphas?: tf.TensorInfo;
 }
 
-/** The SIMD module's export (pointers are heap byte offsets). */
+/** The SIMD module's exports (pointers are heap byte offsets). */
 interface WeightedStepSumExports {
   weighted_step_sum(g: number, weights: number, out: number, steps: number, m: number): void;
+  masked_weighted_step_sum(
+    g: number,
+    weights: number,
+    start: number,
+    diff: number,
+    alphas: number,
+    out: number,
+    steps: number,
+    m: number,
+  ): void;
 }
 
 const MODULE = heapModule<WeightedStepSumExports>(WEIGHTED_STEP_SUM_WASM_BASE64);
@@ -48,21 +69,45 @@ export function weightedStepSumInto(
   g: ArrayLike<number>,
   weights: ArrayLike<number>,
   out: Float32Array,
+  mask?: { start: ArrayLike<number>; diff: ArrayLike<number>; alphas: ArrayLike<number> },
 ): void {
   const m = out.length;
   out.fill(0);
   for (let k = 0; k < weights.length; k++) {
     const weight = Math.fround(weights[k]);
+    const alpha = mask === undefined ? 0 : Math.fround(mask.alphas[k]);
     const row = k * m;
-    // Stored to float32 after each step: the float32 sum's rounding.
-    for (let j = 0; j < m; j++) out[j] += Math.fround(weight * g[row + j]);
+    for (let j = 0; j < m; j++) {
+      let r = g[row + j];
+      if (mask !== undefined) {
+        const h = Math.fround(mask.start[j] + Math.fround(alpha * mask.diff[j]));
+        r = Math.fround(r * (h > 0 ? 1 : Number.isNaN(h) ? h : 0));
+      }
+      // Stored to float32 after each step: the float32 sum's rounding.
+      out[j] += Math.fround(weight * r);
+    }
   }
 }
 
 /** Why `WeightedStepSum` cannot take these inputs, or `null` when it can. */
-function unsupported({ g, weights }: WeightedStepSumInputs): string | null {
+function unsupported({ g, weights, start, diff, alphas }: WeightedStepSumInputs): string | null {
   if (g.dtype !== "float32" || weights.dtype !== "float32") {
     return `g and weights must be float32, received ${g.dtype} and ${weights.dtype}`;
+  }
+  const masks = [start, diff, alphas].filter((t) => t !== undefined);
+  if (masks.length !== 0) {
+    const steps = weights.shape[0];
+    const rowShape = [g.shape[0] / steps, ...g.shape.slice(1)];
+    const fits = (t?: tf.TensorInfo) =>
+      t !== undefined && t.dtype === "float32" && t.shape.length === rowShape.length &&
+      t.shape.every((d, i) => d === rowShape[i]);
+    if (
+      masks.length !== 3 || !fits(start) || !fits(diff) || alphas!.dtype !== "float32" ||
+      alphas!.shape.length !== 1 || alphas!.shape[0] !== steps
+    ) {
+      return `a masked sum takes float32 start and diff of the sum's shape [${rowShape}] and ` +
+        `alphas of the weights' shape [${weights.shape}], all three`;
+    }
   }
   const steps = weights.shape[0];
   if (
@@ -80,7 +125,8 @@ function weightedStepSum(args: WasmKernelArgs<WeightedStepSumInputs, object>): t
   if (why !== null) {
     throw new TypeError(`Cannot run the WeightedStepSum kernel: ${why}. Use the tfjs ops instead.`);
   }
-  const { g, weights } = inputs;
+  const { g, weights, start, diff, alphas } = inputs;
+  const masked = start !== undefined;
   const steps = weights.shape[0];
   const [rows, ...rest] = g.shape;
   const outShape = [rows / steps, ...rest];
@@ -89,21 +135,29 @@ function weightedStepSum(args: WasmKernelArgs<WeightedStepSumInputs, object>): t
   return filledOutput(backend, outShape, (out) => {
     // Views and offsets taken after the allocation (growing the heap detaches earlier views).
     if (mod === null) {
+      const mask = masked
+        ? {
+          start: heapView(backend, start),
+          diff: heapView(backend, diff!),
+          alphas: heapView(backend, alphas!),
+        }
+        : undefined;
       weightedStepSumInto(
         heapView(backend, g),
         heapView(backend, weights),
         heapView(backend, out) as Float32Array,
+        mask,
       );
       return;
     }
     if (m === 0) return;
-    mod.exports.weighted_step_sum(
-      heapOffset(backend, g),
-      heapOffset(backend, weights),
-      heapOffset(backend, out),
-      steps,
-      m,
-    );
+    const [gAt, wAt, outAt] = [g, weights, out].map((t) => heapOffset(backend, t));
+    if (masked) {
+      const [sAt, dAt, aAt] = [start, diff!, alphas!].map((t) => heapOffset(backend, t));
+      mod.exports.masked_weighted_step_sum(gAt, wAt, sAt, dAt, aAt, outAt, steps, m);
+    } else {
+      mod.exports.weighted_step_sum(gAt, wAt, outAt, steps, m);
+    }
   });
 }
 

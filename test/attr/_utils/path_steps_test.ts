@@ -184,6 +184,78 @@ Deno.test("the TypeScript loops (the fallbacks without wasm SIMD) equal the SIMD
   }
 });
 
+Deno.test("with ReLU: the points equal `tf.relu` of the chain and the masked sum `ReluGrad` then the sum, on wasm and cpu", async () => {
+  for (const backend of ["wasm", "cpu"] as const) {
+    await setBackend(backend);
+    for (const [c, { shape, k }] of CASES.entries()) {
+      const [n, ...rest] = shape;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const start = tf.tensor(values(size, 3 * c + 1), shape);
+      const diff = tf.tensor(values(size, 3 * c + 2), shape);
+      const g = tf.tensor(values(k * size, 3 * c + 3, false), [k * n, ...rest]);
+      const alphas = steps(k, c + 400);
+      const weights = steps(k, c + 500);
+      const label = `${backend} [${shape}] k=${k}`;
+      const points = noLeak(() => stepPoints(start, diff, alphas, true), label);
+      const chainRelu = tf.tidy(() => tf.relu(chainPoints(start, diff, alphas)));
+      assertSameFloats(points.dataSync(), chainRelu.dataSync(), `${label}: relu points`);
+      const mask = { start, diff, alphas };
+      const sum = noLeak(() => weightedStepSum(g, weights, n, mask), label);
+      // ReLU's gradient as the backward pass runs it (ReluGrad on wasm, Step·dy on cpu), summed.
+      const [, reluGrad] = tf.tidy(() => {
+        const x = chainPoints(start, diff, alphas);
+        return [x, tf.grad((v: tf.Tensor) => tf.relu(v))(x, g)];
+      });
+      const expected = weightedStepSum(reluGrad, weights, n);
+      assertSameFloats(sum.dataSync(), expected.dataSync(), `${label}: masked sum`);
+      if (backend === "wasm") {
+        assert.deepEqual(await kernelsOf(() => stepPoints(start, diff, alphas, true)), [
+          "StepPoints",
+        ]);
+        const ran = await kernelsOf(() => weightedStepSum(g, weights, n, mask));
+        assert.deepEqual(ran.filter((name) => name !== "Identity"), ["WeightedStepSum"], label);
+      }
+      tf.dispose([start, diff, g, points, chainRelu, sum, reluGrad, expected]);
+    }
+  }
+  await setBackend("wasm");
+});
+
+Deno.test("with ReLU, the TypeScript loops equal the SIMD kernels bit for bit (finite values)", async () => {
+  // A NaN's sign bit after arithmetic is the engine's choice (it decides ReLU of a NaN point), so
+  // the loops are compared on finite values; ±0 and the sign rule are pinned below.
+  await setBackend("wasm");
+  const signs = new Float32Array(4);
+  stepPointsInto(bits([0x80000000, 0, 0xbf800000, 0x7fc00000]), [0, 0, 0, 0], [0], signs, true);
+  assert.deepEqual(Array.from(new Uint32Array(signs.buffer)), [0, 0, 0, 0x7fc00000]);
+  for (const [c, { shape, k }] of CASES.entries()) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const [s, d, g] = [21, 22, 23].map((seed, i) =>
+      values(i === 2 ? k * size : size, c + seed, false)
+    );
+    const alphas = steps(k, c + 600);
+    const [start, diff] = [tf.tensor(s, shape), tf.tensor(d, shape)];
+    const a = tf.tensor1d(alphas);
+    const gt = tf.tensor(g, [k * shape[0], ...shape.slice(1)]);
+    const read = (info: tf.TensorInfo) => {
+      const v = (tf.backend().readSync(info.dataId) as Float32Array).slice();
+      tf.backend().disposeData(info.dataId);
+      return v;
+    };
+    const points = new Float32Array(k * size);
+    stepPointsInto(s, d, alphas, points, true);
+    const attrs = { relu: true } as unknown as tf.NamedAttrMap;
+    const kernelPoints = runWasmKernel("ours", "StepPoints", { start, diff, alphas: a }, attrs);
+    assertSameFloats(points, read(kernelPoints), `relu points [${shape}] k=${k}`);
+    const sum = new Float32Array(size);
+    weightedStepSumInto(g, alphas, sum, { start: s, diff: d, alphas });
+    const inputs = { g: gt, weights: a, start, diff, alphas: a };
+    const kernelSum = runWasmKernel("ours", "WeightedStepSum", inputs, {});
+    assertSameFloats(sum, read(kernelSum), `masked sum [${shape}] k=${k}`);
+    tf.dispose([start, diff, a, gt]);
+  }
+});
+
 Deno.test("`stepPoints()` and `weightedStepSum()` run the chains for int32 inputs", async () => {
   await setBackend("wasm");
   const start = tf.tensor2d([[1, 2, 3], [4, 5, 6]], undefined, "int32");

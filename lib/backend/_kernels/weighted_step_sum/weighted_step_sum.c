@@ -16,6 +16,12 @@
  * next group starts from them), so out is written once per group and at most MAX_GROUP + 1
  * streams are live (small blocks or many streams defeat the prefetchers: measured slower).
  * Sixteen values a step, then four, then one.
+ *
+ * masked_weighted_step_sum multiplies each gradient by ReLU's derivative at the step's point
+ * first, out[j] = Σ_k weights[k] · (g[k·m + j] · step(start[j] + alphas[k]·diff[j])), with the
+ * points recomputed as step_points computes them and step as the wasm backend's ReluGrad (1 above
+ * 0, 0 at or below it, NaN for NaN): one pass instead of a ReluGrad pass and this sum, the same
+ * roundings.
  */
 #include <wasm_simd128.h>
 
@@ -26,8 +32,22 @@ typedef unsigned int u32;
 /* Most steps summed per pass over out. */
 #define MAX_GROUP 6u
 
-/* out[j] (+0 when k0 is 0) += weights[k]·g[k·m + j] for k0 ≤ k < k1 in order, j < m. */
-static void group(const float *g, const float *weights, float *out, u32 k0, u32 k1, u32 m) {
+/* ReluGrad's step: 1 where x > 0, x where x is NaN, else 0. */
+static inline v128_t step4(v128_t x) {
+  const v128_t positive = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
+  const v128_t nan = wasm_f32x4_ne(x, x);
+  return wasm_v128_or(wasm_v128_and(positive, wasm_f32x4_splat(1.0f)), wasm_v128_and(nan, x));
+}
+static inline float step1(float x) { return x > 0.0f ? 1.0f : (x != x ? x : 0.0f); }
+
+/*
+ * out[j] (+0 when k0 is 0) += weights[k]·g[k·m + j] for k0 ≤ k < k1 in order, j < m; with `mask`,
+ * g[k·m + j] is first multiplied by step(start[j] + alphas[k]·diff[j]).
+ */
+static inline __attribute__((always_inline)) void group(const float *g, const float *weights,
+                                                        const float *start, const float *diff,
+                                                        const float *alphas, float *out, u32 k0,
+                                                        u32 k1, u32 m, int mask) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
   u32 j = 0;
   for (; j + 16 <= m; j += 16) {
@@ -38,10 +58,22 @@ static void group(const float *g, const float *weights, float *out, u32 k0, u32 
     const float *r = g + k0 * m + j;
     for (u32 k = k0; k < k1; k++, r += m) {
       const v128_t w = wasm_f32x4_splat(weights[k]);
-      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, wasm_v128_load(r)));
-      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w, wasm_v128_load(r + 4)));
-      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(w, wasm_v128_load(r + 8)));
-      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(w, wasm_v128_load(r + 12)));
+      v128_t r0 = wasm_v128_load(r), r1 = wasm_v128_load(r + 4);
+      v128_t r2 = wasm_v128_load(r + 8), r3 = wasm_v128_load(r + 12);
+      if (mask) {
+        const v128_t al = wasm_f32x4_splat(alphas[k]);
+#define POINT(o) wasm_f32x4_add(wasm_v128_load(start + j + o), \
+                                wasm_f32x4_mul(al, wasm_v128_load(diff + j + o)))
+        r0 = wasm_f32x4_mul(r0, step4(POINT(0)));
+        r1 = wasm_f32x4_mul(r1, step4(POINT(4)));
+        r2 = wasm_f32x4_mul(r2, step4(POINT(8)));
+        r3 = wasm_f32x4_mul(r3, step4(POINT(12)));
+#undef POINT
+      }
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, r0));
+      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w, r1));
+      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(w, r2));
+      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(w, r3));
     }
     wasm_v128_store(out + j, a0);
     wasm_v128_store(out + j + 4, a1);
@@ -52,15 +84,28 @@ static void group(const float *g, const float *weights, float *out, u32 k0, u32 
     v128_t a = k0 == 0 ? zero : wasm_v128_load(out + j);
     for (u32 k = k0; k < k1; k++) {
       const v128_t w = wasm_f32x4_splat(weights[k]);
-      a = wasm_f32x4_add(a, wasm_f32x4_mul(w, wasm_v128_load(g + k * m + j)));
+      v128_t r = wasm_v128_load(g + k * m + j);
+      if (mask) {
+        const v128_t al = wasm_f32x4_splat(alphas[k]);
+        const v128_t h =
+            wasm_f32x4_add(wasm_v128_load(start + j), wasm_f32x4_mul(al, wasm_v128_load(diff + j)));
+        r = wasm_f32x4_mul(r, step4(h));
+      }
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(w, r));
     }
     wasm_v128_store(out + j, a);
   }
   for (; j < m; j++) {
     float a = k0 == 0 ? 0.0f : out[j];
     for (u32 k = k0; k < k1; k++) {
-      const float p = weights[k] * g[k * m + j];
-      a = a + p;
+      float r = g[k * m + j];
+      if (mask) {
+        const float p = alphas[k] * diff[j];
+        const float h = start[j] + p;
+        r = r * step1(h);
+      }
+      const float t = weights[k] * r;
+      a = a + t;
     }
     out[j] = a;
   }
@@ -73,6 +118,20 @@ __attribute__((export_name("weighted_step_sum"))) void weighted_step_sum(const f
                                                                          u32 m) {
   const u32 groups = (steps + MAX_GROUP - 1) / MAX_GROUP;
   for (u32 i = 0; i < groups; i++) {
-    group(g, weights, out, i * steps / groups, (i + 1) * steps / groups, m);
+    group(g, weights, 0, 0, 0, out, i * steps / groups, (i + 1) * steps / groups, m, 0);
+  }
+}
+
+/*
+ * out[j] = Σ_{k < steps} weights[k]·(g[k·m + j]·step(start[j] + alphas[k]·diff[j])) for j < m,
+ * k increasing from +0 (no aliasing).
+ */
+__attribute__((export_name("masked_weighted_step_sum"))) void masked_weighted_step_sum(
+    const float *g, const float *weights, const float *start, const float *diff,
+    const float *alphas, float *out, u32 steps, u32 m) {
+  const u32 groups = (steps + MAX_GROUP - 1) / MAX_GROUP;
+  for (u32 i = 0; i < groups; i++) {
+    group(g, weights, start, diff, alphas, out, i * steps / groups, (i + 1) * steps / groups, m,
+          1);
   }
 }
