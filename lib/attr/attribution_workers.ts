@@ -58,6 +58,8 @@ function defaultWorkers(): number {
 let settings: { workers: number; imports: string[] } = { workers: defaultWorkers(), imports: [] };
 const pools = new WeakMap<tf.LayersModel, GradientPool>();
 const openPools = new Set<GradientPool>();
+/** Models whose pool failed (a worker could not rebuild the model, or crashed): not retried. */
+let failed = new WeakSet<ModelLike>();
 
 /**
  * How many worker threads gradient-based attribution uses besides the main thread (used by
@@ -94,6 +96,7 @@ export function setAttributionWorkers(options: AttributionWorkersOptions): void 
   });
   closeAttributionWorkers();
   settings = { workers, imports };
+  failed = new WeakSet();
 }
 
 /**
@@ -144,19 +147,36 @@ export async function integratePath(path: PathIntegral): Promise<tf.Tensor> {
     isModelForward(model, forward) && ["wasm", "cpu"].includes(tf.getBackend()) &&
     splittable(path.target, path.start.shape[0]);
   const pool = servable ? pools.get(model as tf.LayersModel) : undefined;
+  // A starting pool's replies are messages: let them in (a call's own awaits are microtasks).
+  if (pool?.starting) await new Promise((resolve) => setTimeout(resolve, 0));
   if (pool?.ready && path.steps.alphas.length >= 2) return await pool.integrate(path, space);
   const start = performance.now();
   const { start: from, diff, steps, target, progress } = path;
   const sum = await integrateGradients(space, from, diff, steps, target, progress);
-  if (servable && performance.now() - start >= POOL_START_MS) poolFor(model as tf.LayersModel);
+  if (servable && !failed.has(model) && performance.now() - start >= POOL_START_MS) {
+    // The workers first run one chunk like this call's, so that their first real share does not
+    // pay for growing their heaps and building the kernels' caches (~1.5 s on the tutorial CNN).
+    poolFor(model as tf.LayersModel, {
+      type: "integrate",
+      id: -1,
+      method,
+      weights: false,
+      entry: entry?.layer ?? null,
+      shape: from.shape,
+      alphas: steps.alphas.slice(0, steps.stepsPerChunk) as number[],
+      stepWeights: steps.weights.slice(0, steps.stepsPerChunk) as number[],
+      stepsPerChunk: steps.stepsPerChunk,
+      target: target === undefined ? null : 0,
+    });
+  }
   return sum;
 }
 
 /** `model`'s pool, started now if it has none. */
-function poolFor(model: tf.LayersModel): GradientPool {
+function poolFor(model: tf.LayersModel, warmUp?: PoolIntegrateRequest): GradientPool {
   let pool = pools.get(model);
   if (pool === undefined) {
-    pool = new GradientPool(model, settings.workers, settings.imports);
+    pool = new GradientPool(model, settings.workers, settings.imports, warmUp);
     pools.set(model, pool);
   }
   return pool;
@@ -282,10 +302,19 @@ class GradientPool {
   /** Resolves when the workers are ready (true) or the pool failed to start or closed (false). */
   readonly started: Promise<boolean>;
 
-  constructor(model: tf.LayersModel, workers: number, imports: string[]) {
+  /**
+   * @param warmUp a request each worker runs on zeros once it has rebuilt the model, before the
+   *   pool is ready (its result is discarded).
+   */
+  constructor(
+    model: tf.LayersModel,
+    workers: number,
+    imports: string[],
+    warmUp?: PoolIntegrateRequest,
+  ) {
     this.#model = model;
     openPools.add(this);
-    this.#workers = Array.from({ length: workers }, () => new PoolWorker(() => this.close()));
+    this.#workers = Array.from({ length: workers }, () => new PoolWorker(() => this.#fail()));
     this.#speeds = Array.from({ length: workers + 1 }, () => undefined);
     const init: PoolInitRequest = {
       type: "init",
@@ -294,19 +323,37 @@ class GradientPool {
       weightShapes: model.weights.map((w) => w.shape as number[]),
       imports,
     };
-    this.started = Promise.allSettled(this.#workers.map((w) => w.request(init))).then(
-      (replies) => {
-        const ok = replies.every((r) => r.status === "fulfilled" && r.value.type === "ready");
-        if (ok && !this.#closed) this.#ready = true;
-        else this.close();
-        return this.#ready;
-      },
-    );
+    const size = warmUp?.shape.reduce((a, b) => a * b, 1) ?? 0;
+    const start = (w: PoolWorker) =>
+      w.request(init).then((reply) =>
+        reply.type !== "ready" || warmUp === undefined
+          ? reply
+          : w.request(warmUp, [new Float32Array(2 * size)])
+      );
+    this.started = Promise.allSettled(this.#workers.map(start)).then((replies) => {
+      const ok = replies.every((r) =>
+        r.status === "fulfilled" && (r.value.type === "ready" || r.value.type === "result")
+      );
+      if (ok && !this.#closed) this.#ready = true;
+      else this.#fail();
+      return this.#ready;
+    });
   }
 
   /** Whether every worker has rebuilt the model (and none has failed since). */
   get ready(): boolean {
     return this.#ready && !this.#closed;
+  }
+
+  /** Whether the workers are still rebuilding the model (neither ready nor closed). */
+  get starting(): boolean {
+    return !this.#ready && !this.#closed;
+  }
+
+  /** Close the pool for good: its model is explained on the main thread alone from now on. */
+  #fail(): void {
+    if (!this.#closed) failed.add(this.#model);
+    this.close();
   }
 
   close(): void {
@@ -404,7 +451,7 @@ class GradientPool {
         if (reply instanceof Error || reply.type !== "result") {
           // Never trust a failed worker again; its share is computed here, where a real error in
           // the inputs or target is raised with its own message.
-          this.close();
+          this.#fail();
           parts.push(await local(k + 1));
         } else {
           this.#measured(k + 1, sizes[k + 1] * n, reply.ms);
