@@ -293,6 +293,8 @@ class GradientPool {
   #ready = false;
   #closed = false;
   #nextId = 0;
+  /** The backend the workers run (the main thread's when the pool started). */
+  readonly #backend = tf.getBackend();
   /** The weights the workers were last sent, per weight. */
   #sent: Float32Array[] | undefined;
   /** Step shares the workers returned. */
@@ -319,7 +321,7 @@ class GradientPool {
     const init: PoolInitRequest = {
       type: "init",
       topology: model.toJSON(null, true) as string,
-      backend: tf.getBackend(),
+      backend: this.#backend,
       weightShapes: model.weights.map((w) => w.shape as number[]),
       imports,
     };
@@ -342,7 +344,7 @@ class GradientPool {
 
   /** Whether every worker has rebuilt the model (and none has failed since). */
   get ready(): boolean {
-    return this.#ready && !this.#closed;
+    return this.#ready && !this.#closed && tf.getBackend() === this.#backend;
   }
 
   /** Whether the workers are still rebuilding the model (neither ready nor closed). */

@@ -150,3 +150,32 @@ Deno.test("idle attribution workers do not keep the process alive", async () => 
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /done 2x28x28x1/);
 });
+
+class Scale extends tf.layers.Layer {
+  static className = "PoolTestScale";
+  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.mul(Array.isArray(x) ? x[0] : x, 1.5);
+  }
+}
+tf.serialization.registerClass(Scale);
+
+Deno.test("a worker that fails on its share: the main thread computes it, and the model is not served again", async () => {
+  const net = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      new Scale({}),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }),
+    ],
+  });
+  const explainer = new IntegratedGradients(net);
+  setAttributionWorkers({ workers: 0 });
+  const serial = await explainer.attribute(inputs, { target: 1, nSteps: 10 });
+  const failing = new URL("../_helpers/pool_failing_layer.ts", import.meta.url);
+  setAttributionWorkers({ workers: 1, workerImports: [failing] });
+  assert.ok(await startGradientPool(net), "the workers rebuild the model");
+  const parallel = await explainer.attribute(inputs, { target: 1, nSteps: 10 });
+  assertAllClose(parallel, serial, { message: "the failed share was computed here" });
+  assert.equal(workerShares(net), 0, "the pool was closed");
+  tf.dispose([serial, parallel]);
+  setAttributionWorkers({});
+});
