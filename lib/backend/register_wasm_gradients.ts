@@ -29,6 +29,14 @@ function isOwnGradientConfig(config: GradientConfig | undefined): config is OwnG
   return config !== undefined && STOCK_GRADIENTS in config;
 }
 
+/**
+ * Whether the registered `Relu` gradient is this library's (no gradient override, such as guided
+ * backpropagation's, holds it), so that a caller may run ReLU's ordinary gradient itself.
+ */
+export function ownReluGradient(): boolean {
+  return isOwnGradientConfig(tf.getGradient(Relu) ?? undefined);
+}
+
 /** Whether the backward pass of a ReLU with input `x` and output gradient `dy` can run `ReluGrad`. */
 function runsReluGrad(dy: tf.Tensor, x: tf.Tensor): boolean {
   return tf.getBackend() === "wasm" && tf.getKernel(ReluGrad, "wasm") !== undefined &&

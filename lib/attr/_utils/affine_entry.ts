@@ -16,7 +16,7 @@ import { LayerTap } from "../../models/layer_tap.ts";
 import { type GraphStep, modelGraph } from "../../models/_model_graph.ts";
 import type { CallTarget } from "./target.ts";
 import { gradientsOfTarget } from "./gradients.ts";
-import { modelAffineExit, registerAffineExit } from "./affine_exit.ts";
+import { isPlainRelu, modelAffineExit, registerAffineExit } from "./affine_exit.ts";
 
 /** Layer classes that are affine in their input whenever their activation is linear. */
 const AFFINE_LAYERS = new Set([
@@ -72,11 +72,7 @@ function followingRelu(steps: GraphStep[], step: GraphStep): GraphStep | undefin
   const [relu] = readers;
   if (relu.inputIds.length !== 1 || relu.outputIds.length !== 1) return undefined;
   if (steps.filter((s) => s.layer === relu.layer).length !== 1) return undefined;
-  const config = relu.layer.getConfig() as { activation?: string; maxValue?: number | null };
-  const plain = relu.layer.getClassName() === "ReLU"
-    ? config.maxValue === null || config.maxValue === undefined
-    : relu.layer.getClassName() === "Activation" && config.activation === "relu";
-  return plain ? relu : undefined;
+  return isPlainRelu(relu.layer) ? relu : undefined;
 }
 
 function findAffineEntry(model: tf.LayersModel): AffineEntry | null {

@@ -23,6 +23,12 @@ export interface AffineExit {
   /** The exit layer's input (`[N, in]`) for a batch of the forward function's input. */
   body(x: tf.Tensor): tf.Tensor;
   /**
+   * When a plain ReLU alone feeds the exit layer (directly or through a `Flatten`): the ReLU's
+   * input for a batch. Backpropagation may then start there, from ReLU's gradient of the kernel's
+   * columns, without running the ReLU (its output is only the skipped layer's input).
+   */
+  reluBody?: (x: tf.Tensor) => tf.Tensor;
+  /**
    * `[units, in]`: row `t` is W's column `t` (a new tensor the caller disposes), or undefined
    * when W has a non-finite entry. Read at call time, so it follows the layer's current weights.
    */
@@ -73,15 +79,53 @@ export function modelAffineExit(model: tf.LayersModel, fromId?: number): AffineE
   if (fromId === undefined && graph.inputIds.length !== 1) return undefined;
   const exitInputId = step.inputIds[0];
   const fed = new Set(fromId === undefined ? [] : [fromId]);
-  const steps = pruneSteps(graph.steps, [exitInputId], undefined, fed);
   const feeds = (x: tf.Tensor) =>
     fromId === undefined ? inputFeeds(graph.inputIds, [x]) : new Map([[fromId, x]]);
-  const body = (x: tf.Tensor) => {
-    const value = runGraph(steps, feeds(x)).get(exitInputId)!;
-    // Backpropagation needs a taped op between x and the seeded tensor.
-    return value === x ? x.clone() : value;
+  const runTo = (id: number) => {
+    const needed = pruneSteps(graph.steps, [id], undefined, fed);
+    return (x: tf.Tensor) => {
+      const value = runGraph(needed, feeds(x)).get(id)!;
+      // Backpropagation needs a taped op between x and the seeded tensor.
+      return value === x ? x.clone() : value;
+    };
   };
-  return { body, columns: () => columnsOf(step), units: step.layer.getConfig().units as number };
+  const reluInput = reluBeforeExit(graph.steps, step, fed);
+  return {
+    body: runTo(exitInputId),
+    reluBody: reluInput === undefined ? undefined : runTo(reluInput),
+    columns: () => columnsOf(step),
+    units: step.layer.getConfig().units as number,
+  };
+}
+
+/**
+ * The id of a plain ReLU's input when that ReLU alone feeds `exit` (directly, or through a
+ * `Flatten` that alone reads it), each step used once and nothing else reading their outputs;
+ * otherwise undefined.
+ */
+function reluBeforeExit(
+  steps: GraphStep[],
+  exit: GraphStep,
+  fed: ReadonlySet<number>,
+): number | undefined {
+  const producer = (id: number) =>
+    fed.has(id) ? undefined : steps.find((s) => s.outputIds.includes(id));
+  const single = (s: GraphStep) =>
+    s.inputIds.length === 1 && s.outputIds.length === 1 &&
+    steps.filter((t) => t.layer === s.layer).length === 1 &&
+    steps.filter((t) => t.inputIds.includes(s.outputIds[0])).length === 1;
+  let step = producer(exit.inputIds[0]);
+  if (step?.layer.getClassName() === "Flatten" && single(step)) step = producer(step.inputIds[0]);
+  if (step === undefined || !single(step)) return undefined;
+  return isPlainRelu(step.layer) ? step.inputIds[0] : undefined;
+}
+
+/** Whether `layer` is a plain ReLU: a `ReLU` layer without `maxValue`, or `Activation("relu")`. */
+export function isPlainRelu(layer: tf.layers.Layer): boolean {
+  const config = layer.getConfig() as { activation?: string; maxValue?: number | null };
+  return layer.getClassName() === "ReLU"
+    ? config.maxValue === null || config.maxValue === undefined
+    : layer.getClassName() === "Activation" && config.activation === "relu";
 }
 
 /** Per kernel value (its data id): whether every entry is finite. */

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ForwardFunction } from "../types.ts";
 import { declaredOutputShape } from "./forward.ts";
 import { type AffineExit, affineExitOf } from "./affine_exit.ts";
+import { ownReluGradient } from "../../backend/register_wasm_gradients.ts";
 import {
   type CallTarget,
   classMask,
@@ -66,7 +67,24 @@ function exitGradient(
   return tf.tidy(() => {
     const seed = tf.gather(columns, tf.tensor1d(indices as number[], "int32"));
     columns.dispose();
-    return tf.grad((v: tf.Tensor) => exit.body(v))(x, seed);
+    const reluBody = exit.reluBody;
+    if (reluBody === undefined || !ownReluGradient()) {
+      return tf.grad((v: tf.Tensor) => exit.body(v))(x, seed);
+    }
+    // The ReLU before the exit is not run: backpropagation starts at its input, from ReLU's own
+    // gradient of the seed (what the tape would run there), through an objective whose value is
+    // never read.
+    const fromRelu = tf.customGrad(
+      (z: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+        (save as tf.GradSaveFunc)([z as tf.Tensor]);
+        return {
+          value: tf.scalar(0),
+          gradFunc: (_dy: tf.Tensor, [input]: tf.Tensor[]) =>
+            tf.getGradient("Relu")!.gradFunc(seed.reshape(input.shape), [input], {}).x(),
+        };
+      },
+    );
+    return tf.grad((v: tf.Tensor) => fromRelu(reluBody(v)) as tf.Scalar)(x);
   });
 }
 

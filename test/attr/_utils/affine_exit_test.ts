@@ -3,6 +3,7 @@ import { createClassifier, Saliency, tf } from "../../../lib/mod.ts";
 import { modelAffineExit } from "../../../lib/attr/_utils/affine_exit.ts";
 import { toForwardFunction } from "../../../lib/attr/_utils/forward.ts";
 import { gradientsOfTarget } from "../../../lib/attr/_utils/gradients.ts";
+import { withGradientOverrides } from "../../../lib/attr/_utils/gradient_override.ts";
 
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
 
@@ -81,4 +82,22 @@ Deno.test("a class index out of range is still refused with the ordinary message
     /target must be a class index below the model's 4 outputs, received 4/,
   );
   x.dispose();
+});
+
+Deno.test("under a ReLU gradient override the ReLU before the exit stays on the tape", () => {
+  const model = createClassifier({ seed: 0 });
+  const x = tf.randomUniform([8, 28, 28, 1], 0, 1, "float32", 9);
+  // A rule that reads the ReLU's saved output (as some attribution rules do): the fold, which
+  // holds only the ReLU's input, must not stand in for it.
+  const byOutput = {
+    kernelName: "Relu",
+    inputsToSave: [],
+    outputsToSave: [true],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({
+      x: () => tf.mul(dy as tf.Tensor, tf.sub(1, saved[0])),
+    }),
+  };
+  const { viaModel, viaPlain } = withGradientOverrides([byOutput], () => bothWays(model, x, 4));
+  assert.deepEqual(Array.from(viaModel.dataSync()), Array.from(viaPlain.dataSync()));
+  tf.dispose([viaModel, viaPlain, x]);
 });

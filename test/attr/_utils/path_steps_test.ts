@@ -92,6 +92,13 @@ function noLeak<T extends tf.Tensor>(f: () => T, label: string): T {
 }
 
 /** The kernels that `f` ran. */
+/** The values of a kernel's output, which is then freed. */
+function read(info: tf.TensorInfo): Float32Array {
+  const values = (tf.backend().readSync(info.dataId) as Float32Array).slice();
+  tf.backend().disposeData(info.dataId);
+  return values;
+}
+
 async function kernelsOf(f: () => tf.Tensor): Promise<string[]> {
   const info = await tf.profile(() => f().dispose());
   return info.kernels.map((k) => k.name);
@@ -161,11 +168,6 @@ Deno.test("the TypeScript loops (the fallbacks without wasm SIMD) equal the SIMD
     const diff = tf.tensor(d, shape);
     const a = tf.tensor1d(alphas);
     const gt = tf.tensor(g, [k * shape[0], ...shape.slice(1)]);
-    const read = (info: tf.TensorInfo) => {
-      const v = (tf.backend().readSync(info.dataId) as Float32Array).slice();
-      tf.backend().disposeData(info.dataId);
-      return v;
-    };
     const points = new Float32Array(k * size);
     stepPointsInto(s, d, alphas, points);
     assertSameFloats(
@@ -237,11 +239,6 @@ Deno.test("with ReLU, the TypeScript loops equal the SIMD kernels bit for bit (f
     const [start, diff] = [tf.tensor(s, shape), tf.tensor(d, shape)];
     const a = tf.tensor1d(alphas);
     const gt = tf.tensor(g, [k * shape[0], ...shape.slice(1)]);
-    const read = (info: tf.TensorInfo) => {
-      const v = (tf.backend().readSync(info.dataId) as Float32Array).slice();
-      tf.backend().disposeData(info.dataId);
-      return v;
-    };
     const points = new Float32Array(k * size);
     stepPointsInto(s, d, alphas, points, true);
     const attrs = { relu: true } as unknown as tf.NamedAttrMap;
