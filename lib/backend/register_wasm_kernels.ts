@@ -33,6 +33,7 @@ import { identityKernel } from "./_kernels/identity.ts";
 import { maxPool3DGradKernel } from "./_kernels/max_pool_3d_grad.ts";
 import { maxPoolGradKernel } from "./_kernels/max_pool_grad.ts";
 import { reluGradKernel } from "./_kernels/relu_grad.ts";
+import { reluGradRowsKernel } from "./_kernels/relu_grad_rows.ts";
 import { sliceKernel } from "./_kernels/slice.ts";
 import { stepPointsKernel } from "./_kernels/step_points.ts";
 import { meanKernel, sumKernel } from "./_kernels/sum_mean.ts";
@@ -67,6 +68,7 @@ export const WASM_KERNELS: readonly WasmKernel[] = [
   depthwiseConv2dNativeBackpropInputKernel,
   depthwiseConv2dNativeBackpropFilterKernel,
   reluGradKernel,
+  reluGradRowsKernel,
   stepPointsKernel,
   weightedStepSumKernel,
 ];

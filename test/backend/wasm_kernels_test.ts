@@ -103,6 +103,7 @@ Deno.test("registerWasmKernels() registers every kernel on the wasm backend", ()
       "MaxPoolGrad",
       "Mean",
       "ReluGrad",
+      "ReluGradRows",
       "Slice",
       "StepPoints",
       "Sum",

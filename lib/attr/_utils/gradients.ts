@@ -8,6 +8,7 @@ import type { ForwardFunction } from "../types.ts";
 import { declaredOutputShape } from "./forward.ts";
 import { type AffineExit, affineExitOf } from "./affine_exit.ts";
 import { ownReluGradient } from "../../backend/register_wasm_gradients.ts";
+import { ReluGradRows } from "../../backend/_kernels/relu_grad_rows.ts";
 import {
   type CallTarget,
   classMask,
@@ -64,28 +65,54 @@ function exitGradient(
   if (indices.length !== n || !indices.every(fits)) return undefined;
   const columns = exit.columns();
   if (columns === undefined) return undefined;
-  return tf.tidy(() => {
-    const seed = tf.gather(columns, tf.tensor1d(indices as number[], "int32"));
+  try {
+    return tf.tidy(() => fromExit(exit, columns, tf.tensor1d(indices as number[], "int32"), x));
+  } finally {
     columns.dispose();
-    const reluBody = exit.reluBody;
-    if (reluBody === undefined || !ownReluGradient()) {
-      return tf.grad((v: tf.Tensor) => exit.body(v))(x, seed);
-    }
-    // The ReLU before the exit is not run: backpropagation starts at its input, from ReLU's own
-    // gradient of the seed (what the tape would run there), through an objective whose value is
-    // never read.
-    const fromRelu = tf.customGrad(
-      (z: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
-        (save as tf.GradSaveFunc)([z as tf.Tensor]);
-        return {
-          value: tf.scalar(0),
-          gradFunc: (_dy: tf.Tensor, [input]: tf.Tensor[]) =>
-            tf.getGradient("Relu")!.gradFunc(seed.reshape(input.shape), [input], {}).x(),
-        };
-      },
-    );
-    return tf.grad((v: tf.Tensor) => fromRelu(reluBody(v)) as tf.Scalar)(x);
-  });
+  }
+}
+
+/** {@linkcode exitGradient}'s backpropagation, from the rows `rows` of the exit's `columns`. */
+function fromExit(
+  exit: AffineExit,
+  columns: tf.Tensor2D,
+  rows: tf.Tensor1D,
+  x: tf.Tensor,
+): tf.Tensor {
+  const reluBody = exit.reluBody;
+  if (reluBody === undefined || !ownReluGradient()) {
+    return tf.grad((v: tf.Tensor) => exit.body(v))(x, tf.gather(columns, rows));
+  }
+  // The ReLU before the exit is not run: backpropagation starts at its input, from ReLU's own
+  // gradient of the columns (what the tape would run there), through an objective whose value
+  // is never read.
+  const fromRelu = tf.customGrad(
+    (z: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+      (save as tf.GradSaveFunc)([z as tf.Tensor]);
+      return {
+        value: tf.scalar(0),
+        gradFunc: (_dy: tf.Tensor, [input]: tf.Tensor[]) => reluOfColumns(columns, rows, input),
+      };
+    },
+  );
+  return tf.grad((v: tf.Tensor) => fromRelu(reluBody(v)) as tf.Scalar)(x);
+}
+
+/**
+ * ReLU's gradient at its input `z` (`[R, …]`) of the rows `rows` of `columns`: `ReluGradRows` in
+ * one pass where the backend has it and the inputs fit, else ReLU's registered gradient of the
+ * gathered rows (what the tape would run).
+ */
+function reluOfColumns(columns: tf.Tensor2D, rows: tf.Tensor1D, z: tf.Tensor): tf.Tensor {
+  const fused = tf.getKernel(ReluGradRows, tf.getBackend()) !== undefined &&
+    z.dtype === "float32" && columns.shape[1] === z.size / z.shape[0];
+  const dx = fused
+    ? tf.engine().runKernel(ReluGradRows, { table: columns, indices: rows, x: z }) as tf.Tensor
+    : tf.tidy(() => {
+      const seed = tf.gather(columns, rows).reshape(z.shape);
+      return tf.getGradient("Relu")!.gradFunc(seed, [z], {}).x() as tf.Tensor;
+    });
+  return dx;
 }
 
 /**

@@ -32,12 +32,23 @@ export interface ReluGradInputs {
   x: tf.TensorInfo;
 }
 
-/** The SIMD module's export (pointers are heap byte offsets). */
+/** The SIMD module's exports (pointers are heap byte offsets). */
 interface ReluGradExports {
   relu_grad(dy: number, x: number, dx: number, n: number): void;
+  /** `relu_grad` with dy's rows gathered from a table (`relu_grad_rows.ts`). */
+  relu_grad_rows(
+    table: number,
+    indices: number,
+    x: number,
+    dx: number,
+    rows: number,
+    width: number,
+  ): void;
 }
 
-const MODULE = heapModule<ReluGradExports>(RELU_GRAD_WASM_BASE64);
+/** The SIMD module of `relu_grad/relu_grad.c`, on a backend's heap. */
+export const RELU_GRAD_MODULE = heapModule<ReluGradExports>(RELU_GRAD_WASM_BASE64);
+const MODULE = RELU_GRAD_MODULE;
 
 /**
  * `dx[i] = dy[i] · step(x[i])` for every `i` (step: 1 where `x > 0`, `x` where `x` is NaN, else

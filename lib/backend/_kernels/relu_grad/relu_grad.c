@@ -55,3 +55,18 @@ __attribute__((export_name("relu_grad"))) void relu_grad(const float *dy, const 
     dx[i] = dy[i] * s;
   }
 }
+
+/*
+ * relu_grad with dy's rows gathered from a table: dx[r·width + j] = table[indices[r]·width + j] ·
+ * step(x[r·width + j]) for r < rows, j < width (indices in range; no aliasing). One pass instead
+ * of a gather writing dy and this kernel reading it back: backpropagation from a linear output
+ * layer's kernel columns through the ReLU before it.
+ */
+__attribute__((export_name("relu_grad_rows"))) void relu_grad_rows(const float *table,
+                                                                   const int *indices,
+                                                                   const float *x, float *dx,
+                                                                   u32 rows, u32 width) {
+  for (u32 r = 0; r < rows; r++) {
+    relu_grad(table + (u32)indices[r] * width, x + r * width, dx + r * width, width);
+  }
+}
