@@ -280,9 +280,9 @@ table.push([
   "s",
   igTheirs === undefined
     ? ""
-    : `${(igOurs / igTheirs).toFixed(2)} (${Math.min(...igRatios).toFixed(2)}–${
-      Math.max(...igRatios).toFixed(2)
-    } per batch)`,
+    : `${(igOurs / igTheirs).toFixed(2)} (per batch: median ${median(igRatios).toFixed(2)}, ${
+      Math.min(...igRatios).toFixed(2)
+    }–${Math.max(...igRatios).toFixed(2)})`,
 ]);
 printTable(header, table);
 console.log(
@@ -290,7 +290,7 @@ console.log(
     `better; ours uses trainClassifier's default workers on ${navigator.hardwareConcurrency} ` +
     `cores, PyTorch one thread). Latencies: ratio = our ms ÷ Captum's (lower is better). ` +
     `IntegratedGradients runs ${IG_CHUNK} rows per pass on both sides; over the test images ` +
-    `the sides take turns batch by batch (ratio of the totals, min–max of the batches').`,
+    `the sides take turns batch by batch (ratio of the totals; median and min–max of the batches').`,
 );
 console.log(machineLine(probeBefore, probeAfter));
 console.log(
