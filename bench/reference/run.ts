@@ -55,6 +55,11 @@ const TRAIN_IMAGES = 150 * 64;
 /** Test images IntegratedGradients runs on without `--full` (then extrapolated to 10,000). */
 const IG_SUBSET = 256;
 const IG_IMAGES = FULL ? 10_000 : IG_SUBSET;
+/**
+ * Timed one-image calls per round on each side (the median is kept): single calls of 0.5–1 ms
+ * swing with the host's scheduling, so a round takes more of them than of the batch calls.
+ */
+const ONE_IMAGE_RUNS = 15;
 /** Rows per IntegratedGradients forward/backward on both sides (as attribution_bench.ts). */
 const IG_CHUNK = 400;
 
@@ -230,8 +235,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const c of cases) {
     const [single, theirSingle] = await both(
       oursFirst,
-      () => oursMs(() => c.run(c.image ?? one), 5),
-      () => reference.attr(c.method, 1, 5),
+      () => oursMs(() => c.run(c.image ?? one), ONE_IMAGE_RUNS),
+      () => reference.attr(c.method, 1, ONE_IMAGE_RUNS),
     );
     record(`${c.label}, 1 image`, "ms", single, theirSingle);
     const runs = c.batchRuns ?? 3;
