@@ -49,6 +49,16 @@ Deno.test("`ReluGradRows` equals ReluGrad of the gathered rows bit for bit (SIMD
     assert.equal(tf.memory().numTensors, before + 1);
     assert.deepEqual(fused.shape, x.shape);
     assert.deepEqual(bitsOf(fused), bitsOf(expected), `case ${c}`);
+    // The table stored transposed, [width, T], read in place (a kernel's columns).
+    const columns = tf.transpose(table);
+    const attrs = { transposed: true } as unknown as tf.NamedAttrMap;
+    const inPlace = tf.engine().runKernel(
+      "ReluGradRows",
+      { table: columns, indices: idx, x },
+      attrs,
+    ) as tf.Tensor;
+    assert.deepEqual(bitsOf(inPlace), bitsOf(expected), `case ${c}: transposed table`);
+    tf.dispose([columns, inPlace]);
     // The fallback's loop: reluGradInto row by row.
     const [t, xs] = [table.dataSync() as Float32Array, x.dataSync() as Float32Array];
     const loop = new Float32Array(rows * width);

@@ -33,6 +33,11 @@ export interface AffineExit {
    * when W has a non-finite entry. Read at call time, so it follows the layer's current weights.
    */
   columns(): tf.Tensor2D | undefined;
+  /**
+   * W itself, `[in, units]` (the layer's tensor: not to be disposed), or undefined when it has a
+   * non-finite entry. Read at call time.
+   */
+  kernel(): tf.Tensor2D | undefined;
   /** The exit layer's output width (the model's number of outputs). */
   units: number;
 }
@@ -93,7 +98,11 @@ export function modelAffineExit(model: tf.LayersModel, fromId?: number): AffineE
   return {
     body: runTo(exitInputId),
     reluBody: reluInput === undefined ? undefined : runTo(reluInput),
-    columns: () => columnsOf(step),
+    columns: () => {
+      const kernel = finiteKernel(step);
+      return kernel && tf.transpose(kernel);
+    },
+    kernel: () => finiteKernel(step),
     units: step.layer.getConfig().units as number,
   };
 }
@@ -131,7 +140,8 @@ export function isPlainRelu(layer: tf.layers.Layer): boolean {
 /** Per kernel value (its data id): whether every entry is finite. */
 const finiteKernels = new WeakMap<object, boolean>();
 
-function columnsOf(step: GraphStep): tf.Tensor2D | undefined {
+/** The exit layer's kernel when all its entries are finite (checked once per kernel value). */
+function finiteKernel(step: GraphStep): tf.Tensor2D | undefined {
   const kernel = step.layer.getWeights()[0] as tf.Tensor2D;
   const key = (kernel as unknown as { dataId: object }).dataId;
   let finite = finiteKernels.get(key);
@@ -139,5 +149,5 @@ function columnsOf(step: GraphStep): tf.Tensor2D | undefined {
     finite = tf.tidy(() => tf.all(tf.isFinite(kernel)).dataSync()[0] === 1);
     finiteKernels.set(key, finite);
   }
-  return finite ? tf.transpose(kernel) : undefined;
+  return finite ? kernel : undefined;
 }

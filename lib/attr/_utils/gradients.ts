@@ -29,7 +29,7 @@ export function gradientsOfTarget(
   inputs: tf.Tensor,
   target: CallTarget | undefined,
 ): tf.Tensor {
-  const exit = inputs.shape[0] >= EXIT_MIN_ROWS ? affineExitOf(forward) : undefined;
+  const exit = affineExitOf(forward);
   const fromExit = exit && exitGradient(exit, inputs, target);
   if (fromExit !== undefined) return fromExit;
   return targetGradient(
@@ -42,15 +42,18 @@ export function gradientsOfTarget(
 }
 
 /**
- * Rows from which a batch backpropagates from the model's affine exit layer (see
- * `affine_exit.ts`): below it, transposing the layer's kernel costs more than the skipped matmuls.
+ * Rows from which a batch backpropagates from the model's affine exit layer when that needs the
+ * kernel's transpose (see `affine_exit.ts`): below it, transposing costs more than it saves.
  */
 const EXIT_MIN_ROWS = 8;
 
 /**
- * ∂F(x)[target]/∂x from the affine exit: `tf.grad(body)(x, seed)` with each row's seed the exit
- * kernel's column of its class. `undefined` (take the ordinary path, which also words any error)
- * for a target other than class indices that fit, or a kernel with a non-finite entry.
+ * ∂F(x)[target]/∂x from the affine exit: backpropagation from each row's column of the exit
+ * kernel, at the exit layer's input, or at the input of the ReLU before it (skipped) while ReLU's
+ * gradient is this library's own (`ReluGradRows` reads the kernel's columns in place where the
+ * backend has it). `undefined` (take the ordinary path, which also words any error) for a target
+ * other than class indices that fit, a kernel with a non-finite entry, or a small batch that
+ * would need the kernel transposed.
  */
 function exitGradient(
   exit: AffineExit,
@@ -63,56 +66,64 @@ function exitGradient(
   const indices: readonly number[] = typeof target === "number" ? Array(n).fill(target) : target;
   const fits = (t: number) => Number.isInteger(t) && t >= 0 && t < exit.units;
   if (indices.length !== n || !indices.every(fits)) return undefined;
+  const rows = () => tf.tensor1d(indices as number[], "int32");
+  const reluBody = exit.reluBody;
+  const fold = reluBody !== undefined && ownReluGradient();
+  if (fold && tf.getKernel(ReluGradRows, tf.getBackend()) !== undefined && x.dtype === "float32") {
+    const kernel = exit.kernel();
+    if (kernel === undefined) return undefined;
+    const attrs = { transposed: true } as unknown as tf.NamedAttrMap;
+    return tf.tidy(() =>
+      fromReluInput(
+        reluBody,
+        x,
+        (z) =>
+          tf.engine().runKernel(
+            ReluGradRows,
+            { table: kernel, indices: rows(), x: z },
+            attrs,
+          ) as tf.Tensor,
+      )
+    );
+  }
+  if (n < EXIT_MIN_ROWS) return undefined;
   const columns = exit.columns();
   if (columns === undefined) return undefined;
   try {
-    return tf.tidy(() => fromExit(exit, columns, tf.tensor1d(indices as number[], "int32"), x));
+    return tf.tidy(() => {
+      const seed = tf.gather(columns, rows());
+      if (!fold) return tf.grad((v: tf.Tensor) => exit.body(v))(x, seed);
+      // ReLU's registered gradient of the gathered columns: what the tape would run there.
+      return fromReluInput(
+        reluBody!,
+        x,
+        (z) => tf.getGradient("Relu")!.gradFunc(seed.reshape(z.shape), [z], {}).x() as tf.Tensor,
+      );
+    });
   } finally {
     columns.dispose();
   }
 }
 
-/** {@linkcode exitGradient}'s backpropagation, from the rows `rows` of the exit's `columns`. */
-function fromExit(
-  exit: AffineExit,
-  columns: tf.Tensor2D,
-  rows: tf.Tensor1D,
+/**
+ * ∂/∂x of an objective at `z = reluBody(x)` (a ReLU's input; the ReLU is not run) whose gradient
+ * at `z` is `dz(z)`; the objective's value is never read.
+ */
+function fromReluInput(
+  reluBody: (x: tf.Tensor) => tf.Tensor,
   x: tf.Tensor,
+  dz: (z: tf.Tensor) => tf.Tensor,
 ): tf.Tensor {
-  const reluBody = exit.reluBody;
-  if (reluBody === undefined || !ownReluGradient()) {
-    return tf.grad((v: tf.Tensor) => exit.body(v))(x, tf.gather(columns, rows));
-  }
-  // The ReLU before the exit is not run: backpropagation starts at its input, from ReLU's own
-  // gradient of the columns (what the tape would run there), through an objective whose value
-  // is never read.
-  const fromRelu = tf.customGrad(
+  const objective = tf.customGrad(
     (z: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
       (save as tf.GradSaveFunc)([z as tf.Tensor]);
       return {
         value: tf.scalar(0),
-        gradFunc: (_dy: tf.Tensor, [input]: tf.Tensor[]) => reluOfColumns(columns, rows, input),
+        gradFunc: (_dy: tf.Tensor, [input]: tf.Tensor[]) => dz(input),
       };
     },
   );
-  return tf.grad((v: tf.Tensor) => fromRelu(reluBody(v)) as tf.Scalar)(x);
-}
-
-/**
- * ReLU's gradient at its input `z` (`[R, …]`) of the rows `rows` of `columns`: `ReluGradRows` in
- * one pass where the backend has it and the inputs fit, else ReLU's registered gradient of the
- * gathered rows (what the tape would run).
- */
-function reluOfColumns(columns: tf.Tensor2D, rows: tf.Tensor1D, z: tf.Tensor): tf.Tensor {
-  const fused = tf.getKernel(ReluGradRows, tf.getBackend()) !== undefined &&
-    z.dtype === "float32" && columns.shape[1] === z.size / z.shape[0];
-  const dx = fused
-    ? tf.engine().runKernel(ReluGradRows, { table: columns, indices: rows, x: z }) as tf.Tensor
-    : tf.tidy(() => {
-      const seed = tf.gather(columns, rows).reshape(z.shape);
-      return tf.getGradient("Relu")!.gradFunc(seed, [z], {}).x() as tf.Tensor;
-    });
-  return dx;
+  return tf.grad((v: tf.Tensor) => objective(reluBody(v)) as tf.Scalar)(x);
 }
 
 /**

@@ -36,6 +36,15 @@ export interface ReluGradInputs {
 interface ReluGradExports {
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   /** `relu_grad` with dy's rows gathered from a table (`relu_grad_rows.ts`). */
+  relu_grad_columns(
+    table: number,
+    units: number,
+    indices: number,
+    x: number,
+    dx: number,
+    rows: number,
+    width: number,
+  ): void;
   relu_grad_rows(
     table: number,
     indices: number,

@@ -70,3 +70,31 @@ __attribute__((export_name("relu_grad_rows"))) void relu_grad_rows(const float *
     relu_grad(table + (u32)indices[r] * width, x + r * width, dx + r * width, width);
   }
 }
+
+/*
+ * relu_grad_rows from a table stored transposed, [width, units]: dx[r·width + j] =
+ * table[j·units + indices[r]] · step(x[r·width + j]) (a linear output layer's kernel as it is,
+ * without transposing it first). The products are formed as relu_grad forms them.
+ */
+__attribute__((export_name("relu_grad_columns"))) void relu_grad_columns(
+    const float *table, u32 units, const int *indices, const float *x, float *dx, u32 rows,
+    u32 width) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (u32 r = 0; r < rows; r++) {
+    const float *col = table + (u32)indices[r];
+    const float *xr = x + r * width;
+    float *out = dx + r * width;
+    u32 j = 0;
+    for (; j + 4 <= width; j += 4) {
+      const v128_t dy = wasm_f32x4_make(col[j * units], col[(j + 1) * units], col[(j + 2) * units],
+                                        col[(j + 3) * units]);
+      wasm_v128_store(out + j, wasm_f32x4_mul(dy, step4(wasm_v128_load(xr + j), zero, one)));
+    }
+    for (; j < width; j++) {
+      const float v = xr[j];
+      const float s = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+      out[j] = col[j * units] * s;
+    }
+  }
+}
