@@ -11,10 +11,13 @@ import { modelAffineExit, registerAffineExit } from "./affine_exit.ts";
 
 /**
  * The forward functions {@linkcode toForwardFunction} made from a model (not a user's function),
- * each with the model's declared output shape: each runs one fixed graph, so the tensors it
- * allocates depend on the input shapes alone.
+ * each with its model and the model's declared output shape: each runs one fixed graph, so the
+ * tensors it allocates depend on the input shapes alone.
  */
-const modelForwards = new WeakMap<ForwardFunction, readonly (number | null)[] | undefined>();
+const modelForwards = new WeakMap<
+  ForwardFunction,
+  { model: tf.LayersModel | tf.GraphModel; outputShape?: readonly (number | null)[] }
+>();
 
 /**
  * Whether `forward` was made by {@linkcode toForwardFunction} from a `tf.LayersModel` or a
@@ -32,7 +35,7 @@ export function runsFixedGraph(forward: ForwardFunction): boolean {
  * output they get.
  */
 export function declaredOutputShape(forward: ForwardFunction, batch: number): number[] | undefined {
-  return knownShape(modelForwards.get(forward), batch);
+  return knownShape(modelForwards.get(forward)?.outputShape, batch);
 }
 
 /**
@@ -54,15 +57,12 @@ export function isLayersModel(model: unknown): model is tf.LayersModel {
   return model instanceof tf.LayersModel;
 }
 
-/** The forward functions {@linkcode toForwardFunction} made for each LayersModel. */
-const layersModelForwards = new WeakMap<tf.LayersModel, WeakSet<ForwardFunction>>();
-
 /**
  * Whether `forward` is `model`'s own forward function as {@linkcode toForwardFunction} made it
  * (not a call's wrapper of it), which a worker can rebuild from the model alone.
  */
 export function isModelForward(model: tf.LayersModel, forward: ForwardFunction): boolean {
-  return layersModelForwards.get(model)?.has(forward) ?? false;
+  return modelForwards.get(forward)?.model === model;
 }
 
 /**
@@ -87,15 +87,14 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
     }
     const forward = fixedGraph(
       modelForwardFunction(model, method) as ForwardFunction,
+      model,
       model.outputs[0].shape,
     );
-    const made = layersModelForwards.get(model) ?? new WeakSet();
-    layersModelForwards.set(model, made.add(forward));
     const exit = modelAffineExit(model);
     if (exit !== undefined) registerAffineExit(forward, exit);
     return forward;
   }
-  if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model));
+  if (model instanceof tf.GraphModel) return fixedGraph(graphModelForward(method, model), model);
   if (typeof model === "function") return model;
   throw attributionTypeError(
     method,
@@ -107,14 +106,15 @@ export function toForwardFunction(method: string, model: ModelLike): ForwardFunc
 }
 
 /**
- * `forward`, recorded as a model's (see {@linkcode runsFixedGraph}), with the output shape it
- * declares (see {@linkcode declaredOutputShape}).
+ * `forward`, recorded as `model`'s (see {@linkcode runsFixedGraph}, {@linkcode isModelForward}),
+ * with the output shape it declares (see {@linkcode declaredOutputShape}).
  */
 function fixedGraph(
   forward: ForwardFunction,
+  model: tf.LayersModel | tf.GraphModel,
   outputShape?: readonly (number | null)[],
 ): ForwardFunction {
-  modelForwards.set(forward, outputShape);
+  modelForwards.set(forward, { model, outputShape });
   return forward;
 }
 
