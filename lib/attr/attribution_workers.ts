@@ -156,20 +156,39 @@ export async function integratePath(path: PathIntegral): Promise<tf.Tensor> {
   if (servable && !failed.has(model) && performance.now() - start >= POOL_START_MS) {
     // The workers first run one chunk like this call's, so that their first real share does not
     // pay for growing their heaps and building the kernels' caches (~1.5 s on the tutorial CNN).
-    poolFor(model as tf.LayersModel, {
-      type: "integrate",
-      id: -1,
-      method,
-      weights: false,
-      entry: entry?.layer ?? null,
-      shape: from.shape,
-      alphas: steps.alphas.slice(0, steps.stepsPerChunk) as number[],
-      stepWeights: steps.weights.slice(0, steps.stepsPerChunk) as number[],
-      stepsPerChunk: steps.stepsPerChunk,
-      target: target === undefined ? null : 0,
-    });
+    const k = steps.stepsPerChunk;
+    const chunk = { alphas: steps.alphas.slice(0, k), weights: steps.weights.slice(0, k) };
+    const warmUp = { ...path, target: target === undefined ? undefined : 0 };
+    poolFor(
+      model as tf.LayersModel,
+      integrateRequest(-1, warmUp, { ...chunk, stepsPerChunk: k }, false),
+    );
   }
   return sum;
+}
+
+/**
+ * The request for a worker to integrate `share` of `path`'s steps (the weights lead the shared
+ * buffer when `weights`).
+ */
+function integrateRequest(
+  id: number,
+  path: PathIntegral,
+  share: StepShare,
+  weights: boolean,
+): PoolIntegrateRequest {
+  return {
+    type: "integrate",
+    id,
+    method: path.method,
+    weights,
+    entry: path.entry?.layer ?? null,
+    shape: path.start.shape,
+    alphas: [...share.alphas],
+    stepWeights: [...share.weights],
+    stepsPerChunk: share.stepsPerChunk,
+    target: (path.target as number | number[] | undefined) ?? null,
+  };
 }
 
 /** `model`'s pool, started now if it has none. */
@@ -414,19 +433,7 @@ class GradientPool {
     const start = path.start.dataSync();
     const diff = path.diff.dataSync();
     const replies = this.#workers.map((w, k) => {
-      const { alphas, weights: stepWeights } = share(k + 1);
-      const request: PoolIntegrateRequest = {
-        type: "integrate",
-        id: this.#nextId++,
-        method: path.method,
-        weights: changed,
-        entry: path.entry?.layer ?? null,
-        shape: path.start.shape,
-        alphas: [...alphas],
-        stepWeights: [...stepWeights],
-        stepsPerChunk,
-        target: (path.target as number | number[] | undefined) ?? null,
-      };
+      const request = integrateRequest(this.#nextId++, path, share(k + 1), changed);
       const reply = w.request(request, [...(changed ? weights : []), start, diff]);
       return reply.catch((error: Error) => error);
     });

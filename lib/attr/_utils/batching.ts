@@ -74,7 +74,7 @@ function unitChunks(
 }
 
 /** `[start, end)` ranges of `size` consecutive indices (the last one shorter) covering `0..total-1`. */
-function ranges(total: number, size: number): Array<[number, number]> {
+export function ranges(total: number, size: number): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
   for (let start = 0; start < total; start += size) {
     chunks.push([start, Math.min(total, start + size)]);

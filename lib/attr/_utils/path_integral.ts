@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { ranges } from "./batching.ts";
 import { sumOverChunks } from "./chunk_sum.ts";
 import { stepPoints, weightedStepSum } from "./path_steps.ts";
 import type { CallProgress } from "./progress.ts";
@@ -42,12 +43,8 @@ export function integrateSteps(
   progress?: CallProgress,
   relu = false,
 ): Promise<tf.Tensor> {
-  const chunks: [number, number][] = [];
-  for (let s = 0; s < share.alphas.length; s += share.stepsPerChunk) {
-    chunks.push([s, Math.min(share.alphas.length, s + share.stepsPerChunk)]);
-  }
   const n = start.shape[0];
-  return sumOverChunks(chunks, (s, e) => {
+  return sumOverChunks(ranges(share.alphas.length, share.stepsPerChunk), (s, e) => {
     const alphas = share.alphas.slice(s, e);
     const rows = stepPoints(start, diff, alphas, relu);
     const grads = gradients(rows, expandTarget(target, e - s));
