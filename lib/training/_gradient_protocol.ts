@@ -48,6 +48,15 @@ export type WorkerReply =
   }
   | { type: "error"; id: number | null; message: string; stack?: string };
 
+/** A worker's error reply for request `id` (null: the init), from anything thrown. */
+export function errorReply(
+  id: number | null,
+  error: unknown,
+): { type: "error"; id: number | null; message: string; stack?: string } {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { type: "error", id, message: `${e.name}: ${e.message}`, stack: e.stack };
+}
+
 /**
  * The values of `tensors` (weights or gradients) concatenated in order into one new Float32Array,
  * as messages carry them; {@linkcode splitFloat32} undoes it.

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName, setBackend } from "../backend/backend.ts";
 import {
+  errorReply,
   type InitRequest,
   lossAndGradients,
   packTensors,
@@ -28,11 +29,6 @@ let trainable: tf.Variable[] = [];
 
 function reply(message: WorkerReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
-}
-
-function errorReply(id: number | null, error: unknown): WorkerReply {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { type: "error", id, message: `${e.name}: ${e.message}`, stack: e.stack };
 }
 
 async function init(request: InitRequest): Promise<void> {

@@ -72,4 +72,4 @@ export type PoolReply =
     /** Milliseconds the worker spent on the request (its speed sizes its next shares). */
     ms: number;
   }
-  | { type: "error"; id: number | null; message: string };
+  | { type: "error"; id: number | null; message: string; stack?: string };

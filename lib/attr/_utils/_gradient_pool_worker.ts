@@ -9,7 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName, setBackend } from "../../backend/backend.ts";
-import { sizeOf } from "../../training/_gradient_protocol.ts";
+import { errorReply, sizeOf } from "../../training/_gradient_protocol.ts";
 import type { ForwardFunction } from "../types.ts";
 import { type AffineEntry, affineEntry } from "./affine_entry.ts";
 import { toForwardFunction } from "./forward.ts";
@@ -28,11 +28,6 @@ let forward: ForwardFunction | undefined;
 
 function reply(message: PoolReply): void {
   port.postMessage(message);
-}
-
-function errorReply(id: number | null, error: unknown): PoolReply {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { type: "error", id, message: `${e.name}: ${e.message}` };
 }
 
 async function init(request: PoolInitRequest): Promise<void> {
